@@ -1,0 +1,241 @@
+"""Load and save one report as versioned JSON (docs/format.md).
+
+Loading never raises for bad input: it returns ``(report or None, findings)``. Each finding
+names the JSON path that is wrong. Saving writes atomically (temp file + rename).
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import types
+import typing
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Union
+
+from core import model
+from core.atomic import atomic_write_text
+from core.findings import ERROR, HINT, Finding
+
+FORMAT = "jixiao-report"
+SCHEMA_VERSION = 1
+SUPPORTED_VERSIONS = (1,)
+
+
+class _Reader:
+    def __init__(self, source: str):
+        self.source = source
+        self.findings: list[Finding] = []
+
+    def bad(self, where: str, message: str, fix: str = "", code: str = "JSON_FIELD") -> None:
+        self.findings.append(Finding(code, ERROR, f"{self.source}:{where}", message, fix))
+
+    # -- scalars ---------------------------------------------------------------------------
+    def decimal(self, value: Any, where: str) -> Decimal | None:
+        if value is None or value == "":
+            return None
+        if isinstance(value, bool):
+            self.bad(where, f"“{where}”应为数字，实际是 {value!r}", "填写数字，例如 107.49")
+            return None
+        if isinstance(value, (int, float)):
+            return Decimal(str(value))
+        if isinstance(value, str):
+            try:
+                d = Decimal(value.strip().replace(",", ""))
+            except InvalidOperation:
+                d = None
+            if d is not None and d.is_finite():
+                return d
+        self.bad(where, f"“{where}”应为数字，实际是 {value!r}", "填写数字，例如 107.49")
+        return None
+
+    def convert(self, tp: Any, value: Any, where: str) -> Any:
+        origin = typing.get_origin(tp)
+        if origin in (Union, types.UnionType):
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            if value is None:
+                return None
+            if len(args) == 1:
+                return self.convert(args[0], value, where)
+            # IndicatorGroup | Indicator: a node with children is a group
+            if model.IndicatorGroup in args and model.Indicator in args:
+                if isinstance(value, dict) and "children" in value:
+                    return self.record(model.IndicatorGroup, value, where)
+                return self.record(model.Indicator, value, where)
+            raise TypeError(f"unsupported union {tp}")
+        if origin is tuple:
+            if value is None:
+                return ()
+            if not isinstance(value, list):
+                self.bad(where, f"“{where}”应为列表", "用 [ … ] 写成列表")
+                return ()
+            args = typing.get_args(tp)
+            if len(args) == 2 and args[1] is Ellipsis:
+                out = []
+                for i, item in enumerate(value):
+                    v = self.convert(args[0], item, f"{where}/{i}")
+                    if v is not None:
+                        out.append(v)
+                return tuple(out)
+            raise TypeError(f"unsupported tuple {tp}")
+        if tp is Decimal:
+            return self.decimal(value, where)
+        if tp is str:
+            if value is None:
+                return ""
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                return str(value)
+            if not isinstance(value, str):
+                self.bad(where, f"“{where}”应为文字", "用引号写成文字")
+                return ""
+            return value
+        if tp is int:
+            if isinstance(value, int) and not isinstance(value, bool):
+                return value
+            if isinstance(value, str) and value.strip().isdigit():
+                return int(value.strip())
+            self.bad(where, f"“{where}”应为整数，实际是 {value!r}", "填写整数，例如 2022")
+            return None
+        if tp is bool:
+            return bool(value)
+        if dataclasses.is_dataclass(tp):
+            return self.record(tp, value, where)
+        raise TypeError(f"unsupported type {tp}")
+
+    def record(self, cls: type, value: Any, where: str) -> Any:
+        if not isinstance(value, dict):
+            self.bad(where or "/", f"“{where or '文件'}”应为对象（{{ … }}）", "检查括号是否配对")
+            return None
+        if cls is model.Figures:
+            items = {}
+            for k, v in value.items():
+                d = self.decimal(v, f"{where}/{k}")
+                if d is not None:
+                    items[k] = d
+            return model.Figures.of(items)
+        hints = typing.get_type_hints(cls)
+        kwargs = {}
+        names = {f.name for f in dataclasses.fields(cls)}
+        for key in value:
+            if key not in names and not (cls is model.Report and key == "format"):
+                self.findings.append(Finding(
+                    "JSON_UNKNOWN_KEY", HINT, f"{self.source}:{where}/{key}",
+                    f"不认识的字段“{key}”，已忽略", "检查字段名的拼写（见 docs/format.md）"))
+        for f in dataclasses.fields(cls):
+            if f.name in value:
+                v = self.convert(hints[f.name], value[f.name], f"{where}/{f.name}".lstrip("/"))
+                if v is None and f.default is not dataclasses.MISSING:
+                    v = f.default
+                if v is None and f.default_factory is not dataclasses.MISSING:
+                    v = f.default_factory()
+                if v is None and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                    if hints[f.name] is str:
+                        v = ""
+                kwargs[f.name] = v
+            elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                self.bad(f"{where}/{f.name}".lstrip("/"), f"缺少必填字段“{f.name}”", f"补上“{f.name}”")
+                kwargs[f.name] = "" if hints[f.name] is str else None
+        return cls(**kwargs)
+
+
+def report_from_dict(data: Any, source: str = "") -> tuple[model.Report | None, list[Finding]]:
+    r = _Reader(source or "报告")
+    if not isinstance(data, dict):
+        r.bad("/", "文件内容不是一份报告（应为 JSON 对象）", "用本软件导出的报告 JSON 文件")
+        return None, r.findings
+    fmt = data.get("format", FORMAT)
+    if fmt != FORMAT:
+        r.bad("format", f"文件格式为“{fmt}”，不是绩效自评报告（{FORMAT}）", "选择报告 JSON 文件")
+        return None, r.findings
+    version = data.get("schema_version", SCHEMA_VERSION)
+    if version not in SUPPORTED_VERSIONS:
+        newer = isinstance(version, int) and version > max(SUPPORTED_VERSIONS)
+        r.findings.append(Finding(
+            "JSON_VERSION", ERROR, f"{r.source}:schema_version",
+            f"报告格式版本为 {version}，本程序支持 {list(SUPPORTED_VERSIONS)}。"
+            + ("请升级软件后再打开。" if newer else ""),
+            "请升级软件" if newer else "检查文件是否损坏"))
+        return None, r.findings
+    report = r.record(model.Report, data, "")
+    if report is not None and report.kind not in model.REPORT_KINDS:
+        r.bad("kind", f"报告类型“{report.kind}”无效，应为 department_overall（部门整体）或 project（项目）",
+              "改为 department_overall 或 project")
+    if any(f.severity == ERROR for f in r.findings):
+        return None, r.findings
+    return report, r.findings
+
+
+def load_report(path: str | Path) -> tuple[model.Report | None, list[Finding]]:
+    """Read a report JSON file. Never raises for bad content or an unreadable file."""
+    p = Path(path)
+    name = p.name
+    try:
+        raw = p.read_bytes()
+    except OSError as e:
+        return None, [Finding("FILE_UNREADABLE", ERROR, name, f"无法读取文件：{e.strerror or e}",
+                              "检查文件路径是否正确、文件是否被其他程序占用")]
+    if not raw.strip():
+        return None, [Finding("FILE_EMPTY", ERROR, name, "文件是空的", "选择一份有内容的报告文件")]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None, [Finding("JSON_ENCODING", ERROR, name, "文件不是 UTF-8 编码的 JSON",
+                              "用本软件导出报告，或另存为 UTF-8 编码")]
+    try:
+        data = json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as e:
+        return None, [Finding("JSON_SYNTAX", ERROR, f"{name}:第{e.lineno}行第{e.colno}列",
+                              f"JSON 格式错误：{_json_error_zh(e.msg)}", "检查该处的引号、逗号和括号")]
+    return report_from_dict(data, name)
+
+
+def _json_error_zh(msg: str) -> str:
+    table = {
+        "Expecting value": "此处缺少值",
+        "Expecting ',' delimiter": "此处缺少逗号",
+        "Expecting property name enclosed in double quotes": "字段名须用双引号",
+        "Unterminated string starting at": "引号没有闭合",
+        "Extra data": "结尾有多余内容",
+        "Expecting ':' delimiter": "此处缺少冒号",
+    }
+    return table.get(msg, msg)
+
+
+# -- writing -------------------------------------------------------------------------------
+def _to_json(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, model.Figures):
+        return {k: format(v, "f") for k, v in value.items}
+    if dataclasses.is_dataclass(value):
+        out = {}
+        for f in dataclasses.fields(value):
+            v = getattr(value, f.name)
+            if v is None or v == "" or v == ():
+                continue
+            if isinstance(value, model.IndicatorGroup) and f.name == "children":
+                out[f.name] = [_to_json(c) for c in v]
+                continue
+            out[f.name] = _to_json(v)
+        if isinstance(value, model.IndicatorGroup) and "children" not in out:
+            out["children"] = []
+        return out
+    if isinstance(value, tuple):
+        return [_to_json(v) for v in value]
+    return value
+
+
+def report_to_dict(report: model.Report) -> dict:
+    data = {"format": FORMAT}
+    data.update(_to_json(report))
+    data["schema_version"] = SCHEMA_VERSION
+    return data
+
+
+def dumps_report(report: model.Report) -> str:
+    return json.dumps(report_to_dict(report), ensure_ascii=False, indent=1) + "\n"
+
+
+def save_report(report: model.Report, path: str | Path) -> None:
+    """Write atomically; raises OSError (the caller turns it into a message)."""
+    atomic_write_text(Path(path), dumps_report(report))
