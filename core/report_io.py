@@ -211,7 +211,13 @@ def _to_json(value: Any) -> Any:
         out = {}
         for f in dataclasses.fields(value):
             v = getattr(value, f.name)
-            if v is None or v == "" or v == ():
+            if f.default is not dataclasses.MISSING:
+                default = f.default
+            elif f.default_factory is not dataclasses.MISSING:
+                default = f.default_factory()
+            else:
+                default = None
+            if v == default or v is None:
                 continue
             if isinstance(value, model.IndicatorGroup) and f.name == "children":
                 out[f.name] = [_to_json(c) for c in v]

@@ -1,0 +1,470 @@
+"""审核 checks (domain.md §8): a registry of small rule functions returning findings.
+
+Each rule takes a ``Context`` (the report, its score, its templates) and yields ``Finding``s.
+A rule that crashes becomes a ``CHECK_CRASHED`` finding, never a traceback. Warnings the clerk
+answered (an ``Explanation`` with the same code and location) are marked ``answered``.
+The codes are listed in docs/checks.md.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Callable, Iterable, Iterator
+
+from core import figures as fig
+from core import model, values
+from core.findings import ERROR, HINT, WARNING, Finding
+from core.rounding import fmt_score, q2
+from core.scoring import (POSITIVE, REVERSE, ReportScore, TableResult, score_report,
+                          table_template)
+from core.templates import Template, TemplateSet, default_set
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class Context:
+    report: model.Report
+    score: ReportScore
+    templates: TemplateSet
+
+    def template_of(self, where: str) -> Template | None:
+        for w, table in self.report.tables():
+            if w == where:
+                return table_template(self.report, w, table, self.templates)[0]
+        return None
+
+    def table(self, where: str) -> model.SelfEvalTable | None:
+        return dict(self.report.tables()).get(where)
+
+    @property
+    def main_template(self) -> Template | None:
+        return self.templates.get(self.report.template)[0]
+
+
+Rule = Callable[[Context], Iterable[Finding]]
+
+
+def _n(v: Decimal | None) -> str:
+    return fmt_score(v)
+
+
+def _label(r) -> str:
+    return "“" + " / ".join(n for n in r.names if n) + "”"
+
+
+def _get(node: model.SelfEvalTable, where_in_table: str):
+    """Follow 'groups/0/children/1' inside a table to the record."""
+    obj = node
+    parts = where_in_table.strip("/").split("/")
+    for key, idx in zip(parts[::2], parts[1::2]):
+        obj = getattr(obj, key)[int(idx)]
+    return obj
+
+
+def _leaf(ctx: Context, where: str) -> model.Indicator | None:
+    table_where, _, rest = where.partition("/groups/")
+    table = ctx.table(table_where)
+    if table is None or not rest:
+        return None
+    try:
+        obj = _get(table, "groups/" + rest)
+    except (IndexError, AttributeError, ValueError):
+        return None
+    return obj if isinstance(obj, model.Indicator) else None
+
+
+# -- 1. weights ------------------------------------------------------------------------------
+def check_block_weights(ctx: Context) -> Iterator[Finding]:
+    for t in ctx.score.tables:
+        tpl = ctx.template_of(t.where)
+        if not t.scored or tpl is None:
+            continue
+        weights = {b.name: b.weight for b in t.blocks}
+        split_ok = _matches_split(tpl, weights)
+        for b in t.blocks:
+            if b.stated_weight is not None and b.weight != b.stated_weight:
+                yield Finding("WEIGHT_BLOCK_MISMATCH", ERROR, b.where,
+                              f"一级指标“{b.name}”标注 {_n(b.stated_weight)} 分，但其下各行分值合计为 {_n(b.weight)} 分",
+                              f"调整各行分值使合计为 {_n(b.stated_weight)} 分，或改正标注的分值")
+            elif b.stated_weight is None and b.template_weight is not None and b.weight != b.template_weight \
+                    and not split_ok and b.weight:
+                yield Finding("WEIGHT_BLOCK_MISMATCH", ERROR, b.where,
+                              f"一级指标“{b.name}”按模板应为 {_n(b.template_weight)} 分，但各行分值合计为 {_n(b.weight)} 分",
+                              f"调整各行分值使合计为 {_n(b.template_weight)} 分")
+            if b.template_weight is None and tpl.blocks and not tpl.framework:
+                yield Finding("BLOCK_UNKNOWN", HINT, b.where,
+                              f"一级指标“{b.name}”不在模板“{tpl.name}”的指标体系中",
+                              "确认是否选对了模板，或改用模板中的一级指标名称")
+
+
+def _matches_split(tpl: Template, weights: dict[str, Decimal]) -> bool:
+    for split in tpl.splits:
+        want = {}
+        for name, w in split:
+            want[name] = w
+        got = {}
+        for name, w in weights.items():
+            block = tpl.block_for(name)
+            got[block.name if block else name] = got.get(block.name if block else name, ZERO) + w
+        if {k: v for k, v in got.items() if v} == {k: v for k, v in want.items() if v}:
+            return True
+    return False
+
+
+def check_total_weight(ctx: Context) -> Iterator[Finding]:
+    for t in ctx.score.tables:
+        tpl = ctx.template_of(t.where)
+        if not t.scored or tpl is None or t.weight_total == tpl.total:
+            continue
+        table = ctx.table(t.where)
+        missing_exec = table is not None and table.funds is None and tpl.execution_weight is not None \
+            and t.weight_total + tpl.execution_weight == tpl.total
+        fix = (f"表中缺少“{tpl.execution.label if tpl.execution else '预算执行率'}”一行"
+               f"（{_n(tpl.execution_weight)} 分）：补填资金情况（全年预算数、全年执行数）"
+               if missing_exec else f"调整各行分值，使总分值为 {_n(tpl.total)} 分")
+        yield Finding("WEIGHT_TOTAL", ERROR, t.where,
+                      f"自评表“{t.name}”各行分值合计为 {_n(t.weight_total)} 分，应为 {_n(tpl.total)} 分", fix)
+
+
+# -- 2–3. totals and scores ------------------------------------------------------------------
+def check_stated_total(ctx: Context) -> Iterator[Finding]:
+    for t in ctx.score.tables:
+        if t.stated_total is None or not t.scored:
+            continue
+        if t.stated_total != t.reported_total:
+            yield Finding("TOTAL_STATED_MISMATCH", ERROR, f"{t.where}/stated_total",
+                          f"“{t.name}”总分写为 {_n(t.stated_total)} 分，但各行得分合计为 {_n(t.reported_total)} 分"
+                          f"（按评分规则为 {_n(t.rule_total)} 分）",
+                          "改正总分，或核对各行得分")
+
+
+def check_scores_in_range(ctx: Context) -> Iterator[Finding]:
+    for t in ctx.score.tables:
+        tpl = ctx.template_of(t.where)
+        for r in t.all_rows():
+            if r.reported_score is None:
+                if r.weight is not None and r.weight > 0 and t.scored:
+                    yield Finding("SCORE_MISSING", ERROR, r.where, f"{_label(r)} 有分值 {_n(r.weight)} 但没有填写得分",
+                                  f"填写得分（按评分规则为 {_n(r.rule_score)} 分）" if r.rule_score is not None else "填写得分")
+                continue
+            if r.reported_score < 0:
+                yield Finding("SCORE_NEGATIVE", ERROR, r.where, f"{_label(r)} 的得分为负数", "得分应在 0 与分值之间")
+            elif r.weight is None:
+                yield Finding("WEIGHT_MISSING", ERROR, r.where, f"{_label(r)} 有得分但没有分值", "填写该行的分值")
+            elif r.reported_score > r.weight:
+                yield Finding("SCORE_ABOVE_WEIGHT", ERROR, r.where,
+                              f"{_label(r)} 得分 {_n(r.reported_score)} 超过分值 {_n(r.weight)}",
+                              "得分一档最高不能超过该指标分值上限")
+        if tpl is not None and t.scored:
+            for total, what in ((t.reported_total, "填报得分"), (t.rule_total, "规则得分")):
+                if total > tpl.total:
+                    yield Finding("TOTAL_ABOVE_MAX", ERROR, t.where,
+                                  f"“{t.name}”{what}合计 {_n(total)} 分，超过满分 {_n(tpl.total)} 分",
+                                  "核对各一级指标的分值与得分")
+                    break
+
+
+# -- 4–5. rule vs clerk, deviation notes ------------------------------------------------------
+def check_rule_vs_reported(ctx: Context) -> Iterator[Finding]:
+    for t in ctx.score.tables:
+        for r in t.all_rows():
+            if r.rule_score is None or r.reported_score is None or r.weight is None:
+                continue
+            if q2(r.reported_score) == r.rule_score or r.reported_score > r.weight:
+                continue
+            if r.reported_score > r.rule_score:
+                code = "SCORE_ABOVE_RULE"
+                what = "未完全达到目标" if r.reached is False else "按规则"
+                msg = f"{_label(r)} {what}，规则得分为 {_n(r.rule_score)}，填报得分 {_n(r.reported_score)} 偏高（{r.note}）"
+                fix = f"改为 {_n(r.rule_score)} 分，或在偏差原因中写明理由"
+            else:
+                code = "SCORE_BELOW_RULE"
+                msg = f"{_label(r)} 规则得分为 {_n(r.rule_score)}，填报得分 {_n(r.reported_score)} 偏低（{r.note}）"
+                fix = "写明扣分理由，或改为规则得分"
+            leaf = _leaf(ctx, r.where)
+            note = leaf.deviation_note.strip() if leaf else ""
+            yield Finding(code, WARNING, r.where, msg, fix, answered=bool(note), explanation=note)
+
+
+def check_deviation_note(ctx: Context) -> Iterator[Finding]:
+    for t in ctx.score.tables:
+        for r in t.indicators:
+            if r.weight is None or r.reported_score is None or r.reported_score >= r.weight:
+                continue
+            leaf = _leaf(ctx, r.where)
+            if leaf is None or leaf.deviation_note.strip():
+                continue
+            if t.where == "framework" and (leaf.actual.strip() or r.rule_score == r.reported_score):
+                continue  # a framework row explains itself in 评分依据, or follows its formula
+            yield Finding("DEVIATION_NOTE_MISSING", WARNING, r.where,
+                          f"{_label(r)} 扣了 {_n(r.weight - r.reported_score)} 分，但没有填写偏差原因分析及改进措施",
+                          "填写偏差原因分析及改进措施")
+
+
+# -- 6–7. values --------------------------------------------------------------------------------
+def check_actual_values(ctx: Context) -> Iterator[Finding]:
+    for t in ctx.score.tables:
+        if t.where == "framework":  # scored by criteria (评分标准), not target vs actual
+            continue
+        for r in t.indicators:
+            if r.weight is None and not (t.scored is False and r.target and r.target.kind != values.BLANK):
+                continue
+            tgt, act = r.target, r.actual
+            if tgt is None or act is None or r.rule == "formula":
+                continue
+            if tgt.kind == values.BLANK and act.kind == values.BLANK:
+                continue
+            if act.kind == values.BLANK:
+                yield Finding("ACTUAL_BLANK", ERROR, r.where, f"{_label(r)} 没有填写实际完成值",
+                              "填写实际完成的数值或情况")
+            elif act.comparator and act.kind == values.NUMBER:
+                yield Finding("ACTUAL_HAS_COMPARATOR", ERROR, r.where,
+                              f"{_label(r)} 的实际完成值“{act.text.strip()}”带有比较符号，是目标的写法而不是实际测得的值",
+                              "填写实际完成的具体数值，例如“99.5%”")
+            elif tgt.kind == values.NUMBER and act.kind in (values.WORD, values.UNKNOWN):
+                yield Finding("ACTUAL_NOT_NUMBER", WARNING, r.where,
+                              f"{_label(r)} 的指标值是数值（{tgt.text.strip()}），实际完成值却是文字“{act.text.strip()}”",
+                              "填写与指标值同一计量单位的实际数值")
+            elif tgt.kind == values.NUMBER and act.kind == values.NUMBER and \
+                    values.unit_factor(tgt.unit, act.unit) is None:
+                yield Finding("UNIT_MISMATCH", ERROR, r.where,
+                              f"{_label(r)} 的计量单位不一致：指标值为“{tgt.unit}”，实际完成值为“{act.unit}”",
+                              "统一计量单位（例如都用“万元”）")
+            elif tgt.kind == values.BLANK and r.weight is not None:
+                yield Finding("TARGET_BLANK", ERROR, r.where, f"{_label(r)} 没有填写年度指标值",
+                              "按批复的绩效目标填写年度指标值")
+
+
+def check_direction(ctx: Context) -> Iterator[Finding]:
+    for t in ctx.score.tables:
+        tpl = ctx.template_of(t.where)
+        if tpl is None:
+            continue
+        reverse = {n for b in tpl.blocks for n in b.reverse_level2}
+        for r in t.indicators:
+            tgt = r.target
+            if tgt is None or tgt.kind != values.NUMBER or not tgt.comparator:
+                continue
+            level2 = r.names[1] if len(r.names) > 2 else ""
+            if level2 in reverse and tgt.comparator in (">=", ">"):
+                yield Finding("DIRECTION_COST_POSITIVE", WARNING, r.where,
+                              f"{_label(r)} 是成本指标，指标值却写成“{tgt.text.strip()}”（越多越好）",
+                              "成本指标一般写成“≤”（不超过），请核对")
+            elif "数量" in level2 and tgt.comparator in ("<=", "<"):
+                yield Finding("DIRECTION_COUNT_REVERSE", WARNING, r.where,
+                              f"{_label(r)} 是数量指标，指标值却写成“{tgt.text.strip()}”（越少越好）",
+                              "数量指标一般写成“≥”（不少于），请核对")
+
+
+def check_over_achievement(ctx: Context) -> Iterator[Finding]:
+    for t in ctx.score.tables:
+        tpl = ctx.template_of(t.where)
+        if tpl is None or tpl.over_achievement_ratio is None:
+            continue
+        for r in t.indicators:
+            tgt, act = r.target, r.actual
+            if r.rule != POSITIVE or not r.reached or tgt is None or act is None or not tgt.number:
+                continue
+            factor = values.unit_factor(tgt.unit, act.unit) or Decimal(1)
+            if tgt.unit == "%":
+                continue
+            if act.number * factor > tgt.number * tpl.over_achievement_ratio:
+                yield Finding("OVER_ACHIEVEMENT", HINT, r.where,
+                              f"{_label(r)} 实际完成 {act.text.strip()}，远超指标值 {tgt.text.strip()}，目标可能设置偏低",
+                              "分析超额原因；下年度据实调高指标值")
+
+
+# -- 8. execution rate ----------------------------------------------------------------------------
+def check_execution(ctx: Context) -> Iterator[Finding]:
+    low = ctx.main_template.execution_low if ctx.main_template else Decimal(90)
+    seen_dept = False
+    for t in ctx.score.tables:
+        e = t.execution
+        if e is None or e.value is None:
+            continue
+        table = ctx.table(t.where)
+        yield from _rate_findings(e.value, e.where, f"“{t.name}”", low)
+        if table is not None and table.funds is not None and table.funds.stated_rate is not None \
+                and abs(table.funds.stated_rate - e.value) > Decimal("0.5"):
+            yield Finding("EXECUTION_RATE_STATED", ERROR, f"{e.where}/stated_rate",
+                          f"“{t.name}”执行率写为 {_n(table.funds.stated_rate)}%，按全年执行数/全年预算数应为 {q2(e.value)}%",
+                          f"改为 {q2(e.value)}%")
+        seen_dept = seen_dept or t.where == "table"
+    for fv in ctx.score.formulas:
+        if fv.key == "execution_rate" and fv.value is not None and not seen_dept:
+            yield from _rate_findings(fv.value, "figures/executed", "部门整体", low)
+
+
+def _rate_findings(rate: Decimal, where: str, who: str, low: Decimal) -> Iterator[Finding]:
+    if rate > 100:
+        yield Finding("EXECUTION_OVER_100", WARNING, where,
+                      f"{who}预算执行率为 {q2(rate)}%，超过 100%（执行数大于预算数）",
+                      "说明超支原因（如追加预算未调整预算数），得分按 100% 封顶")
+    elif rate < low:
+        yield Finding("EXECUTION_LOW", WARNING, where, f"{who}预算执行率为 {q2(rate)}%，低于 {_n(low)}%",
+                      "说明执行率偏低的原因")
+
+
+# -- 9–10. figures and stated values --------------------------------------------------------
+def check_figure_identities(ctx: Context) -> Iterator[Finding]:
+    values_ = ctx.report.figures.as_dict()
+    for suffix in fig.SUFFIXES:
+        for parent in fig.FIGURES:
+            kids = [k.key for k in fig.FIGURES if k.parent == parent.key]
+            if not kids:
+                continue
+            total = values_.get(parent.key + suffix)
+            parts = [values_.get(k + suffix) for k in kids]
+            if total is None or all(p is None for p in parts):
+                continue
+            s = sum((p or ZERO for p in parts), ZERO)
+            complete = all(p is not None for p in parts)
+            if s > total + Decimal("0.01") or (complete and abs(s - total) > Decimal("0.01")) or \
+                    (parent.key in ("total_expenditure", "basic_expenditure") and abs(s - total) > Decimal("0.01")
+                     and sum(p is not None for p in parts) == len(parts)):
+                names = "、".join(fig.label(k + suffix) for k, p in zip(kids, parts) if p is not None)
+                yield Finding("FIGURE_PARTS_SUM", ERROR, f"figures/{parent.key}{suffix}",
+                              f"{names} 合计 {s} 万元，与{fig.label(parent.key + suffix)} {total} 万元不符",
+                              "核对各分项金额与合计数")
+    lines = ctx.report.fund_lines
+    for parent in sorted({l.parent for l in lines if l.parent}):
+        for col, suffix, label in (("final", "", "决算数"), ("budget", "_budget", "预算数"),
+                                   ("last_final", "_last", "上年决算数")):
+            amounts = [getattr(l, col) for l in lines if l.parent == parent and getattr(l, col) is not None]
+            total = values_.get(parent + suffix)
+            if not amounts or total is None:
+                continue
+            s = sum(amounts, ZERO)
+            if abs(s - total) > Decimal("0.01"):
+                yield Finding("FUND_LINES_SUM", ERROR, f"fund_lines/{col}",
+                              f"各明细项目的{label}合计 {s} 万元，与{fig.label(parent + suffix)} {total} 万元不符",
+                              f"核对明细表的{label}一列（是否误抄了另一列）")
+
+
+def _printed_precision(value: Decimal) -> Decimal:
+    """Half a unit of the last printed digit: 133 → 0.5, 35.7 → 0.05, 71.71 → 0.005."""
+    exponent = value.as_tuple().exponent
+    return Decimal(5).scaleb(int(exponent) - 1) if isinstance(exponent, int) else Decimal("0.5")
+
+
+_SHARE_BASE = {"收入": "income_total", "支出": "total_expenditure"}
+
+
+def check_stated_values(ctx: Context) -> Iterator[Finding]:
+    computed = {fv.key: fv for fv in ctx.score.formulas}
+    tpl = ctx.main_template
+    env = ctx.report.figures.as_dict()
+    by_key: dict[str, list[model.StatedValue]] = {}
+    for i, s in enumerate(ctx.report.stated):
+        where = s.where or f"stated/{i}"
+        fv = computed.get(s.key)
+        if fv is not None and fv.value is not None:
+            fd = tpl.formula(s.key) if tpl else None
+            tol = fd.tolerance if fd and fd.tolerance is not None else _printed_precision(s.value)
+            if abs(s.value - fv.value) > tol:
+                yield Finding("STATED_RATIO_MISMATCH", ERROR, where,
+                              f"报告写{fv.label}为 {s.value}{s.unit}，按数据计算应为 {q2(fv.value)}%"
+                              + (f"（原文：“{s.quote}”）" if s.quote else ""),
+                              f"改为 {q2(fv.value)}%，或核对计算所用的数据")
+            continue
+        if s.key.startswith("share:"):
+            key = s.key[6:]
+            d = fig.BY_KEY.get(key)
+            base = env.get(_SHARE_BASE.get(d.group, "") if d else "") or (env.get("executed") if d and d.group == "支出" else None)
+            part = env.get(key)
+            if part is not None and base:
+                share = part / base * 100
+                if abs(share - s.value) > _printed_precision(s.value):
+                    yield Finding("STATED_SHARE_MISMATCH", ERROR, where,
+                                  f"报告写{fig.label(key)}占比 {s.value}%，按 {part}/{base} 计算应为 {q2(share)}%",
+                                  f"改为 {q2(share)}%")
+            continue
+        by_key.setdefault(s.key, []).append(s)
+    for key, items in by_key.items():
+        if len(items) < 2:
+            continue
+        base = items[0]
+        for other in items[1:]:
+            big = max(abs(base.value), abs(other.value)) or Decimal(1)
+            if abs(base.value - other.value) / big > Decimal("0.005"):
+                yield Finding("SAME_FIGURE_TWO_VALUES", WARNING, other.where or key,
+                              f"同一数据在报告中出现两个不同的值：{base.value}{base.unit}（{base.quote or base.where}）"
+                              f"与 {other.value}{other.unit}（{other.quote or other.where}）",
+                              "核对后统一为正确的数值")
+
+
+# -- 11–12. placeholders, grade --------------------------------------------------------------
+_PLACEHOLDER = re.compile(r"^(……+|\.{3,}|…+)$|指标\s*\d+\s*[:：]\s*\.*\s*$|#DIV/0!|#VALUE!|#REF!|#N/A|XXX|某某|^nan$|^None$",
+                          re.IGNORECASE)
+
+
+def check_placeholders(ctx: Context) -> Iterator[Finding]:
+    for where, table in ctx.report.tables():
+        for gi, g in enumerate(table.groups):
+            for path, leaf in g.leaves():
+                w = f"{where}/groups/" + "/children/".join(str(p) for p in (gi, *path))
+                for field in ("name", "target", "actual", "deviation_note"):
+                    text = getattr(leaf, field).strip()
+                    if text and _PLACEHOLDER.search(text):
+                        yield Finding("PLACEHOLDER_LEFT", ERROR, f"{w}/{field}",
+                                      f"表中留有模板占位内容“{text}”", "删除该行，或填写真实的指标内容")
+                        break
+    for s in ctx.report.sections:
+        for line in s.text.splitlines():
+            m = _PLACEHOLDER.search(line.strip())
+            if m and line.strip():
+                yield Finding("PLACEHOLDER_LEFT", ERROR, f"sections/{s.key}",
+                              f"正文留有占位内容“{line.strip()[:20]}”", "删除或改写为真实内容")
+                break
+
+
+def check_grade(ctx: Context) -> Iterator[Finding]:
+    for t in ctx.score.tables:
+        tpl = ctx.template_of(t.where)
+        if tpl is None or not t.stated_grade or not t.scored:
+            continue
+        basis = t.stated_total if t.stated_total is not None else t.reported_total
+        want = tpl.grade_for(basis)
+        if want and t.stated_grade != want:
+            yield Finding("GRADE_MISMATCH", ERROR, f"{t.where}/stated_grade",
+                          f"“{t.name}”等级写为“{t.stated_grade}”，但 {_n(basis)} 分对应“{want}”",
+                          f"改为“{want}”")
+        if t.grade and t.grade != t.stated_grade and want == t.stated_grade:
+            yield Finding("GRADE_RULE_DIFFERS", WARNING, f"{t.where}/stated_grade",
+                          f"按评分规则总分 {_n(t.rule_total)} 分，等级应为“{t.grade}”，报告写“{t.stated_grade}”",
+                          "核对各行得分后更正等级")
+
+
+RULES: tuple[Rule, ...] = (
+    check_block_weights, check_total_weight, check_stated_total, check_scores_in_range,
+    check_rule_vs_reported, check_deviation_note, check_actual_values, check_direction,
+    check_over_achievement, check_execution, check_figure_identities, check_stated_values,
+    check_placeholders, check_grade,
+)
+
+
+def run_checks(report: model.Report, score: ReportScore | None = None,
+               templates: TemplateSet | None = None,
+               rules: tuple[Rule, ...] = RULES) -> list[Finding]:
+    templates = templates or default_set()
+    score = score or score_report(report, templates)
+    ctx = Context(report, score, templates)
+    findings = list(score.template_findings)
+    for rule in rules:
+        try:
+            findings.extend(rule(ctx))
+        except Exception as e:  # a crashing rule is a finding, not a crash
+            findings.append(Finding("CHECK_CRASHED", ERROR, rule.__name__,
+                                    f"审核规则 {rule.__name__} 出错：{type(e).__name__}: {e}",
+                                    "请把报告文件发给软件维护人员"))
+    answers = {(e.code, e.where): e.text for e in report.explanations}
+    out = []
+    for f in findings:
+        text = answers.get((f.code, f.where))
+        if text and f.severity != ERROR:
+            f = replace(f, answered=True, explanation=text)
+        out.append(f)
+    order = {ERROR: 0, WARNING: 1, HINT: 2}
+    return sorted(out, key=lambda f: order.get(f.severity, 3))

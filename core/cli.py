@@ -1,0 +1,217 @@
+"""The command line: a thin face over the core (``jixiao score|check|templates``).
+
+``jixiao score FILE`` prints the score sheet and the findings in Chinese; ``jixiao check FILE``
+prints findings only and exits 1 while an error remains. Both take ``--json``. FILE is a report
+JSON (docs/format.md) or a CSV/XLSX indicator table with the standard Chinese header, scored
+with ``--template NAME --budget A --executed B``. Exit status 2 means the input could not be
+read at all (the message says why).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+from core import model
+from core.checks import run_checks
+from core.findings import ERROR, HINT, WARNING, Finding, format_finding, has_errors
+from core.report_io import load_report
+from core.rounding import fmt_score
+from core.scoring import RULE_LABELS, ReportScore, TableResult, score_report
+from core.templates import list_templates, load_template
+
+EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
+
+
+class _ArgParser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse's English errors, in Chinese
+        self.print_usage(sys.stderr)
+        text = (message.replace("the following arguments are required", "缺少参数")
+                .replace("unrecognized arguments", "无法识别的参数")
+                .replace("invalid choice", "无效的选项")
+                .replace("argument", "参数"))
+        self.exit(EXIT_UNREADABLE, f"错误：{text}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _ArgParser(prog="jixiao", description="绩效自评助手：预算绩效自评报告的评分、审核与导出")
+    sub = p.add_subparsers(dest="command", metavar="命令")
+    for name, help_ in (("score", "打印评分表和审核意见"), ("check", "只打印审核意见；有错误时退出码为 1")):
+        s = sub.add_parser(name, help=help_, description=help_)
+        s.add_argument("file", help="报告 JSON 文件，或 CSV/XLSX 指标表")
+        s.add_argument("--json", action="store_true", help="以 JSON 输出（供其他程序读取）")
+        s.add_argument("--template", help="指标表所用的模板（CSV/XLSX 时必填）；jixiao templates 列出全部")
+        s.add_argument("--budget", help="全年预算数（万元），用于预算执行率一行")
+        s.add_argument("--executed", help="全年执行数（万元），用于预算执行率一行")
+        s.add_argument("--name", default="", help="项目或部门名称（CSV/XLSX 时可选）")
+    sub.add_parser("templates", help="列出可用的模板", description="列出可用的模板")
+    return p
+
+
+# -- input -------------------------------------------------------------------------------------
+def _number_option(text: str | None, label: str, findings: list[Finding]) -> Decimal | None:
+    if text is None:
+        return None
+    from core.values import parse_number
+
+    try:
+        return parse_number(text)
+    except ValueError as e:
+        findings.append(Finding("CLI_NUMBER", ERROR, label, f"{label}：{e}", "填写数字，例如 --budget 107.49"))
+        return None
+
+
+def load_input(args) -> tuple[model.Report | None, list[Finding]]:
+    path = Path(args.file)
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".xlsx", ".xlsm"):
+        return _report_from_table(path, args)
+    if suffix in (".xls",):
+        return None, [Finding("TABLE_UNREADABLE", ERROR, path.name, "不支持旧版 Excel（.xls）文件",
+                              "在 Excel 中“另存为”.xlsx 或 CSV 后再试")]
+    return load_report(path)
+
+
+def _report_from_table(path: Path, args) -> tuple[model.Report | None, list[Finding]]:
+    from core.table_import import read_indicator_table
+
+    findings: list[Finding] = []
+    if not args.template:
+        names = "、".join(t for t, _ in list_templates())
+        return None, [Finding("CLI_TEMPLATE", ERROR, "--template", "读取指标表时必须用 --template 指定模板",
+                              f"可用模板：{names}")]
+    tpl, tf = load_template(args.template)
+    if tpl is None:
+        return None, tf
+    budget = _number_option(args.budget, "--budget 全年预算数", findings)
+    executed = _number_option(args.executed, "--executed 全年执行数", findings)
+    if findings:
+        return None, findings
+    table, tfindings = read_indicator_table(path, name=args.name)
+    if table is None:
+        return None, tfindings
+    funds = None
+    if budget is not None or executed is not None:
+        funds = model.FundsBlock(rows=(model.FundsRow("年度资金总额", annual=budget, executed=executed),),
+                                 weight=tpl.execution_weight)
+    elif tpl.execution_weight is not None:
+        tfindings.append(Finding("CLI_NO_BUDGET", HINT, "--budget",
+                                 f"没有给出 --budget 和 --executed，表中不含预算执行率一行（{fmt_score(tpl.execution_weight)} 分）",
+                                 "加上 --budget 全年预算数 --executed 全年执行数"))
+    from dataclasses import replace
+
+    table = replace(table, funds=funds, name=table.name or args.name or path.stem)
+    report = model.Report(template=tpl.id, kind=tpl.kind, title=table.name, table=table,
+                          unit=model.Unit(name=args.name))
+    return report, tfindings
+
+
+# -- output ------------------------------------------------------------------------------------
+def _d(v: Decimal | None) -> str | None:
+    return None if v is None else fmt_score(v)
+
+
+def table_json(t: TableResult) -> dict:
+    return {
+        "where": t.where, "name": t.name, "template": t.template,
+        "rule_total": _d(t.rule_total), "reported_total": _d(t.reported_total),
+        "stated_total": _d(t.stated_total), "weight_total": _d(t.weight_total),
+        "grade": t.grade or None, "stated_grade": t.stated_grade or None,
+        "blocks": [{"name": b.name, "where": b.where, "weight": _d(b.weight), "stated_weight": _d(b.stated_weight),
+                    "rule_score": _d(b.rule_score), "reported_score": _d(b.reported_score)} for b in t.blocks],
+        "indicators": [{"path": r.where, "names": list(r.names), "weight": _d(r.weight), "rule": r.rule,
+                        "rule_score": _d(r.rule_score), "reported_score": _d(r.reported_score), "note": r.note}
+                       for r in t.all_rows()],
+    }
+
+
+def result_json(score: ReportScore, findings: list[Finding]) -> dict:
+    main = score.main
+    out = table_json(main) if main else {"rule_total": None, "reported_total": None, "stated_total": None,
+                                          "grade": None, "blocks": [], "indicators": []}
+    out["tables"] = [table_json(t) for t in score.tables]
+    out["formulas"] = [{"key": f.key, "label": f.label, "value": _d(f.value), "unit": f.unit}
+                       for f in score.formulas if f.value is not None]
+    out["findings"] = [f.as_dict() for f in findings]
+    out["errors"] = sum(f.severity == ERROR for f in findings)
+    return out
+
+
+def print_sheet(t: TableResult, out) -> None:
+    print(f"\n【{t.name or t.where}】（模板：{t.template}）", file=out)
+    if not t.scored:
+        print("  本表未设分值，不评分。", file=out)
+        return
+    print(f"  {'一级指标':<12}{'分值':>8}{'规则得分':>10}{'填报得分':>10}", file=out)
+    if t.execution is not None:
+        e = t.execution
+        print(f"  {e.names[0]:<12}{fmt_score(e.weight):>10}{fmt_score(e.rule_score):>12}{fmt_score(e.reported_score):>12}",
+              file=out)
+    for b in t.blocks:
+        label = b.name + (f"（标注{fmt_score(b.stated_weight)}分）" if b.stated_weight is not None
+                          and b.stated_weight != b.weight else "")
+        print(f"  {label:<12}{fmt_score(b.weight):>10}{fmt_score(b.rule_score):>12}{fmt_score(b.reported_score):>12}",
+              file=out)
+    stated = f"，报告写 {fmt_score(t.stated_total)} 分" if t.stated_total is not None else ""
+    print(f"  合计：分值 {fmt_score(t.weight_total)}，规则得分 {fmt_score(t.rule_total)}，"
+          f"填报得分 {fmt_score(t.reported_total)}{stated}；等级：{t.grade}", file=out)
+    diffs = [r for r in t.all_rows() if r.rule_score is not None and r.reported_score is not None
+             and r.rule_score != r.reported_score]
+    for r in diffs:
+        print(f"    · {' / '.join(r.names[-2:])}：{RULE_LABELS.get(r.rule, r.rule)}得分 {fmt_score(r.rule_score)}，"
+              f"填报 {fmt_score(r.reported_score)}（{r.note}）", file=out)
+
+
+def print_findings(findings: list[Finding], out) -> None:
+    counts = {s: sum(f.severity == s for f in findings) for s in (ERROR, WARNING, HINT)}
+    answered = sum(f.answered for f in findings)
+    print(f"\n审核：错误 {counts[ERROR]} 项，警告 {counts[WARNING]} 项（已说明 {answered} 项），提示 {counts[HINT]} 项",
+          file=out)
+    for f in findings:
+        print("  " + format_finding(f), file=out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="replace")
+        except (AttributeError, ValueError):
+            pass
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_OK
+    if args.command == "templates":
+        for tid, name in list_templates():
+            print(f"{tid}\t{name}")
+        return EXIT_OK
+    report, load_findings = load_input(args)
+    if report is None:
+        if args.json:
+            print(json.dumps({"findings": [f.as_dict() for f in load_findings], "errors": len(load_findings)},
+                             ensure_ascii=False, indent=1))
+        else:
+            print(f"无法读取 {args.file}：", file=sys.stderr)
+            for f in load_findings:
+                print("  " + format_finding(f), file=sys.stderr)
+        return EXIT_UNREADABLE
+    score = score_report(report)
+    findings = load_findings + run_checks(report, score)
+    if args.json:
+        print(json.dumps(result_json(score, findings), ensure_ascii=False, indent=1))
+    else:
+        if args.command == "score":
+            print(f"{report.title or report.unit.name or Path(args.file).name}（{report.year or ''}）评分表")
+            for t in score.tables:
+                print_sheet(t, sys.stdout)
+        print_findings(findings, sys.stdout)
+    if args.command == "check" and has_errors(findings):
+        return EXIT_ERRORS
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,369 @@
+"""Scoring (domain.md §3): the rule score of every row beside the clerk's score.
+
+``score_report(report)`` scores every table of a report with its template and returns
+records; nothing here prints or formats. Each indicator result names the rule used
+(``execution``, ``positive``, ``reverse``, ``equal``, ``date``, ``qualitative``, ``formula``,
+``manual`` …) and carries a short Chinese note saying how the rule score was reached.
+
+When the rule cannot score a row (an actual value with a comparator, units that do not
+agree, a value that is not a measurement) its ``rule_score`` is ``None`` and the totals take
+the clerk's score for that row as entered; the 审核 checks report why. Rounding: each row's
+rule score is rounded once to two decimals (``core.rounding.q2``); totals are sums.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from core import formula as fx
+from core import model, values
+from core.findings import Finding
+from core.rounding import q2
+from core.templates import FormulaDef, Template, TemplateSet, default_set
+
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+
+# rule names
+EXECUTION = "execution"
+POSITIVE = "positive"  # 正向 ≥
+REVERSE = "reverse"  # 反向 ≤
+EQUAL = "equal"
+DATE = "date"
+QUALITATIVE = "qualitative"
+FORMULA = "formula"
+MANUAL = "manual"  # the rule cannot read the row: the clerk's score stands
+UNSCORED = "unscored"  # the row has no weight (a plan-vs-completion table)
+
+RULE_LABELS = {
+    EXECUTION: "预算执行率", POSITIVE: "正向指标", REVERSE: "反向指标", EQUAL: "等于型指标",
+    DATE: "时效（日期）", QUALITATIVE: "定性指标", FORMULA: "公式指标", MANUAL: "人工评分",
+    UNSCORED: "不评分",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorResult:
+    where: str  # e.g. table/groups/0/children/1/children/2
+    names: tuple[str, ...]  # labels from 一级 down to the row
+    weight: Decimal | None
+    rule: str
+    rule_score: Decimal | None
+    reported_score: Decimal | None
+    note: str = ""  # how the rule score was reached, in Chinese
+    target: values.Reading | None = None
+    actual: values.Reading | None = None
+    value: Decimal | None = None  # the computed ratio for formula rows (percent)
+    reached: bool | None = None
+    tier: str = ""  # the qualitative tier the rule placed the row in
+
+    @property
+    def counted_score(self) -> Decimal:
+        """What the totals add: the rule score, or the clerk's when the rule cannot score."""
+        if self.rule_score is not None:
+            return self.rule_score
+        return self.reported_score or ZERO
+
+
+@dataclass(frozen=True, slots=True)
+class BlockResult:
+    where: str
+    name: str
+    stated_weight: Decimal | None
+    template_weight: Decimal | None
+    weight: Decimal  # sum of its rows' weights
+    rule_score: Decimal
+    reported_score: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class TableResult:
+    where: str  # table, projects/0, framework
+    name: str
+    template: str
+    execution: IndicatorResult | None
+    blocks: tuple[BlockResult, ...]
+    indicators: tuple[IndicatorResult, ...]
+    weight_total: Decimal
+    rule_total: Decimal
+    reported_total: Decimal
+    stated_total: Decimal | None
+    stated_grade: str
+    grade: str
+    scored: bool  # False for tables without weights (plan vs completion)
+
+    def all_rows(self) -> tuple[IndicatorResult, ...]:
+        return ((self.execution,) if self.execution else ()) + self.indicators
+
+
+@dataclass(frozen=True, slots=True)
+class FormulaValue:
+    key: str
+    label: str
+    value: Decimal | None  # None when the report lacks a figure
+    missing: str = ""  # the figure that is missing, or "zero" for division by zero
+    unit: str = "%"
+
+
+@dataclass(frozen=True, slots=True)
+class ReportScore:
+    tables: tuple[TableResult, ...]
+    formulas: tuple[FormulaValue, ...]
+    template_findings: tuple[Finding, ...]
+
+    @property
+    def main(self) -> TableResult | None:
+        return self.tables[0] if self.tables else None
+
+
+# -- helpers ---------------------------------------------------------------------------------
+def formula_env(report: model.Report) -> dict[str, Decimal]:
+    env = dict(report.figures.items)
+    if report.overview.authorized_staff is not None:
+        env["authorized_staff"] = report.overview.authorized_staff
+    if report.overview.actual_staff is not None:
+        env["actual_staff"] = report.overview.actual_staff
+    return env
+
+
+def compute(fd: FormulaDef, env: dict[str, Decimal]) -> FormulaValue:
+    try:
+        v = fx.evaluate(fd.expr, env)
+        return FormulaValue(fd.key, fd.label, Decimal(v), unit=fd.unit)
+    except fx.MissingValue as e:
+        return FormulaValue(fd.key, fd.label, None, missing=e.name, unit=fd.unit)
+    except fx.ZeroDivide:
+        return FormulaValue(fd.key, fd.label, None, missing="zero", unit=fd.unit)
+
+
+def step_score(fd: FormulaDef, value: Decimal, weight: Decimal) -> Decimal:
+    env = {"value": value, "weight": weight}
+    for step in fd.steps:
+        if not step.condition or fx.evaluate(step.condition, env):
+            return q2(min(max(Decimal(fx.evaluate(step.score, env)), ZERO), weight))
+    return ZERO
+
+
+def _pct(v: Decimal) -> str:
+    return f"{q2(v)}%"
+
+
+# -- one row ---------------------------------------------------------------------------------
+def score_execution(funds: model.FundsBlock, tpl: Template, where: str) -> IndicatorResult:
+    weight = funds.weight  # a table without 分值 on its funds row is not scored (plan vs completion)
+    total = funds.total
+    label = tpl.execution.label if tpl.execution else "预算执行率"
+    names = (label,)
+    annual = total.annual if total else None
+    executed = total.executed if total else None
+    if weight is None:
+        rate = executed / annual * HUNDRED if annual and executed is not None else None
+        return IndicatorResult(where, names, None, UNSCORED, None, funds.score, "表中未设执行率分值",
+                               value=rate)
+    if annual is None or executed is None:
+        return IndicatorResult(where, names, weight, MANUAL, None, funds.score,
+                               "缺少全年预算数或全年执行数，无法计算执行率")
+    if annual == 0:
+        return IndicatorResult(where, names, weight, MANUAL, None, funds.score, "全年预算数为 0，无法计算执行率")
+    rate = executed / annual * HUNDRED
+    if tpl.execution is not None:
+        score = step_score(tpl.execution, rate, weight)
+    else:
+        score = q2(min(weight * rate / HUNDRED, weight))
+    note = f"执行率 = {executed}/{annual} = {_pct(rate)}，得分 = 分值 × 执行率（不超过分值）"
+    return IndicatorResult(where, names, weight, EXECUTION, score, funds.score, note,
+                           value=rate, reached=rate >= HUNDRED)
+
+
+def _tier_for(tpl: Template, share: Decimal) -> str:
+    for t in sorted(tpl.tiers, key=lambda t: t.low, reverse=True):
+        if share >= t.low:
+            return t.key
+    return ""
+
+
+def _clamp_to_tier(tpl: Template, tier_key: str, weight: Decimal, score: Decimal | None) -> Decimal | None:
+    tier = next((t for t in tpl.tiers if t.key == tier_key), None)
+    if tier is None:
+        return score
+    low, high = q2(weight * tier.low), q2(weight * tier.high)
+    if score is None:
+        return high
+    return min(max(score, low), high)
+
+
+def score_leaf(leaf: model.Indicator, names: tuple[str, ...], where: str, tpl: Template,
+               reverse_hint: bool, env: dict[str, Decimal]) -> IndicatorResult:
+    w, reported = leaf.weight, leaf.score
+    target, actual = values.read_value(leaf.target), values.read_value(leaf.actual)
+
+    def result(rule, score, note, **kw):
+        return IndicatorResult(where, names, w, rule, score, reported, note, target, actual, **kw)
+
+    if leaf.formula:
+        fd = tpl.formula(leaf.formula)
+        if fd is None:
+            return result(MANUAL, None, f"模板中没有公式“{leaf.formula}”")
+        fv = compute(fd, env)
+        if fv.value is None:
+            why = "分母为 0" if fv.missing == "zero" else f"缺少数据“{fv.missing}”"
+            return result(MANUAL, None, f"{fd.label}无法计算（{why}），采用填报得分")
+        if w is None:
+            return result(FORMULA, None, f"{fd.label} = {_pct(fv.value)}（不单独计分）", value=fv.value)
+        score = step_score(fd, fv.value, w)
+        return result(FORMULA, score, f"{fd.label} = {_pct(fv.value)}，按模板评分规则得 {score}", value=fv.value)
+    if w is None:
+        return result(UNSCORED, None, "该行没有分值")
+    # qualitative: the clerk picked a tier, or the target is words
+    if leaf.tier or leaf.direction == "定性" or target.kind == values.WORD:
+        tier = leaf.tier
+        if not tier:
+            if actual.kind == values.WORD or actual.kind == values.DATE or actual.kind == values.NUMBER:
+                same = "".join(leaf.actual.split()) == "".join(leaf.target.split())
+                ok = values.is_achievement_word(actual.word) if actual.kind == values.WORD else None
+                if same or ok:
+                    tier = _top_tier(tpl)
+                elif ok is False:
+                    tier = _bottom_tier(tpl)
+        if not tier:
+            return result(MANUAL, None, "定性指标未选择档次，且无法从完成值判断，采用填报得分")
+        score = _clamp_to_tier(tpl, tier, w, reported)
+        label = next((t.label for t in tpl.tiers if t.key == tier), tier)
+        return result(QUALITATIVE, score, f"定性指标：{label}，得分在该档区间内", tier=tier,
+                      reached=tier == _top_tier(tpl))
+    if target.kind == values.DATE:
+        if actual.kind == values.DATE and actual.date is not None and target.date is not None:
+            t, a = target.date, actual.date
+            if t[0] == 0 or a[0] == 0:  # a year is missing: compare month and day only
+                t, a = t[1:], a[1:]
+            if a <= t:
+                return result(DATE, w, "完成时间不晚于目标时间，得满分", reached=True)
+            return result(DATE, ZERO, "完成时间晚于目标时间，不得分", reached=False)
+        if actual.kind == values.WORD and values.is_achievement_word(actual.word):
+            return result(DATE, w, "按时完成，得满分", reached=True)
+        return result(MANUAL, None, "无法读出完成时间，采用填报得分")
+    if target.kind != values.NUMBER or target.number is None:
+        return result(MANUAL, None, "无法读出年度指标值，采用填报得分")
+    if actual.kind == values.BLANK:
+        return result(MANUAL, None, "实际完成值为空，采用填报得分")
+    if actual.kind != values.NUMBER or actual.number is None:
+        return result(MANUAL, None, "实际完成值不是数值，采用填报得分")
+    if actual.comparator:
+        return result(MANUAL, None, "实际完成值带有比较符号（如“≥”），不是实测值，不予计算")
+    factor = values.unit_factor(target.unit, actual.unit)
+    if factor is None:
+        return result(MANUAL, None, f"计量单位不一致（目标“{target.unit}”，实际“{actual.unit}”），无法计算")
+    a, b = target.number, actual.number * factor
+    cmp = target.comparator
+    if not cmp:
+        cmp = {"≥": ">=", "≤": "<=", "=": "="}.get(leaf.direction, "<=" if reverse_hint else ">=")
+    if cmp in (">=", ">"):
+        reached = b >= a if cmp == ">=" else b > a
+        if reached:
+            return result(POSITIVE, w, "完成值达到指标值，得满分", reached=True)
+        if a <= 0:
+            return result(POSITIVE, ZERO, "完成值未达到指标值", reached=False)
+        score = q2(min(b / a * w, w)) if b > 0 else ZERO
+        return result(POSITIVE, score, f"正向指标未达到：{b}/{a} × {w} = {score}", reached=False)
+    if cmp in ("<=", "<"):
+        reached = b <= a if cmp == "<=" else b < a
+        if reached:
+            return result(REVERSE, w, "完成值控制在指标值以内，得满分", reached=True)
+        score = q2(min(a / b * w, w)) if a > 0 else ZERO
+        return result(REVERSE, score, f"反向指标超出：{a}/{b} × {w} = {score}", reached=False)
+    # equal
+    if b == a:
+        return result(EQUAL, w, "完成值等于指标值，得满分", reached=True)
+    if tpl.equal_target == "all_or_nothing" or a == 0 or b == 0:
+        return result(EQUAL, ZERO, "完成值不等于指标值", reached=False)
+    score = q2(min(b / a, a / b) * w)
+    return result(EQUAL, score, f"等于型指标偏离：min(B/A, A/B) × {w} = {score}", reached=False)
+
+
+def _top_tier(tpl: Template) -> str:
+    return max(tpl.tiers, key=lambda t: t.high).key if tpl.tiers else ""
+
+
+def _bottom_tier(tpl: Template) -> str:
+    return min(tpl.tiers, key=lambda t: t.low).key if tpl.tiers else ""
+
+
+# -- a table ---------------------------------------------------------------------------------
+def _walk(node, prefix: str, names: tuple[str, ...], tpl: Template, reverse: bool, env, out: list):
+    for i, child in enumerate(node.children):
+        where = f"{prefix}/children/{i}"
+        if isinstance(child, model.Indicator):
+            out.append(score_leaf(child, names + (child.name,), where, tpl, reverse, env))
+        else:
+            rev = reverse or any(_same(child.name, r) for b in tpl.blocks for r in b.reverse_level2)
+            _walk(child, where, names + (child.name,), tpl, rev, env, out)
+
+
+def _same(a: str, b: str) -> bool:
+    return "".join(a.split()) == "".join(b.split())
+
+
+def score_table(table: model.SelfEvalTable, where: str, tpl: Template,
+                env: dict[str, Decimal]) -> TableResult:
+    execution = None
+    if table.funds is not None:
+        execution = score_execution(table.funds, tpl, f"{where}/funds")
+    blocks, indicators = [], []
+    for gi, group in enumerate(table.groups):
+        gwhere = f"{where}/groups/{gi}"
+        rows: list[IndicatorResult] = []
+        block = tpl.block_for(group.name)
+        reverse = any(_same(group.name, r) for b in tpl.blocks for r in b.reverse_level2)
+        _walk(group, gwhere, (group.name,), tpl, reverse, env, rows)
+        indicators.extend(rows)
+        blocks.append(BlockResult(
+            gwhere, group.name, group.stated_weight, block.weight if block else None,
+            sum((r.weight or ZERO for r in rows), ZERO),
+            sum((r.counted_score for r in rows if r.weight is not None), ZERO),
+            sum((r.reported_score or ZERO for r in rows), ZERO)))
+    rows = ([execution] if execution else []) + indicators
+    scored = any(r.weight is not None for r in rows)
+    weight_total = sum((r.weight or ZERO for r in rows), ZERO)
+    rule_total = sum((r.counted_score for r in rows if r.weight is not None), ZERO)
+    reported_total = sum((r.reported_score or ZERO for r in rows), ZERO)
+    return TableResult(
+        where, table.name, tpl.id, execution, tuple(blocks), tuple(indicators), weight_total,
+        rule_total, reported_total, table.stated_total, table.stated_grade,
+        tpl.grade_for(rule_total) if scored else "", scored)
+
+
+def table_template(report: model.Report, where: str, table: model.SelfEvalTable,
+                   templates: TemplateSet) -> tuple[Template | None, list[Finding]]:
+    tid = table.template
+    if not tid:
+        tid = report.template
+        if where.startswith("projects/"):
+            main, _ = templates.get(report.template)
+            if main is not None and main.project_template:
+                tid = main.project_template
+    return templates.get(tid)
+
+
+def score_report(report: model.Report, templates: TemplateSet | None = None) -> ReportScore:
+    templates = templates or default_set()
+    env = formula_env(report)
+    tables, findings = [], []
+    seen: set[str] = set()
+    for where, table in report.tables():
+        tpl, tf = table_template(report, where, table, templates)
+        for f in tf:
+            if f.where not in seen:
+                seen.add(f.where)
+                findings.append(f)
+        if tpl is not None:
+            tables.append(score_table(table, where, tpl, env))
+    main, mf = templates.get(report.template)
+    formulas = []
+    if main is not None:
+        defs = ((main.execution,) if main.execution else ()) + main.formulas
+        formulas = [compute(fd, env) for fd in defs]
+    else:
+        for f in mf:
+            if f.where not in seen:
+                findings.append(f)
+    return ReportScore(tuple(tables), tuple(formulas), tuple(findings))

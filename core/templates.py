@@ -1,0 +1,462 @@
+"""Regional templates as data: load, validate and resolve ``resources/templates/*.json``.
+
+A template says how one province (or the national rules) lays out and scores a report: the
+outline, the first-level blocks and weights, qualitative tiers, grade bands, the execution-rate
+definition and formula indicators with their scoring steps. The format is documented in
+docs/templates.md. Loading never raises for a broken file: it returns findings that name the
+file and the key.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from core import formula, model
+from core.findings import ERROR, Finding
+from core.resources import resource_path
+
+FORMAT = "jixiao-template"
+SUPPORTED_VERSIONS = (1,)
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A first-level block (一级指标) with its default weight and its 二级 names."""
+
+    name: str
+    weight: Decimal
+    aliases: tuple[str, ...] = ()
+    level2: tuple[str, ...] = ()
+    reverse_level2: tuple[str, ...] = ()  # 二级 whose unmarked targets are 反向 (成本指标)
+
+    def matches(self, name: str) -> bool:
+        n = _norm(name)
+        return n == _norm(self.name) or n in {_norm(a) for a in self.aliases}
+
+
+@dataclass(frozen=True, slots=True)
+class Tier:
+    key: str
+    label: str
+    low: Decimal  # share of the weight, inclusive
+    high: Decimal  # share of the weight; inclusive only for the top tier
+
+
+@dataclass(frozen=True, slots=True)
+class Grade:
+    label: str
+    low: Decimal  # inclusive lower bound of the total
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    condition: str  # formula over ``value`` and ``weight``; "" = always
+    score: str  # formula over ``value`` and ``weight``
+
+
+@dataclass(frozen=True, slots=True)
+class FormulaDef:
+    key: str
+    label: str
+    expr: str
+    unit: str = "%"
+    steps: tuple[Step, ...] = ()  # first matching step gives the score
+    tolerance: Decimal | None = None  # stated vs computed difference allowed; None = half the last printed digit
+
+
+@dataclass(frozen=True, slots=True)
+class OutlineNode:
+    key: str
+    title: str
+    feeds: tuple[str, ...] = ()  # what fills the section: model paths or generated items
+    tables: tuple[str, ...] = ()  # tables placed here: basic_data, self_eval, projects, framework
+    children: tuple["OutlineNode", ...] = ()
+
+    def walk(self, depth: int = 1):
+        yield depth, self
+        for c in self.children:
+            yield from c.walk(depth + 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    id: str
+    name: str
+    kind: str
+    region: str = ""
+    source: str = ""
+    total: Decimal = Decimal(100)
+    execution: FormulaDef | None = None
+    execution_weight: Decimal | None = None
+    blocks: tuple[Block, ...] = ()
+    splits: tuple[tuple[tuple[str, Decimal], ...], ...] = ()
+    tiers: tuple[Tier, ...] = ()
+    grades: tuple[Grade, ...] = ()
+    equal_target: str = "proportional"  # or "all_or_nothing"
+    over_achievement_ratio: Decimal | None = None
+    execution_low: Decimal = Decimal(90)  # percent; below needs an explanation
+    formulas: tuple[FormulaDef, ...] = ()
+    outline: tuple[OutlineNode, ...] = ()
+    framework: model.SelfEvalTable | None = None
+    project_template: str = ""
+    file: str = ""
+
+    def formula(self, key: str) -> FormulaDef | None:
+        if self.execution is not None and key == self.execution.key:
+            return self.execution
+        for f in self.formulas:
+            if f.key == key:
+                return f
+        return None
+
+    def block_for(self, name: str) -> Block | None:
+        for b in self.blocks:
+            if b.matches(name):
+                return b
+        return None
+
+    def grade_for(self, total: Decimal) -> str:
+        for g in sorted(self.grades, key=lambda g: g.low, reverse=True):
+            if total >= g.low:
+                return g.label
+        return ""
+
+    def outline_nodes(self):
+        for node in self.outline:
+            yield from node.walk()
+
+
+def _norm(name: str) -> str:
+    return "".join(name.split()).replace("（", "(").replace("）", ")")
+
+
+def templates_dir() -> Path:
+    return resource_path("templates")
+
+
+def list_templates(directory: Path | None = None) -> list[tuple[str, str]]:
+    """(id, name) of every usable template, sorted by id."""
+    out = []
+    for p in sorted((directory or templates_dir()).glob("*.json")):
+        try:
+            data = json.loads(p.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(data, dict) and not data.get("abstract"):
+            out.append((p.stem, str(data.get("name", p.stem))))
+    return out
+
+
+class _Loader:
+    def __init__(self, file: str):
+        self.file = file
+        self.findings: list[Finding] = []
+
+    def bad(self, key: str, message: str, fix: str = "") -> None:
+        self.findings.append(Finding("TEMPLATE_INVALID", ERROR, f"{self.file}:{key}", message,
+                                     fix or "修正模板文件中的该项，或向发布模板的财政局索取正确版本"))
+
+    def dec(self, value: Any, key: str, default: Decimal | None = None) -> Decimal | None:
+        if value is None:
+            return default
+        try:
+            if isinstance(value, bool):
+                raise InvalidOperation
+            d = Decimal(str(value))
+            if not d.is_finite():
+                raise InvalidOperation
+            return d
+        except (InvalidOperation, ValueError):
+            self.bad(key, f"“{key}”应为数字，实际是 {value!r}")
+            return default
+
+    def text(self, value: Any, key: str, required: bool = False) -> str:
+        if value is None:
+            if required:
+                self.bad(key, f"缺少必填项“{key}”")
+            return ""
+        if not isinstance(value, str):
+            self.bad(key, f"“{key}”应为文字")
+            return ""
+        return value
+
+    def strings(self, value: Any, key: str) -> tuple[str, ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.bad(key, f"“{key}”应为文字列表")
+            return ()
+        return tuple(value)
+
+    def items(self, value: Any, key: str) -> list:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.bad(key, f"“{key}”应为列表")
+            return []
+        return value
+
+    def expr(self, value: Any, key: str, allowed: set[str] | None = None) -> str:
+        text = self.text(value, key, required=True)
+        if not text:
+            return ""
+        try:
+            used = formula.names(text)
+        except formula.FormulaError as e:
+            self.bad(key, str(e))
+            return ""
+        if allowed is not None and not used <= allowed:
+            self.bad(key, f"公式“{text}”用到未知名称：{'、'.join(sorted(used - allowed))}",
+                     "步骤中只能使用 value（指标值）和 weight（分值）")
+        return text
+
+    def formula_def(self, key: str, data: Any, where: str) -> FormulaDef | None:
+        if not isinstance(data, dict):
+            self.bad(where, f"公式指标“{key}”应为对象")
+            return None
+        steps = []
+        for i, s in enumerate(self.items(data.get("steps"), f"{where}/steps")):
+            sw = f"{where}/steps/{i}"
+            if not isinstance(s, dict):
+                self.bad(sw, "评分步骤应为对象 {\"if\": …, \"score\": …}")
+                continue
+            cond = self.expr(s["if"], f"{sw}/if", {"value", "weight"}) if "if" in s else ""
+            steps.append(Step(cond, self.expr(s.get("score"), f"{sw}/score", {"value", "weight"})))
+        return FormulaDef(
+            key=key,
+            label=self.text(data.get("label"), f"{where}/label", required=True),
+            expr=self.expr(data.get("expr"), f"{where}/expr"),
+            unit=self.text(data.get("unit", "%"), f"{where}/unit"),
+            steps=tuple(steps),
+            tolerance=self.dec(data.get("tolerance"), f"{where}/tolerance"),
+        )
+
+    def outline(self, data: Any, where: str) -> tuple[OutlineNode, ...]:
+        out = []
+        for i, n in enumerate(self.items(data, where)):
+            w = f"{where}/{i}"
+            if not isinstance(n, dict):
+                self.bad(w, "提纲节点应为对象")
+                continue
+            out.append(OutlineNode(
+                key=self.text(n.get("key"), f"{w}/key", required=True),
+                title=self.text(n.get("title"), f"{w}/title", required=True),
+                feeds=self.strings(n.get("feeds"), f"{w}/feeds"),
+                tables=self.strings(n.get("tables"), f"{w}/tables"),
+                children=self.outline(n.get("children"), f"{w}/children"),
+            ))
+        return tuple(out)
+
+
+def _merge(base: dict, child: dict) -> dict:
+    out = dict(base)
+    out.update(child)
+    if "abstract" not in child:
+        out.pop("abstract", None)
+    if "formulas" in base and "formulas" in child:
+        out["formulas"] = {**base["formulas"], **child["formulas"]}
+    return out
+
+
+def _read_json(path: Path, loader: _Loader) -> dict | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        loader.bad("/", f"找不到模板文件 {path.name}", "检查模板名称，或把模板文件放入 resources/templates/")
+        return None
+    except (OSError, UnicodeDecodeError) as e:
+        loader.bad("/", f"无法读取模板文件：{e}")
+        return None
+    except json.JSONDecodeError as e:
+        loader.bad(f"第{e.lineno}行第{e.colno}列", f"模板文件不是有效的 JSON：{e.msg}", "检查该处的引号、逗号和括号")
+        return None
+    if not isinstance(data, dict):
+        loader.bad("/", "模板文件应为 JSON 对象")
+        return None
+    return data
+
+
+def load_template_file(path: Path, _depth: int = 0) -> tuple[Template | None, list[Finding]]:
+    loader = _Loader(path.name)
+    data = _read_json(path, loader)
+    if data is None:
+        return None, loader.findings
+    if data.get("format") != FORMAT:
+        loader.bad("format", f"“format”应为 {FORMAT}")
+        return None, loader.findings
+    version = data.get("version")
+    if version not in SUPPORTED_VERSIONS:
+        loader.bad("version", f"模板格式版本为 {version}，本程序支持 {list(SUPPORTED_VERSIONS)}",
+                   "请升级软件后再使用该模板")
+        return None, loader.findings
+    parent = data.get("extends")
+    if parent:
+        if _depth > 5 or not isinstance(parent, str):
+            loader.bad("extends", "“extends”应为另一个模板的名称，且不能循环引用")
+            return None, loader.findings
+        base_loader = _Loader(f"{parent}.json")
+        base = _read_json(path.parent / f"{parent}.json", base_loader)
+        if base is None:
+            loader.bad("extends", f"找不到被继承的模板“{parent}”")
+            return None, loader.findings
+        if base.get("extends"):
+            # resolve the chain by merging recursively at the raw-data level
+            chain = base
+            depth = 0
+            while chain.get("extends") and depth < 5:
+                grand = _read_json(path.parent / f"{chain['extends']}.json", base_loader)
+                if grand is None:
+                    loader.bad("extends", f"找不到被继承的模板“{chain['extends']}”")
+                    return None, loader.findings
+                chain = _merge(grand, {k: v for k, v in chain.items() if k != "extends"})
+                depth += 1
+            base = chain
+        data = _merge(base, {k: v for k, v in data.items() if k != "extends"})
+    return _build(data, loader, path.stem)
+
+
+def _build(data: dict, L: _Loader, stem: str) -> tuple[Template | None, list[Finding]]:
+    kind = L.text(data.get("kind"), "kind", required=True)
+    if kind and kind not in model.REPORT_KINDS:
+        L.bad("kind", f"“kind”应为 {' 或 '.join(model.REPORT_KINDS)}")
+    blocks = []
+    for i, b in enumerate(L.items(data.get("blocks"), "blocks")):
+        w = f"blocks/{i}"
+        if not isinstance(b, dict):
+            L.bad(w, "一级指标应为对象")
+            continue
+        blocks.append(Block(
+            name=L.text(b.get("name"), f"{w}/name", required=True),
+            weight=L.dec(b.get("weight"), f"{w}/weight", Decimal(0)),
+            aliases=L.strings(b.get("aliases"), f"{w}/aliases"),
+            level2=L.strings(b.get("level2"), f"{w}/level2"),
+            reverse_level2=L.strings(b.get("reverse_level2"), f"{w}/reverse_level2"),
+        ))
+    splits = []
+    for i, s in enumerate(L.items(data.get("splits"), "splits")):
+        if not isinstance(s, dict):
+            L.bad(f"splits/{i}", "权重方案应为 {一级指标: 分值}")
+            continue
+        splits.append(tuple((k, L.dec(v, f"splits/{i}/{k}", Decimal(0))) for k, v in s.items()))
+    tiers = []
+    for i, t in enumerate(L.items(data.get("tiers"), "tiers")):
+        w = f"tiers/{i}"
+        if not isinstance(t, dict):
+            L.bad(w, "定性档次应为对象")
+            continue
+        low, high = L.dec(t.get("low"), f"{w}/low", Decimal(0)), L.dec(t.get("high"), f"{w}/high", Decimal(1))
+        if low > high or low < 0 or high > 1:
+            L.bad(w, f"定性档次“{t.get('label', '')}”的区间 [{low}, {high}] 无效，应在 0 到 1 之间且下限不大于上限")
+        tiers.append(Tier(L.text(t.get("key"), f"{w}/key", True), L.text(t.get("label"), f"{w}/label", True), low, high))
+    grades = []
+    for i, g in enumerate(L.items(data.get("grades"), "grades")):
+        w = f"grades/{i}"
+        if not isinstance(g, dict):
+            L.bad(w, "等级应为对象")
+            continue
+        grades.append(Grade(L.text(g.get("label"), f"{w}/label", True), L.dec(g.get("low"), f"{w}/low", Decimal(0))))
+    formulas = []
+    fdata = data.get("formulas") or {}
+    if not isinstance(fdata, dict):
+        L.bad("formulas", "“formulas”应为对象 {名称: 定义}")
+        fdata = {}
+    for key, fd in fdata.items():
+        f = L.formula_def(key, fd, f"formulas/{key}")
+        if f is not None:
+            formulas.append(f)
+    execution = None
+    execution_weight = None
+    ex = data.get("execution")
+    if ex is not None:
+        if not isinstance(ex, dict):
+            L.bad("execution", "“execution”应为对象")
+        else:
+            execution = L.formula_def(L.text(ex.get("key", "execution_rate"), "execution/key"), ex, "execution")
+            execution_weight = L.dec(ex.get("weight"), "execution/weight", Decimal(10))
+    framework = None
+    if data.get("framework") is not None:
+        from core.report_io import _Reader  # the same reader as report tables
+
+        reader = _Reader(L.file)
+        framework = reader.record(model.SelfEvalTable, data["framework"], "framework")
+        L.findings.extend(f for f in reader.findings if f.severity == ERROR)
+        for p, leaf in _framework_leaves(framework):
+            if leaf.formula and not any(fm.key == leaf.formula for fm in formulas) and \
+                    not (execution and execution.key == leaf.formula):
+                L.bad(f"framework/{p}/formula", f"评分表指标“{leaf.name}”引用了未定义的公式“{leaf.formula}”",
+                      "在 formulas 中定义该公式，或改正名称")
+    over = data.get("over_achievement_ratio")
+    template = Template(
+        id=stem,
+        name=L.text(data.get("name"), "name", required=True),
+        kind=kind,
+        region=L.text(data.get("region"), "region"),
+        source=L.text(data.get("source"), "source"),
+        total=L.dec(data.get("total"), "total", Decimal(100)),
+        execution=execution,
+        execution_weight=execution_weight,
+        blocks=tuple(blocks),
+        splits=tuple(splits),
+        tiers=tuple(tiers),
+        grades=tuple(grades),
+        equal_target=L.text(data.get("equal_target", "proportional"), "equal_target"),
+        over_achievement_ratio=L.dec(over, "over_achievement_ratio") if over is not None else None,
+        execution_low=L.dec(data.get("execution_low"), "execution_low", Decimal(90)),
+        formulas=tuple(formulas),
+        outline=L.outline(data.get("outline"), "outline"),
+        framework=framework,
+        project_template=L.text(data.get("project_template"), "project_template"),
+        file=L.file,
+    )
+    if template.equal_target not in ("proportional", "all_or_nothing"):
+        L.bad("equal_target", "“equal_target”应为 proportional 或 all_or_nothing")
+    if not template.grades:
+        L.bad("grades", "模板缺少等级划分（grades）")
+    if not template.tiers:
+        L.bad("tiers", "模板缺少定性指标档次（tiers）")
+    if any(f.severity == ERROR for f in L.findings):
+        return None, L.findings
+    return template, L.findings
+
+
+def _framework_leaves(table: model.SelfEvalTable | None):
+    if table is None:
+        return
+    for gi, g in enumerate(table.groups):
+        for path, leaf in g.leaves():
+            yield "groups/" + "/children/".join(str(p) for p in (gi, *path)), leaf
+
+
+class TemplateSet:
+    """Loads templates by id on demand and remembers the findings of broken ones."""
+
+    def __init__(self, directory: Path | None = None):
+        self.directory = directory or templates_dir()
+        self._cache: dict[str, tuple[Template | None, list[Finding]]] = {}
+
+    def get(self, template_id: str) -> tuple[Template | None, list[Finding]]:
+        if template_id not in self._cache:
+            if not template_id:
+                self._cache[template_id] = (None, [Finding(
+                    "TEMPLATE_MISSING", ERROR, "template", "报告没有指定模板",
+                    "在报告中选择一个模板（jixiao templates 列出可用模板）")])
+            else:
+                self._cache[template_id] = load_template_file(self.directory / f"{template_id}.json")
+        return self._cache[template_id]
+
+
+_default: TemplateSet | None = None
+
+
+def default_set() -> TemplateSet:
+    global _default
+    if _default is None:
+        _default = TemplateSet()
+    return _default
+
+
+def load_template(template_id: str) -> tuple[Template | None, list[Finding]]:
+    return default_set().get(template_id)
