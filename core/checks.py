@@ -227,6 +227,11 @@ def check_actual_values(ctx: Context) -> Iterator[Finding]:
                 yield Finding("ACTUAL_NOT_NUMBER", WARNING, r.where,
                               f"{_label(r)} 的指标值是数值（{tgt.text.strip()}），实际完成值却是文字“{act.text.strip()}”",
                               "填写与指标值同一计量单位的实际数值")
+            elif tgt.kind == values.NUMBER and act.kind == values.NUMBER and act.unit == "%" \
+                    and tgt.unit not in ("%", ""):
+                yield Finding("ACTUAL_AS_PERCENT", WARNING, r.where,
+                              f"{_label(r)} 的指标值是“{tgt.text.strip()}”，实际完成值却写成完成比例“{act.text.strip()}”",
+                              f"填写实际完成的数量（单位“{tgt.unit}”），完成比例可写在说明中")
             elif tgt.kind == values.NUMBER and act.kind == values.NUMBER and \
                     values.unit_factor(tgt.unit, act.unit) is None:
                 yield Finding("UNIT_MISMATCH", ERROR, r.where,
@@ -405,16 +410,22 @@ def check_placeholders(ctx: Context) -> Iterator[Finding]:
         for gi, g in enumerate(table.groups):
             for path, leaf in g.leaves():
                 w = f"{where}/groups/" + "/children/".join(str(p) for p in (gi, *path))
+                empty_row = leaf.weight is None and leaf.score is None and not leaf.target.strip() \
+                    and not leaf.actual.strip()
+                if empty_row and _PLACEHOLDER.search(leaf.name.strip()):
+                    yield Finding("PLACEHOLDER_ROW", WARNING, w,
+                                  f"表中留有空的模板占位行“{leaf.name.strip()}”，会原样印在报告里",
+                                  "删除该行，或填写真实的指标内容")
+                    continue
                 for field in ("name", "target", "actual", "deviation_note"):
                     text = getattr(leaf, field).strip()
                     if text and _PLACEHOLDER.search(text):
                         yield Finding("PLACEHOLDER_LEFT", ERROR, f"{w}/{field}",
-                                      f"表中留有模板占位内容“{text}”", "删除该行，或填写真实的指标内容")
+                                      f"表中留有模板占位内容“{text}”", "改为真实的指标内容或数值")
                         break
     for s in ctx.report.sections:
         for line in s.text.splitlines():
-            m = _PLACEHOLDER.search(line.strip())
-            if m and line.strip():
+            if line.strip() and _PLACEHOLDER.search(line.strip()):
                 yield Finding("PLACEHOLDER_LEFT", ERROR, f"sections/{s.key}",
                               f"正文留有占位内容“{line.strip()[:20]}”", "删除或改写为真实内容")
                 break

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from core.checks import run_checks
 from core.findings import ERROR, HINT, WARNING, Finding, format_finding, has_errors
 from core.report_io import load_report
 from core.rounding import fmt_score
-from core.scoring import RULE_LABELS, ReportScore, TableResult, score_report
+from core.scoring import RULE_LABELS, ReportScore, TableResult, score_execution, score_report
 from core.templates import list_templates, load_template
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
@@ -96,12 +97,12 @@ def _report_from_table(path: Path, args) -> tuple[model.Report | None, list[Find
     if budget is not None or executed is not None:
         funds = model.FundsBlock(rows=(model.FundsRow("年度资金总额", annual=budget, executed=executed),),
                                  weight=tpl.execution_weight)
+        # the table itself has no execution row: its score is the one the rule computes
+        funds = replace(funds, score=score_execution(funds, tpl, "table/funds").rule_score)
     elif tpl.execution_weight is not None:
         tfindings.append(Finding("CLI_NO_BUDGET", HINT, "--budget",
                                  f"没有给出 --budget 和 --executed，表中不含预算执行率一行（{fmt_score(tpl.execution_weight)} 分）",
                                  "加上 --budget 全年预算数 --executed 全年执行数"))
-    from dataclasses import replace
-
     table = replace(table, funds=funds, name=table.name or args.name or path.stem)
     report = model.Report(template=tpl.id, kind=tpl.kind, title=table.name, table=table,
                           unit=model.Unit(name=args.name))

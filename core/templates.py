@@ -315,6 +315,7 @@ def load_template_file(path: Path, _depth: int = 0) -> tuple[Template | None, li
                 depth += 1
             base = chain
         data = _merge(base, {k: v for k, v in data.items() if k != "extends"})
+        loader.file = f"{path.name}（继承自 {parent}.json）"
     return _build(data, loader, path.stem)
 
 

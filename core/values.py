@@ -74,7 +74,8 @@ def _cn_int(s: str) -> int | None:
     if not s or any(c not in _CN_DIGITS and c not in _CN_MULS and c not in _CN_BIGS for c in s):
         return None
     if all(c in _CN_DIGITS for c in s):  # 二〇二〇: digit by digit
-        return int("".join(str(_CN_DIGITS[c]) for c in s))
+        ok = len(s) == 1 or len(s) >= 3 or "〇" in s
+        return int("".join(str(_CN_DIGITS[c]) for c in s)) if ok else None
     total = section = 0
     digit: int | None = None
     last = 1  # the multiplier just used: "一百二" means 120, "两万三" 23000
