@@ -279,7 +279,24 @@ def _read_json(path: Path, loader: _Loader) -> dict | None:
     return data
 
 
-def load_template_file(path: Path, _depth: int = 0) -> tuple[Template | None, list[Finding]]:
+def _resolve_base(directory: Path, name: object, loader: _Loader, depth: int = 0) -> dict | None:
+    """The raw data of the template ``name`` with its own ``extends`` chain merged in."""
+    if not isinstance(name, str) or depth > 5:
+        loader.bad("extends", "“extends”应为另一个模板的名称，且不能循环引用")
+        return None
+    data = _read_json(directory / f"{name}.json", _Loader(f"{name}.json"))
+    if data is None:
+        loader.bad("extends", f"找不到被继承的模板“{name}”")
+        return None
+    if data.get("extends"):
+        grand = _resolve_base(directory, data["extends"], loader, depth + 1)
+        if grand is None:
+            return None
+        data = _merge(grand, {k: v for k, v in data.items() if k != "extends"})
+    return data
+
+
+def load_template_file(path: Path) -> tuple[Template | None, list[Finding]]:
     loader = _Loader(path.name)
     data = _read_json(path, loader)
     if data is None:
@@ -294,26 +311,9 @@ def load_template_file(path: Path, _depth: int = 0) -> tuple[Template | None, li
         return None, loader.findings
     parent = data.get("extends")
     if parent:
-        if _depth > 5 or not isinstance(parent, str):
-            loader.bad("extends", "“extends”应为另一个模板的名称，且不能循环引用")
-            return None, loader.findings
-        base_loader = _Loader(f"{parent}.json")
-        base = _read_json(path.parent / f"{parent}.json", base_loader)
+        base = _resolve_base(path.parent, parent, loader)
         if base is None:
-            loader.bad("extends", f"找不到被继承的模板“{parent}”")
             return None, loader.findings
-        if base.get("extends"):
-            # resolve the chain by merging recursively at the raw-data level
-            chain = base
-            depth = 0
-            while chain.get("extends") and depth < 5:
-                grand = _read_json(path.parent / f"{chain['extends']}.json", base_loader)
-                if grand is None:
-                    loader.bad("extends", f"找不到被继承的模板“{chain['extends']}”")
-                    return None, loader.findings
-                chain = _merge(grand, {k: v for k, v in chain.items() if k != "extends"})
-                depth += 1
-            base = chain
         data = _merge(base, {k: v for k, v in data.items() if k != "extends"})
         loader.file = f"{path.name}（继承自 {parent}.json）"
     return _build(data, loader, path.stem)
