@@ -326,9 +326,8 @@ def check_figure_identities(ctx: Context) -> Iterator[Finding]:
                 continue
             s = sum((p or ZERO for p in parts), ZERO)
             complete = all(p is not None for p in parts)
-            if s > total + Decimal("0.01") or (complete and abs(s - total) > Decimal("0.01")) or \
-                    (parent.key in ("total_expenditure", "basic_expenditure") and abs(s - total) > Decimal("0.01")
-                     and sum(p is not None for p in parts) == len(parts)):
+            over = s > total + Decimal("0.01")  # even an incomplete breakdown cannot exceed its total
+            if over or (complete and abs(s - total) > Decimal("0.01")):
                 names = "、".join(fig.label(k + suffix) for k, p in zip(kids, parts) if p is not None)
                 yield Finding("FIGURE_PARTS_SUM", ERROR, f"figures/{parent.key}{suffix}",
                               f"{names} 合计 {s} 万元，与{fig.label(parent.key + suffix)} {total} 万元不符",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import unicodedata
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -140,21 +141,30 @@ def result_json(score: ReportScore, findings: list[Finding]) -> dict:
     return out
 
 
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _row(label: str, *cells: str) -> str:
+    """One line of the score sheet, aligned in a terminal where a Chinese character is two columns."""
+    return "  " + label + " " * max(1, 28 - _width(label)) + "".join(
+        " " * max(1, 10 - _width(c)) + c for c in cells)
+
+
 def print_sheet(t: TableResult, out) -> None:
-    print(f"\n【{t.name or t.where}】（模板：{t.template}）", file=out)
+    kind = {"table": "自评表", "framework": "评分表"}.get(t.where, "项目自评表")
+    print(f"\n【{kind}：{t.name or t.where}】（模板：{t.template}）", file=out)
     if not t.scored:
         print("  本表未设分值，不评分。", file=out)
         return
-    print(f"  {'一级指标':<12}{'分值':>8}{'规则得分':>10}{'填报得分':>10}", file=out)
+    print(_row("一级指标", "分值", "规则得分", "填报得分"), file=out)
     if t.execution is not None:
         e = t.execution
-        print(f"  {e.names[0]:<12}{fmt_score(e.weight):>10}{fmt_score(e.rule_score):>12}{fmt_score(e.reported_score):>12}",
-              file=out)
+        print(_row(e.names[0], fmt_score(e.weight), fmt_score(e.rule_score), fmt_score(e.reported_score)), file=out)
     for b in t.blocks:
         label = b.name + (f"（标注{fmt_score(b.stated_weight)}分）" if b.stated_weight is not None
                           and b.stated_weight != b.weight else "")
-        print(f"  {label:<12}{fmt_score(b.weight):>10}{fmt_score(b.rule_score):>12}{fmt_score(b.reported_score):>12}",
-              file=out)
+        print(_row(label, fmt_score(b.weight), fmt_score(b.rule_score), fmt_score(b.reported_score)), file=out)
     stated = f"，报告写 {fmt_score(t.stated_total)} 分" if t.stated_total is not None else ""
     print(f"  合计：分值 {fmt_score(t.weight_total)}，规则得分 {fmt_score(t.rule_total)}，"
           f"填报得分 {fmt_score(t.reported_total)}{stated}；等级：{t.grade}", file=out)
@@ -175,6 +185,14 @@ def print_findings(findings: list[Finding], out) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:  # output piped into `head` and closed: not an error of ours
+        sys.stderr.close()
+        return EXIT_OK
+
+
+def _main(argv: list[str] | None) -> int:
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.reconfigure(errors="replace")

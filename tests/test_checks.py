@@ -57,3 +57,12 @@ def test_every_finding_code_is_documented():
     doc = (ROOT / "docs" / "checks.md").read_text(encoding="utf-8")
     assert codes, "no codes found"
     assert sorted(c for c in codes if f"`{c}`" not in doc) == []
+
+
+def test_parts_that_do_not_sum_to_their_parent(seeds):
+    report = seeds["001"]
+    assert "FIGURE_PARTS_SUM" not in {f.code for f in run_checks(report)}  # seed 001's identities hold
+    figures = report.figures.as_dict() | {"personnel_cost": D("90.81")}
+    broken = replace(report, figures=model.Figures.of(figures))
+    f = next(f for f in run_checks(broken) if f.code == "FIGURE_PARTS_SUM")
+    assert f.where == "figures/basic_expenditure" and "97.20" in f.message and "99.2" in f.message
