@@ -37,7 +37,7 @@ class MainWindow(QMainWindow):
         self.title = QLabel("请打开一份报告文件（.json）：评分表和审核意见会显示在这里。")
         self.title.setWordWrap(True)
         self.sheet = QTreeWidget()
-        self.sheet.setHeaderLabels(["表 / 一级指标", "分值", "规则得分", "填报得分", "报告所写"])
+        self.sheet.setHeaderLabels(["表 / 一级指标", "分值", "规则得分", "填报得分", "标注分值 / 报告总分"])
         self.sheet.setColumnWidth(0, 420)
         self.findings = QTreeWidget()
         self.findings.setHeaderLabels(["审核意见", "位置", "建议"])
