@@ -1,0 +1,361 @@
+"""Drafts storage: the clerk's reports kept in one local SQLite database.
+
+This is the only module that touches SQLite (through sqlite-utils). Everything above it
+sees ``model.Report`` values and the small ``DraftInfo`` / ``SnapshotInfo`` records.
+
+* A draft row holds the report as the JSON of ``core.report_io`` (Chinese unescaped) plus
+  copies of the fields the draft list shows and filters on (unit, year, kind, template,
+  title), kept in step on every save.
+* Deleting moves a draft into the recycle bin (``deleted_at`` set); ``restore`` brings it
+  back and ``purge`` removes a binned draft for good (its snapshots go with it, by the
+  ``ON DELETE CASCADE`` foreign key).
+* Snapshots are named copies of a draft's report. Restoring one first snapshots the current
+  state ("恢复前自动保存"), so a restore can itself be undone.
+* Every write runs inside one transaction (``db.atomic()``): a failure leaves nothing behind.
+* The schema comes from sqlite-utils migrations (set "jixiao"). A database that records a
+  migration this build does not know was written by a newer version: it is refused and left
+  untouched. The journal is the default rollback journal (DELETE), not WAL (tech-notes §4).
+
+Errors the user may see are raised as ``StorageError`` with a Chinese message.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import json
+import os
+import sqlite3
+import tempfile
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+from sqlite_utils.db import ForeignKey
+from sqlite_utils.migrations import Migrations
+
+from core import model
+from core.findings import ERROR
+from core.paths import database_path
+from core.report_io import report_from_dict, report_to_dict
+
+NEWER_DATABASE = "数据库由更新版本的程序创建，请升级软件"
+AUTO_SNAPSHOT = "恢复前自动保存"
+COPY_SUFFIX = "（副本）"
+
+
+class StorageError(Exception):
+    """A storage failure with a message fit to show the user (Chinese)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DraftInfo:
+    """One row of the draft list (no report body)."""
+
+    id: int
+    unit: str
+    year: int | None
+    kind: str
+    template: str
+    title: str
+    status: str
+    updated_at: str
+    deleted_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotInfo:
+    id: int
+    draft_id: int
+    created_at: str
+    description: str
+
+
+# -- schema --------------------------------------------------------------------------------
+MIGRATIONS = Migrations("jixiao")
+
+
+@MIGRATIONS(name="0001_drafts_and_snapshots")
+def _m0001_drafts_and_snapshots(db: Database) -> None:
+    db["drafts"].create(
+        {"id": int, "unit": str, "year": int, "kind": str, "template": str, "title": str,
+         "status": str, "report_json": str, "created_at": str, "updated_at": str,
+         "deleted_at": str},
+        pk="id",
+        not_null=["unit", "kind", "template", "title", "status", "report_json",
+                  "created_at", "updated_at"],
+        defaults={"status": "draft", "unit": "", "kind": "", "template": "", "title": ""},
+    )
+    db["drafts"].create_index(["unit", "year"])
+    db["snapshots"].create(
+        {"id": int, "draft_id": int, "created_at": str, "description": str,
+         "report_json": str},
+        pk="id",
+        not_null=["draft_id", "created_at", "description", "report_json"],
+        defaults={"description": ""},
+        foreign_keys=[ForeignKey("snapshots", "draft_id", "drafts", "id", on_delete="CASCADE")],
+    )
+    db["snapshots"].create_index(["draft_id"])
+
+
+def known_migrations() -> list[str]:
+    return [m.name for m in MIGRATIONS._migrations]
+
+
+# -- helpers -------------------------------------------------------------------------------
+def _now() -> str:
+    """Local time with its UTC offset, to the second, e.g. 2024-03-01T09:30:00+08:00."""
+    return datetime.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _report_json(report: model.Report) -> str:
+    return json.dumps(report_to_dict(report), ensure_ascii=False)
+
+
+def _list_columns(report: model.Report) -> dict[str, Any]:
+    return {"unit": report.unit.name, "year": report.year, "kind": report.kind,
+            "template": report.template, "title": report.title}
+
+
+def _report_from_json(text: str, where: str) -> model.Report:
+    try:
+        data = json.loads(text, parse_float=Decimal)
+    except (TypeError, ValueError) as e:
+        raise StorageError(f"{where}的内容已损坏，无法读取（{e}）") from e
+    report, findings = report_from_dict(data, where)
+    if report is None:
+        first = next((f.message for f in findings if f.severity == ERROR), "")
+        raise StorageError(f"{where}的内容无法读取：{first}")
+    return report
+
+
+class Storage:
+    """The drafts database. Open with ``Storage.open(data_dir)``; ``close()`` when done."""
+
+    def __init__(self, db: Database, path: Path):
+        self.db = db
+        self.path = path
+
+    # -- opening -----------------------------------------------------------------------------
+    @classmethod
+    def open(cls, data_dir: Path) -> "Storage":
+        data_dir = Path(data_dir)
+        try:
+            data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise StorageError(f"无法创建数据目录“{data_dir}”：{e.strerror or e}") from e
+        path = database_path(data_dir)
+        try:
+            db = Database(path, execute_plugins=False)
+        except sqlite3.Error as e:
+            raise StorageError(f"无法打开数据库“{path}”：{e}") from e
+        try:
+            # Read-only until the version check has passed: a refused file stays as it was.
+            unknown = [m.name for m in MIGRATIONS.applied(db) if m.name not in known_migrations()]
+            if unknown:
+                raise StorageError(NEWER_DATABASE)
+            db.execute("PRAGMA foreign_keys=ON")
+            db.execute("PRAGMA journal_mode=DELETE").fetchall()
+            MIGRATIONS.apply(db)
+        except StorageError:
+            db.close()
+            raise
+        except sqlite3.DatabaseError as e:
+            db.close()
+            raise StorageError(f"数据库文件“{path}”已损坏或不是本软件的数据库：{e}") from e
+        except BaseException:
+            db.close()
+            raise
+        return cls(db, path)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Storage":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- rows ------------------------------------------------------------------------------
+    def _row(self, draft_id: int) -> dict[str, Any]:
+        rows = self.db.execute_returning_dicts("SELECT * FROM drafts WHERE id = ?", [draft_id])
+        if not rows:
+            raise StorageError(f"找不到编号为 {draft_id} 的草稿，可能已被彻底删除")
+        return rows[0]
+
+    def _snapshot_row(self, snapshot_id: int) -> dict[str, Any]:
+        rows = self.db.execute_returning_dicts(
+            "SELECT * FROM snapshots WHERE id = ?", [snapshot_id])
+        if not rows:
+            raise StorageError(f"找不到编号为 {snapshot_id} 的快照")
+        return rows[0]
+
+    def _write_report(self, draft_id: int, report: model.Report) -> None:
+        """Update one draft's report and list columns (the caller holds the transaction)."""
+        cur = self.db.execute(
+            "UPDATE drafts SET report_json = :json, unit = :unit, year = :year, kind = :kind,"
+            " template = :template, title = :title, updated_at = :now WHERE id = :id",
+            {"json": _report_json(report), "now": _now(), "id": draft_id,
+             **_list_columns(report)})
+        if cur.rowcount != 1:
+            raise StorageError(f"找不到编号为 {draft_id} 的草稿，可能已被彻底删除")
+
+    def _insert_snapshot(self, draft_id: int, description: str, report_json: str) -> int:
+        cur = self.db.execute(
+            "INSERT INTO snapshots (draft_id, created_at, description, report_json)"
+            " VALUES (?, ?, ?, ?)", [draft_id, _now(), description, report_json])
+        return int(cur.lastrowid)
+
+    def _insert_draft(self, report: model.Report) -> int:
+        now = _now()
+        cur = self.db.execute(
+            "INSERT INTO drafts (unit, year, kind, template, title, status, report_json,"
+            " created_at, updated_at) VALUES (:unit, :year, :kind, :template, :title,"
+            " 'draft', :json, :now, :now)",
+            {"json": _report_json(report), "now": now, **_list_columns(report)})
+        return int(cur.lastrowid)
+
+    # -- drafts ----------------------------------------------------------------------------
+    def create(self, report: model.Report) -> int:
+        """Store a new draft; returns its id."""
+        with self.db.atomic():
+            return self._insert_draft(report)
+
+    def get(self, draft_id: int) -> model.Report:
+        """The draft's report (also for drafts in the recycle bin)."""
+        return _report_from_json(self._row(draft_id)["report_json"], f"草稿 {draft_id} ")
+
+    def save(self, draft_id: int, report: model.Report) -> None:
+        with self.db.atomic():
+            self._write_report(draft_id, report)
+
+    def list(self, include_deleted: bool = False, unit: str | None = None,
+             year: int | None = None) -> list[DraftInfo]:
+        """Drafts, most recently changed first. Binned drafts only with ``include_deleted``."""
+        where, params = [], []
+        if not include_deleted:
+            where.append("deleted_at IS NULL")
+        if unit is not None:
+            where.append("unit = ?")
+            params.append(unit)
+        if year is not None:
+            where.append("year = ?")
+            params.append(year)
+        sql = ("SELECT id, unit, year, kind, template, title, status, updated_at, deleted_at"
+               " FROM drafts" + (" WHERE " + " AND ".join(where) if where else "")
+               + " ORDER BY updated_at DESC, id DESC")
+        return [DraftInfo(**row) for row in self.db.execute_returning_dicts(sql, params)]
+
+    def rename(self, draft_id: int, title: str) -> None:
+        """Set the title (in the list and in the report itself, so a later save keeps it)."""
+        with self.db.atomic():
+            report = self.get(draft_id)
+            self._write_report(draft_id, dataclasses.replace(report, title=title))
+
+    def duplicate(self, draft_id: int) -> int:
+        """Copy a draft (without its snapshots) under the title “… （副本）”; returns the new id."""
+        with self.db.atomic():
+            report = self.get(draft_id)
+            return self._insert_draft(
+                dataclasses.replace(report, title=report.title + COPY_SUFFIX))
+
+    def delete(self, draft_id: int) -> None:
+        """Move a draft into the recycle bin."""
+        with self.db.atomic():
+            row = self._row(draft_id)
+            if row["deleted_at"] is None:
+                self.db.execute("UPDATE drafts SET deleted_at = ? WHERE id = ?",
+                                [_now(), draft_id])
+
+    def restore(self, draft_id: int) -> None:
+        """Take a draft back out of the recycle bin."""
+        with self.db.atomic():
+            self._row(draft_id)
+            self.db.execute("UPDATE drafts SET deleted_at = NULL WHERE id = ?", [draft_id])
+
+    def purge(self, draft_id: int) -> None:
+        """Remove a binned draft and its snapshots for good."""
+        with self.db.atomic():
+            if self._row(draft_id)["deleted_at"] is None:
+                raise StorageError("只能彻底删除回收站中的草稿，请先删除到回收站")
+            self.db.execute("DELETE FROM drafts WHERE id = ?", [draft_id])
+
+    # -- snapshots -------------------------------------------------------------------------
+    def snapshot(self, draft_id: int, description: str) -> int:
+        """Keep a copy of the draft's current report; returns the snapshot id."""
+        with self.db.atomic():
+            row = self._row(draft_id)
+            return self._insert_snapshot(draft_id, description, row["report_json"])
+
+    def snapshots(self, draft_id: int) -> list[SnapshotInfo]:
+        """The draft's snapshots, oldest first."""
+        self._row(draft_id)
+        rows = self.db.execute_returning_dicts(
+            "SELECT id, draft_id, created_at, description FROM snapshots"
+            " WHERE draft_id = ? ORDER BY id", [draft_id])
+        return [SnapshotInfo(**row) for row in rows]
+
+    def snapshot_report(self, snapshot_id: int) -> model.Report:
+        """The report kept in a snapshot (to preview it before restoring)."""
+        row = self._snapshot_row(snapshot_id)
+        return _report_from_json(row["report_json"], f"快照 {snapshot_id} ")
+
+    def restore_snapshot(self, snapshot_id: int) -> int:
+        """Put a snapshot's report back into its draft.
+
+        The draft's current state is snapshotted first ("恢复前自动保存"); returns the id of
+        that automatic snapshot, so the restore can be undone.
+        """
+        with self.db.atomic():
+            snap = self._snapshot_row(snapshot_id)
+            report = _report_from_json(snap["report_json"], f"快照 {snapshot_id} ")
+            current = self._row(snap["draft_id"])
+            auto_id = self._insert_snapshot(snap["draft_id"], AUTO_SNAPSHOT,
+                                            current["report_json"])
+            self._write_report(snap["draft_id"], report)
+            return auto_id
+
+    # -- maintenance -----------------------------------------------------------------------
+    def integrity_ok(self) -> bool:
+        """``PRAGMA integrity_check`` reports no problem."""
+        try:
+            rows = self.db.execute("PRAGMA integrity_check").fetchall()
+        except sqlite3.DatabaseError:
+            return False
+        return rows == [("ok",)]
+
+    def backup(self, target: Path) -> None:
+        """Write a consistent copy of the database to ``target``, atomically.
+
+        The copy is made with SQLite's backup API into a temp file beside ``target``,
+        checked, fsynced and then renamed over ``target``. On failure ``target`` is untouched.
+        """
+        target = Path(target)
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                                       dir=target.parent)
+        except OSError as e:
+            raise StorageError(f"无法在“{target.parent}”中写入备份：{e.strerror or e}") from e
+        os.close(fd)
+        try:
+            dest = sqlite3.connect(tmp)
+            try:
+                self.db.conn.backup(dest)
+                ok = dest.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+            finally:
+                dest.close()
+            if not ok:
+                raise StorageError("备份文件校验失败，未写入备份")
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+        except BaseException as e:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            if isinstance(e, (OSError, sqlite3.Error)):
+                raise StorageError(f"备份失败：{e}") from e
+            raise
