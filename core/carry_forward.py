@@ -1,0 +1,111 @@
+"""Carry a report forward: start next year's draft of the same unit from last year's report.
+
+``next_year_draft(last)`` keeps the overview, goals and indicator tables with their targets
+and weights; clears actuals, scores, explanations and everything measured in the old year;
+moves this year's figures into the last-year column. It returns the draft together with the
+where-paths (the format of findings, e.g. ``table/groups/0/children/1/children/2/weight``) of
+every carried number and carried target text, so the wizard can mark them for review.
+
+No Qt, no storage: a pure function over ``core.model`` records.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from decimal import Decimal
+
+from core import figures as fig
+from core import model
+
+_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
+
+
+def _title(title: str, last_year: int | None, year: int | None) -> str:
+    """Replace the report year inside the title; '' when the title names no year."""
+    if year is None:
+        return ""
+    if last_year is not None and re.search(rf"(?<!\d){last_year}(?!\d)", title):
+        return re.sub(rf"(?<!\d){last_year}(?!\d)", str(year), title)
+    if _YEAR.search(title):
+        return _YEAR.sub(str(year), title, count=1)
+    return ""
+
+
+def _indicator(leaf: model.Indicator, where: str, marks: list[str]) -> model.Indicator:
+    if leaf.target.strip():
+        marks.append(f"{where}/target")
+    if leaf.weight is not None:
+        marks.append(f"{where}/weight")
+    return model.Indicator(
+        name=leaf.name, target=leaf.target, weight=leaf.weight, direction=leaf.direction,
+        unit=leaf.unit, basis=leaf.basis, formula=leaf.formula)
+
+
+def _group(group: model.IndicatorGroup, where: str, marks: list[str]) -> model.IndicatorGroup:
+    if group.stated_weight is not None:
+        marks.append(f"{where}/stated_weight")
+    children = []
+    for i, child in enumerate(group.children):
+        cw = f"{where}/children/{i}"
+        if isinstance(child, model.Indicator):
+            children.append(_indicator(child, cw, marks))
+        else:
+            children.append(_group(child, cw, marks))
+    return model.IndicatorGroup(group.name, group.stated_weight, tuple(children))
+
+
+def _funds(funds: model.FundsBlock | None, where: str, marks: list[str]) -> model.FundsBlock | None:
+    if funds is None:
+        return None
+    if funds.weight is not None:
+        marks.append(f"{where}/funds/weight")
+    return model.FundsBlock(rows=tuple(model.FundsRow(r.label) for r in funds.rows),
+                            weight=funds.weight)
+
+
+def _table(table: model.SelfEvalTable | None, where: str,
+           marks: list[str]) -> model.SelfEvalTable | None:
+    if table is None:
+        return None
+    return model.SelfEvalTable(
+        name=table.name, supervisor=table.supervisor, implementer=table.implementer,
+        funds=_funds(table.funds, where, marks),
+        goal=model.Goal(expected=table.goal.expected),
+        groups=tuple(_group(g, f"{where}/groups/{i}", marks) for i, g in enumerate(table.groups)),
+        template=table.template)
+
+
+def _figures(old: model.Figures, marks: list[str]) -> model.Figures:
+    """This year's known figures become last year's; old _last and _budget values are dropped."""
+    moved: dict[str, Decimal] = {}
+    for key, value in old.items:
+        if fig.is_known(key) and fig.split_key(key)[1] == "":
+            moved[key + "_last"] = value
+    out = model.Figures.of(moved)
+    marks.extend(f"figures/{k}" for k, _ in out.items)
+    return out
+
+
+def next_year_draft(last: model.Report) -> tuple[model.Report, tuple[str, ...]]:
+    """Next year's draft from ``last`` and the where-paths of every carried number/target."""
+    marks: list[str] = []
+    year = last.year + 1 if last.year is not None else None
+    for name in ("authorized_staff", "actual_staff"):
+        if getattr(last.overview, name) is not None:
+            marks.append(f"overview/{name}")
+    figures = _figures(last.figures, marks)
+    lines = []
+    for i, line in enumerate(last.fund_lines):
+        if line.final is not None:
+            marks.append(f"fund_lines/{i}/last_final")
+        lines.append(model.FundLine(line.name, last_final=line.final, parent=line.parent))
+    table = _table(last.table, "table", marks)
+    projects = tuple(_table(p, f"projects/{i}", marks) for i, p in enumerate(last.projects))
+    framework = _table(last.framework, "framework", marks)
+    draft = model.Report(
+        schema_version=last.schema_version, template=last.template, kind=last.kind, year=year,
+        title=_title(last.title, last.year, year), unit=last.unit, overview=last.overview,
+        figures=figures, fund_lines=tuple(lines), goal=model.Goal(expected=last.goal.expected),
+        table=table, projects=projects, framework=framework,
+        signatories=replace(last.signatories, date=""))
+    return draft, tuple(marks)
