@@ -5,6 +5,10 @@ prints findings only and exits 1 while an error remains. Both take ``--json``. F
 JSON (docs/format.md) or a CSV/XLSX indicator table with the standard Chinese header, scored
 with ``--template NAME --budget A --executed B``. Exit status 2 means the input could not be
 read at all (the message says why).
+
+Drafts (``core.storage``), each with ``--data-dir DIR``: ``jixiao list [--deleted]``,
+``jixiao export-json ID FILE``, ``jixiao import-json FILE``, ``jixiao backup [FILE]`` and
+``jixiao restore FILE``. A storage failure prints its Chinese message and exits 2.
 """
 from __future__ import annotations
 
@@ -19,7 +23,7 @@ from pathlib import Path
 from core import model
 from core.checks import run_checks
 from core.findings import ERROR, HINT, WARNING, Finding, format_finding, has_errors
-from core.report_io import load_report
+from core.report_io import load_report, save_report
 from core.rounding import fmt_score
 from core.scoring import RULE_LABELS, ReportScore, TableResult, score_execution, score_report
 from core.templates import list_templates, load_template
@@ -49,6 +53,24 @@ def build_parser() -> argparse.ArgumentParser:
         s.add_argument("--executed", help="全年执行数（万元），用于预算执行率一行")
         s.add_argument("--name", default="", help="项目或部门名称（CSV/XLSX 时可选）")
     sub.add_parser("templates", help="列出可用的模板", description="列出可用的模板")
+    data_help = "数据目录（默认：本机用户数据目录，或环境变量 JIXIAO_DATA_DIR）"
+    s = sub.add_parser("list", help="列出草稿", description="列出草稿，最近修改的在前")
+    s.add_argument("--deleted", action="store_true", help="同时列出回收站中的草稿")
+    s.add_argument("--data-dir", help=data_help)
+    s = sub.add_parser("export-json", help="把一份草稿导出为报告 JSON", description="把一份草稿导出为报告 JSON")
+    s.add_argument("id", help="草稿编号（jixiao list 中的“编号”）")
+    s.add_argument("file", help="要写入的 JSON 文件")
+    s.add_argument("--data-dir", help=data_help)
+    s = sub.add_parser("import-json", help="把报告 JSON 导入为新草稿", description="把报告 JSON 导入为新草稿")
+    s.add_argument("file", help="报告 JSON 文件")
+    s.add_argument("--data-dir", help=data_help)
+    s = sub.add_parser("backup", help="备份草稿数据库", description="备份草稿数据库；不给文件时写入数据目录的 backups 文件夹")
+    s.add_argument("file", nargs="?", help="备份文件（可选）")
+    s.add_argument("--data-dir", help=data_help)
+    s = sub.add_parser("restore", help="用备份文件替换草稿数据库",
+                       description="用备份文件替换草稿数据库；替换前先备份当前数据库")
+    s.add_argument("file", help="备份文件（.db）")
+    s.add_argument("--data-dir", help=data_help)
     return p
 
 
@@ -207,6 +229,14 @@ def _main(argv: list[str] | None) -> int:
         for tid, name in list_templates():
             print(f"{tid}\t{name}")
         return EXIT_OK
+    if args.command in DRAFT_COMMANDS:
+        from core.storage import StorageError
+
+        try:
+            return DRAFT_COMMANDS[args.command](args)
+        except StorageError as e:
+            print(f"错误：{e}", file=sys.stderr)
+            return EXIT_UNREADABLE
     report, load_findings = load_input(args)
     if report is None:
         if args.json:
@@ -230,6 +260,118 @@ def _main(argv: list[str] | None) -> int:
     if args.command == "check" and has_errors(findings):
         return EXIT_ERRORS
     return EXIT_OK
+
+
+# -- drafts ------------------------------------------------------------------------------------
+KIND_LABELS = {model.DEPARTMENT: "部门整体", model.PROJECT: "项目"}
+
+
+def _open_storage(args):
+    from core.paths import data_dir
+    from core.storage import Storage, StorageError
+
+    try:
+        folder = data_dir(args.data_dir)
+    except OSError as e:
+        raise StorageError(f"无法使用数据目录“{args.data_dir or ''}”：{e.strerror or e}") from e
+    storage = Storage.open(folder)
+    if storage.recovery_message:
+        print(f"注意：{storage.recovery_message}", file=sys.stderr)
+    return storage
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - _width(text))
+
+
+def _when(stamp: str) -> str:
+    return stamp[:16].replace("T", " ")
+
+
+def cmd_list(args) -> int:
+    with _open_storage(args) as storage:
+        drafts = storage.list(include_deleted=args.deleted)
+    if not drafts:
+        print("回收站和草稿箱都是空的" if args.deleted else "还没有草稿")
+        return EXIT_OK
+    header = ["编号", "年度", "单位", "类型", "标题", "最后修改"]
+    rows = [[str(d.id), str(d.year or ""), d.unit, KIND_LABELS.get(d.kind, d.kind),
+             d.title + ("（回收站）" if d.deleted_at else ""), _when(d.updated_at)] for d in drafts]
+    widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    for r in [header, *rows]:
+        print("  ".join(_pad(c, w) for c, w in zip(r, widths)).rstrip())
+    return EXIT_OK
+
+
+def _draft_id(text: str) -> int:
+    from core.storage import StorageError
+
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise StorageError(f"草稿编号应为数字（见 jixiao list 的“编号”一列），而不是“{text}”") from None
+
+
+def cmd_export_json(args) -> int:
+    from core.storage import StorageError
+
+    draft_id = _draft_id(args.id)
+    with _open_storage(args) as storage:
+        report = storage.get(draft_id)
+    try:
+        save_report(report, args.file)
+    except OSError as e:
+        raise StorageError(f"无法写入“{args.file}”：{e.strerror or e}") from e
+    print(f"已把草稿 {draft_id} 导出到 {args.file}")
+    return EXIT_OK
+
+
+def cmd_import_json(args) -> int:
+    report, findings = load_report(args.file)
+    if report is None:
+        print(f"无法读取 {args.file}：", file=sys.stderr)
+        for f in findings:
+            print("  " + format_finding(f), file=sys.stderr)
+        return EXIT_UNREADABLE
+    for f in findings:
+        print("  " + format_finding(f), file=sys.stderr)
+    with _open_storage(args) as storage:
+        draft_id = storage.create(report)
+    print(f"已导入为草稿，编号 {draft_id}")
+    return EXIT_OK
+
+
+def cmd_backup(args) -> int:
+    from core.storage import StorageError
+
+    with _open_storage(args) as storage:
+        if args.file:
+            target = Path(args.file)
+            if target.is_dir():
+                raise StorageError(f"“{target}”是一个文件夹，请给出备份文件名，例如 {target / 'jixiao-备份.db'}")
+            storage.backup(target)
+        else:
+            target = storage.rolling_backup()
+    print(f"已备份到 {target}")
+    return EXIT_OK
+
+
+def cmd_restore(args) -> int:
+    from core.paths import data_dir
+    from core.storage import StorageError, restore_database
+
+    try:
+        folder = data_dir(args.data_dir)
+    except OSError as e:
+        raise StorageError(f"无法使用数据目录“{args.data_dir or ''}”：{e.strerror or e}") from e
+    before, count = restore_database(folder, Path(args.file))
+    print(f"已用 {args.file} 替换草稿数据库（现有草稿 {count} 份，含回收站）。")
+    print(f"替换前的数据库已备份到 {before}")
+    return EXIT_OK
+
+
+DRAFT_COMMANDS = {"list": cmd_list, "export-json": cmd_export_json, "import-json": cmd_import_json,
+                  "backup": cmd_backup, "restore": cmd_restore}
 
 
 if __name__ == "__main__":

@@ -234,10 +234,14 @@ def test_reopen_does_not_reapply_migrations(tmp_path):
             known_migrations())
 
 
-def test_not_a_database_is_a_chinese_error(tmp_path):
-    paths.database_path(tmp_path).write_bytes(b"this is not sqlite " * 100)
-    with pytest.raises(StorageError, match="已损坏"):
-        Storage.open(tmp_path)
+def test_not_a_database_is_kept_aside_and_an_empty_one_started(tmp_path):
+    garbage = b"this is not sqlite " * 100
+    paths.database_path(tmp_path).write_bytes(garbage)
+    with Storage.open(tmp_path) as s:
+        assert "已损坏" in s.recovery_message and "没有可用的备份" in s.recovery_message
+        assert s.list(include_deleted=True) == [] and s.integrity_ok()
+    kept = list(tmp_path.glob("jixiao-damaged-*.db"))
+    assert len(kept) == 1 and kept[0].read_bytes() == garbage
 
 
 # -- maintenance ---------------------------------------------------------------------------
