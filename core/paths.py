@@ -7,13 +7,21 @@ Tests and portable setups point elsewhere with ``JIXIAO_DATA_DIR`` or an explici
 from __future__ import annotations
 
 import os
-from pathlib import Path
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path, PureWindowsPath
 
 import platformdirs
 
 APP_NAME = "jixiao"
 ENV_VAR = "JIXIAO_DATA_DIR"
 DATABASE_NAME = "jixiao.db"
+
+
+def default_data_dir() -> Path:
+    """The platform's per-user local data directory (not created here)."""
+    return platformdirs.user_data_path(APP_NAME, appauthor=False, roaming=False)
 
 
 def data_dir(override: str | Path | None = None) -> Path:
@@ -27,7 +35,7 @@ def data_dir(override: str | Path | None = None) -> Path:
     elif os.environ.get(ENV_VAR, "").strip():
         path = Path(os.environ[ENV_VAR].strip()).expanduser()
     else:
-        path = platformdirs.user_data_path(APP_NAME, appauthor=False, roaming=False)
+        path = default_data_dir()
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -35,3 +43,125 @@ def data_dir(override: str | Path | None = None) -> Path:
 def database_path(data_dir: str | Path) -> Path:
     """The drafts database inside ``data_dir``."""
     return Path(data_dir) / DATABASE_NAME
+
+
+# --- Removable and network drives -------------------------------------------------------
+
+DRIVE_REMOVABLE = 2  # GetDriveTypeW results
+DRIVE_REMOTE = 4
+NETWORK_FSTYPES = frozenset(
+    {"nfs", "nfs4", "cifs", "smb3", "smbfs", "sshfs", "fuse.sshfs", "9p", "afs", "davfs"}
+)
+REMOVABLE_MOUNT_ROOTS = ("/media/", "/run/media/")
+
+
+def _message(kind: str, path: object) -> str:
+    if kind == "network":
+        what = f"数据目录位于网络驱动器上（{path}）。网络断开或多人同时打开都可能损坏数据库。"
+    else:
+        what = f"数据目录位于可移动磁盘（U 盘）上（{path}）。拔出 U 盘或写入中断都可能损坏数据库。"
+    return what + f"请使用本机磁盘上的默认目录：{default_data_dir()}"
+
+
+def _windows_drive_type(root: str) -> int:
+    import ctypes
+
+    return int(ctypes.windll.kernel32.GetDriveTypeW(root))  # type: ignore[attr-defined]
+
+
+def _windows_kind(path: str, drive_type: Callable[[str], int]) -> str | None:
+    p = PureWindowsPath(os.path.abspath(path) if sys.platform == "win32" else path)
+    if p.drive.startswith(("\\\\", "//")):  # UNC: \\server\share
+        return "network"
+    if not p.anchor:
+        return None
+    kind = drive_type(p.anchor)
+    return {DRIVE_REMOVABLE: "removable", DRIVE_REMOTE: "network"}.get(kind)
+
+
+def read_mounts() -> str:
+    """The mount table as text ("source mountpoint fstype options 0 0" per line)."""
+    with open("/proc/self/mounts", encoding="utf-8", errors="replace") as f:
+        return f.read()
+
+
+def sys_removable(disk: str) -> bool | None:
+    """``/sys/block/<disk>/removable`` as a bool; None when unreadable."""
+    try:
+        return Path("/sys/block", disk, "removable").read_text().strip() == "1"
+    except OSError:
+        return None
+
+
+def _unescape(field: str) -> str:  # /proc/mounts writes space as \040, tab as \011 ...
+    return re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), field)
+
+
+def find_mount(path: str, mounts_text: str) -> tuple[str, str, str] | None:
+    """(source, mount point, fstype) of the mount holding ``path``: longest prefix, last wins."""
+    best: tuple[str, str, str] | None = None
+    for line in mounts_text.splitlines():
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        source, point, fstype = _unescape(fields[0]), _unescape(fields[1]), fields[2]
+        inside = point == "/" or path == point or path.startswith(point.rstrip("/") + "/")
+        if inside and (best is None or len(point) >= len(best[1])):
+            best = (source, point, fstype)
+    return best
+
+
+def block_disk(source: str) -> str | None:
+    """The whole-disk name for a partition device: /dev/sdb1 -> sdb, nvme0n1p2 -> nvme0n1."""
+    if not source.startswith("/dev/"):
+        return None
+    name = source[len("/dev/"):]
+    m = re.fullmatch(r"((?:nvme\d+n\d+)|(?:mmcblk\d+))(?:p\d+)?", name)
+    if m:
+        return m.group(1)
+    m = re.fullmatch(r"((?:sd|vd|hd|xvd)[a-z]+)\d*", name)
+    return m.group(1) if m else None
+
+
+def _linux_kind(path: str, mounts_text: str, removable: Callable[[str], bool | None]) -> str | None:
+    mount = find_mount(path, mounts_text)
+    if mount is None:
+        return None
+    source, point, fstype = mount
+    if fstype.lower() in NETWORK_FSTYPES or source.startswith("//"):
+        return "network"
+    if (point + "/").startswith(REMOVABLE_MOUNT_ROOTS):
+        return "removable"
+    if source.startswith("/dev/") and os.path.islink(source):  # /dev/disk/by-uuid/...
+        source = os.path.realpath(source)
+    disk = block_disk(source)
+    if disk and removable(disk):
+        return "removable"
+    return None
+
+
+def drive_problem(
+    path: str | Path,
+    *,
+    mounts_text: str | None = None,
+    removable: Callable[[str], bool | None] | None = None,
+    drive_type: Callable[[str], int] | None = None,
+    windows: bool | None = None,
+) -> str | None:
+    """A Chinese warning when ``path`` is on a removable (USB) or network drive, else None.
+
+    Windows: ``GetDriveTypeW`` of the path's root (UNC paths count as network).
+    Linux: the longest-prefix mount in ``/proc/self/mounts``; network by fstype, removable
+    when mounted under /media or /run/media or the disk's ``/sys/block/<disk>/removable``
+    is 1. The keyword arguments replace those lookups in tests. Never raises: unknown -> None.
+    """
+    try:
+        if windows if windows is not None else sys.platform == "win32":
+            kind = _windows_kind(str(path), drive_type or _windows_drive_type)
+        else:
+            real = os.path.realpath(os.path.abspath(str(path)))
+            text = mounts_text if mounts_text is not None else read_mounts()
+            kind = _linux_kind(real, text, removable or sys_removable)
+        return _message(kind, path) if kind else None
+    except Exception:  # a warning helper must never stop the app from starting
+        return None

@@ -9,6 +9,11 @@ sees ``model.Report`` values and the small ``DraftInfo`` / ``SnapshotInfo`` reco
 * Deleting moves a draft into the recycle bin (``deleted_at`` set); ``restore`` brings it
   back and ``purge`` removes a binned draft for good (its snapshots go with it, by the
   ``ON DELETE CASCADE`` foreign key).
+* Each draft row also keeps the rule score of its main table (``rule_total``, a decimal
+  string, and ``grade``), recomputed with ``core.scoring.score_report`` on every write; both
+  are NULL when the table cannot be scored or scoring fails (a scoring failure never blocks
+  a save). ``previous_id`` names the draft a carried-forward draft was made from.
+* ``status`` is 'draft' or 'final' (``set_status``); writes never change it.
 * Snapshots are named copies of a draft's report. Restoring one first snapshots the current
   state ("恢复前自动保存"), so a restore can itself be undone.
 * Every write runs inside one transaction (``db.atomic()``): a failure leaves nothing behind.
@@ -44,9 +49,12 @@ from sqlite_utils.db import ForeignKey
 from sqlite_utils.migrations import Migrations
 
 from core import model
+from core.carry_forward import next_year_draft
 from core.findings import ERROR
 from core.paths import DATABASE_NAME, database_path
 from core.report_io import report_from_dict, report_to_dict
+from core.scoring import score_report
+from core.templates import load_template
 
 NEWER_DATABASE = "数据库由更新版本的程序创建，请升级软件"
 AUTO_SNAPSHOT = "恢复前自动保存"
@@ -54,6 +62,8 @@ COPY_SUFFIX = "（副本）"
 BACKUPS_DIR = "backups"
 BEFORE_MIGRATION = "before-migration"
 BEFORE_RESTORE = "before-restore"
+STATUSES = ("draft", "final")
+FUNDS_ROWS = ("年度资金总额", "其中：当年财政拨款", "上年结转资金", "其他资金")
 _STAMP = "%Y%m%d-%H%M%S"
 _BACKUP_RE = re.compile(r"^jixiao-(?:(?P<kind>[a-z-]+)-)?(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?\.db$")
 
@@ -75,6 +85,9 @@ class DraftInfo:
     status: str
     updated_at: str
     deleted_at: str | None
+    total: Decimal | None = None  # rule total of the main table; None when not scored
+    grade: str = ""  # grade of that total; "" when not scored
+    previous_id: int | None = None  # the draft this one was carried forward from
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +125,17 @@ def _m0001_drafts_and_snapshots(db: Database) -> None:
     db["snapshots"].create_index(["draft_id"])
 
 
+@MIGRATIONS(name="0002_draft_scores_and_previous")
+def _m0002_draft_scores_and_previous(db: Database) -> None:
+    # Existing rows keep NULL scores until their next save. ``previous_id`` is cleared when
+    # the draft it points to is purged.
+    db.execute("ALTER TABLE drafts ADD COLUMN rule_total TEXT")
+    db.execute("ALTER TABLE drafts ADD COLUMN grade TEXT")
+    db.execute("ALTER TABLE drafts ADD COLUMN previous_id INTEGER"
+               " REFERENCES drafts(id) ON DELETE SET NULL")
+    db.execute("CREATE INDEX idx_drafts_previous_id ON drafts (previous_id)")
+
+
 def known_migrations() -> list[str]:
     return [m.name for m in MIGRATIONS._migrations]
 
@@ -129,6 +153,52 @@ def _report_json(report: model.Report) -> str:
 def _list_columns(report: model.Report) -> dict[str, Any]:
     return {"unit": report.unit.name, "year": report.year, "kind": report.kind,
             "template": report.template, "title": report.title}
+
+
+def _score_columns(report: model.Report) -> dict[str, Any]:
+    """rule_total (decimal string) and grade of the main (first) table; NULLs when it is not
+    scored (no weights, or no score of any kind yet) or when scoring fails."""
+    try:
+        main = score_report(report).main
+        if main is None or not main.scored or not any(
+                r.rule_score is not None or r.reported_score is not None
+                for r in main.all_rows()):
+            return {"rule_total": None, "grade": None}
+        return {"rule_total": str(main.rule_total), "grade": main.grade or None}
+    except Exception:  # noqa: BLE001 - a scoring bug must never block a save
+        return {"rule_total": None, "grade": None}
+
+
+def _info(row: tuple) -> DraftInfo:
+    """A DraftInfo from a row of the ``list`` query (columns in DraftInfo order)."""
+    *head, total, grade, previous_id = row
+    try:
+        total = Decimal(total) if total is not None else None
+    except ArithmeticError:
+        total = None
+    return DraftInfo(*head, total, grade or "", previous_id)
+
+
+def empty_report(template_id: str, unit: str, year: int) -> model.Report:
+    """An empty report laid out by the template ``template_id`` (StorageError if unusable)."""
+    tpl, findings = load_template(template_id)
+    if tpl is None:
+        first = next((f.message for f in findings if f.severity == ERROR), "")
+        raise StorageError(f"模板“{template_id}”无法使用" + (f"：{first}" if first else ""))
+    dept = tpl.kind == model.DEPARTMENT
+    groups = tuple(
+        model.IndicatorGroup(b.name, b.weight,
+                             tuple(model.IndicatorGroup(n) for n in b.level2))
+        for b in tpl.blocks)
+    table = model.SelfEvalTable(
+        name=unit if dept else "",
+        funds=model.FundsBlock(rows=tuple(model.FundsRow(label) for label in FUNDS_ROWS),
+                               weight=tpl.execution_weight),
+        groups=groups)
+    return model.Report(
+        template=template_id, kind=tpl.kind, year=year,
+        title=f"{year}年度{unit}{'部门整体支出' if dept else '项目支出'}绩效自评报告",
+        unit=model.Unit(name=unit), table=table, framework=tpl.framework)
 
 
 def _report_from_json(text: str, where: str) -> model.Report:
@@ -383,9 +453,10 @@ class Storage:
         """Update one draft's report and list columns (the caller holds the transaction)."""
         cur = self.db.execute(
             "UPDATE drafts SET report_json = :json, unit = :unit, year = :year, kind = :kind,"
-            " template = :template, title = :title, updated_at = :now WHERE id = :id",
+            " template = :template, title = :title, rule_total = :rule_total,"
+            " grade = :grade, updated_at = :now WHERE id = :id",
             {"json": _report_json(report), "now": _now(), "id": draft_id,
-             **_list_columns(report)})
+             **_list_columns(report), **_score_columns(report)})
         if cur.rowcount != 1:
             raise StorageError(f"找不到编号为 {draft_id} 的草稿，可能已被彻底删除")
 
@@ -395,13 +466,15 @@ class Storage:
             " VALUES (?, ?, ?, ?)", [draft_id, _now(), description, report_json])
         return int(cur.lastrowid)
 
-    def _insert_draft(self, report: model.Report) -> int:
+    def _insert_draft(self, report: model.Report, previous_id: int | None = None) -> int:
         now = _now()
         cur = self.db.execute(
             "INSERT INTO drafts (unit, year, kind, template, title, status, report_json,"
-            " created_at, updated_at) VALUES (:unit, :year, :kind, :template, :title,"
-            " 'draft', :json, :now, :now)",
-            {"json": _report_json(report), "now": now, **_list_columns(report)})
+            " rule_total, grade, previous_id, created_at, updated_at) VALUES (:unit, :year,"
+            " :kind, :template, :title, 'draft', :json, :rule_total, :grade, :previous_id,"
+            " :now, :now)",
+            {"json": _report_json(report), "now": now, "previous_id": previous_id,
+             **_list_columns(report), **_score_columns(report)})
         return int(cur.lastrowid)
 
     # -- drafts ----------------------------------------------------------------------------
@@ -409,6 +482,27 @@ class Storage:
         """Store a new draft; returns its id."""
         with self.db.atomic():
             return self._insert_draft(report)
+
+    def create_from_template(self, template_id: str, unit: str, year: int) -> int:
+        """A new, empty draft laid out by a template; returns its id."""
+        return self.create(empty_report(template_id, unit, year))
+
+    def create_next_year(self, draft_id: int) -> tuple[int, tuple[str, ...]]:
+        """Next year's draft carried forward from ``draft_id`` (``previous_id`` set).
+
+        Returns the new id and the where-paths of the carried values to review.
+        """
+        with self.db.atomic():
+            draft, marks = next_year_draft(self.get(draft_id))
+            return self._insert_draft(draft, previous_id=draft_id), marks
+
+    def set_status(self, draft_id: int, status: str) -> None:
+        """Mark a draft 'draft' (still being edited) or 'final' (定稿)."""
+        if status not in STATUSES:
+            raise StorageError(f"草稿状态只能是 draft（草稿）或 final（定稿），不能是“{status}”")
+        with self.db.atomic():
+            self._row(draft_id)
+            self.db.execute("UPDATE drafts SET status = ? WHERE id = ?", [status, draft_id])
 
     def get(self, draft_id: int) -> model.Report:
         """The draft's report (also for drafts in the recycle bin)."""
@@ -430,10 +524,10 @@ class Storage:
         if year is not None:
             where.append("year = ?")
             params.append(year)
-        sql = ("SELECT id, unit, year, kind, template, title, status, updated_at, deleted_at"
-               " FROM drafts" + (" WHERE " + " AND ".join(where) if where else "")
+        sql = ("SELECT id, unit, year, kind, template, title, status, updated_at, deleted_at,"
+               " rule_total, grade, previous_id FROM drafts" + (" WHERE " + " AND ".join(where) if where else "")
                + " ORDER BY updated_at DESC, id DESC")
-        return [DraftInfo(**row) for row in self.db.execute_returning_dicts(sql, params)]
+        return [_info(row) for row in self.db.execute(sql, params).fetchall()]
 
     def rename(self, draft_id: int, title: str) -> None:
         """Set the title (in the list and in the report itself, so a later save keeps it)."""

@@ -1,99 +1,18 @@
-"""The desktop window (for now): open a report file and see its score sheet and 审核 findings.
-
-The full wizard (drafts, pages, export) comes with later issues; this window already shows
-the clerk what the core computes: per table the blocks with weight, rule score and reported
-score, the total and grade, and every finding grouped by severity.
-"""
+"""Start the desktop app: Chinese Qt, one instance per data directory, the drafts database."""
 from __future__ import annotations
 
-import os
+import argparse
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
-from PySide6.QtGui import QAction, QFont, QKeySequence
-from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMainWindow, QSplitter,
-                               QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QMessageBox
 
-from core.checks import run_checks
-from core.findings import ERROR, HINT, SEVERITY_LABELS, WARNING
-from core.report_io import load_report
-from core.rounding import fmt_score
-from core.scoring import score_report
-
-FILE_FILTER = "报告文件 (*.json);;所有文件 (*)"
-
-
-class MainWindow(QMainWindow):
-    def __init__(self):
-        super().__init__()
-        self.setWindowTitle("绩效自评助手")
-        self.resize(1366, 768)
-        open_action = QAction("打开报告文件…", self)
-        open_action.setShortcut(QKeySequence.Open)
-        open_action.triggered.connect(self.choose_file)
-        self.addToolBar("文件").addAction(open_action)
-
-        self.title = QLabel("请打开一份报告文件（.json）：评分表和审核意见会显示在这里。")
-        self.title.setWordWrap(True)
-        self.sheet = QTreeWidget()
-        self.sheet.setHeaderLabels(["表 / 一级指标", "分值", "规则得分", "填报得分", "标注分值 / 报告总分"])
-        self.sheet.setColumnWidth(0, 420)
-        self.findings = QTreeWidget()
-        self.findings.setHeaderLabels(["审核意见", "位置", "建议"])
-        self.findings.setColumnWidth(0, 640)
-        self.findings.setColumnWidth(1, 260)
-        splitter = QSplitter(Qt.Vertical)
-        splitter.addWidget(self.sheet)
-        splitter.addWidget(self.findings)
-        splitter.setSizes([330, 370])
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.addWidget(self.title)
-        layout.addWidget(splitter)
-        self.setCentralWidget(body)
-        self.statusBar().showMessage("就绪")
-
-    def choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "打开报告文件", str(Path.home()), FILE_FILTER)
-        if path:
-            self.open_report(path)
-
-    def open_report(self, path: str) -> bool:
-        self.sheet.clear()
-        self.findings.clear()
-        report, load_findings = load_report(path)
-        if report is None:
-            self.title.setText(f"无法打开 {Path(path).name}")
-            for f in load_findings:
-                QTreeWidgetItem(self.findings, [f.message, f.where, f.fix])
-            self.statusBar().showMessage("文件有问题，未作任何改动")
-            return False
-        score = score_report(report)
-        found = load_findings + run_checks(report, score)
-        self.title.setText(f"{report.title or report.unit.name}（{report.year or ''}年度）")
-        for t in score.tables:
-            top = QTreeWidgetItem(self.sheet, [t.name or t.where, fmt_score(t.weight_total),
-                                               fmt_score(t.rule_total), fmt_score(t.reported_total),
-                                               fmt_score(t.stated_total) + (f"  等级 {t.grade}" if t.grade else "")])
-            if t.execution is not None:
-                e = t.execution
-                QTreeWidgetItem(top, [e.names[0], fmt_score(e.weight), fmt_score(e.rule_score),
-                                      fmt_score(e.reported_score), ""])
-            for b in t.blocks:
-                QTreeWidgetItem(top, [b.name, fmt_score(b.weight), fmt_score(b.rule_score),
-                                      fmt_score(b.reported_score), fmt_score(b.stated_weight)])
-            top.setExpanded(True)
-        for severity in (ERROR, WARNING, HINT):
-            items = [f for f in found if f.severity == severity]
-            group = QTreeWidgetItem(self.findings, [f"{SEVERITY_LABELS[severity]}（{len(items)}）", "", ""])
-            for f in items:
-                text = f.message + (f"（已说明：{f.explanation}）" if f.answered else "")
-                QTreeWidgetItem(group, [text, f.where, f.fix])
-            group.setExpanded(True)
-        errors = sum(f.severity == ERROR for f in found)
-        self.statusBar().showMessage(f"已打开 {Path(path).name}：错误 {errors} 项")
-        return True
+from core.instance_lock import InstanceLock
+from core.paths import data_dir as default_data_dir
+from core.paths import drive_problem
+from core.storage import Storage, StorageError
 
 
 def install_translator(app: QApplication) -> None:
@@ -103,14 +22,51 @@ def install_translator(app: QApplication) -> None:
         app.installTranslator(translator)
 
 
-def run(argv: list[str] | None = None) -> int:
-    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+def make_app(argv: list[str], font_size: int = 11) -> QApplication:
+    app = QApplication.instance() or QApplication(argv)
     install_translator(app)
     font = QFont(app.font())
-    font.setPointSize(max(font.pointSize(), 11))
+    font.setPointSize(max(font.pointSize(), font_size))
     app.setFont(font)
-    window = MainWindow()
+    return app
+
+
+def run(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="jixiao")
+    parser.add_argument("--data-dir", help="数据目录（默认：本机用户数据目录）")
+    args = parser.parse_args(argv)
+    app = make_app(sys.argv[:1])
+    data = default_data_dir(args.data_dir)
+    problem = drive_problem(data)
+    if problem:
+        QMessageBox.warning(None, "数据目录不在本机磁盘上", problem)
+        data = default_data_dir(None) if args.data_dir else data
+        if drive_problem(data):
+            return 2
+    lock = InstanceLock.acquire(data)
+    if lock is None:
+        QMessageBox.information(None, "绩效自评助手已在运行",
+                                f"绩效自评助手已经打开（{InstanceLock.holder(data)}），"
+                                "请切换到已打开的窗口。同时打开两个会造成数据冲突。")
+        return 1
+    try:
+        storage = Storage.open(data)
+    except StorageError as e:
+        QMessageBox.critical(None, "无法打开数据库", str(e))
+        return 2
+    from desktop.main_window import MainWindow
+
+    window = MainWindow(storage, data)
+    if getattr(storage, "recovery_message", ""):
+        window.say(storage.recovery_message)
+    try:
+        storage.auto_backup()
+    except StorageError as e:
+        window.say(f"自动备份失败：{e}")
     window.show()
-    if os.environ.get("JIXIAO_OPEN"):
-        window.open_report(os.environ["JIXIAO_OPEN"])
-    return app.exec()
+    window.reopen_last()
+    try:
+        return app.exec()
+    finally:
+        storage.close()
+        lock.release()

@@ -1,0 +1,170 @@
+"""The drafts list: find, create (from a template or from last year), open, copy, rename,
+delete into the recycle bin and restore, and a draft's history."""
+from __future__ import annotations
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHBoxLayout, QHeaderView, QLabel,
+                               QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget)
+
+from core.storage import Storage, StorageError
+from desktop.dialogs import HistoryDialog, NewDraftDialog, ask_title
+from desktop.drafts_model import COL_TITLE, COL_UNIT, COL_YEAR, RECORD_ROLE, DraftsModel
+
+
+class DraftsView(QWidget):
+    open_requested = Signal(int)  # draft id
+    message = Signal(str)
+
+    def __init__(self, storage: Storage, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.storage = storage
+        self.model = DraftsModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setFilterKeyColumn(-1)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("按单位或年度查找")
+        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.show_bin = QCheckBox("显示回收站")
+        self.show_bin.toggled.connect(lambda _: self.refresh())
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setSortingEnabled(True)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(COL_TITLE, QHeaderView.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(COL_UNIT, QHeaderView.ResizeToContents)
+        self.table.doubleClicked.connect(lambda _: self.open_selected())
+        self.table.activated.connect(lambda _: self.open_selected())
+
+        self.buttons = {}
+        row = QHBoxLayout()
+        for key, text, slot in (("new", "新建…", self.new_draft),
+                                ("next_year", "以上年报告为基础", self.next_year),
+                                ("open", "打开", self.open_selected),
+                                ("copy", "复制", self.duplicate),
+                                ("rename", "重命名…", self.rename),
+                                ("delete", "删除", self.delete),
+                                ("restore", "从回收站恢复", self.restore),
+                                ("history", "历史版本…", self.history)):
+            b = QPushButton(text)
+            b.clicked.connect(slot)
+            self.buttons[key] = b
+            row.addWidget(b)
+        row.addStretch(1)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("绩效自评报告"))
+        top.addWidget(self.search, 1)
+        top.addWidget(self.show_bin)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(row)
+        self.refresh()
+
+    # -- helpers ------------------------------------------------------------------------------
+    def refresh(self, select: int | None = None) -> None:
+        self.model.set_rows(self.storage.list(include_deleted=self.show_bin.isChecked()))
+        self.table.sortByColumn(COL_YEAR, Qt.DescendingOrder) if select is None else None
+        if select is not None:
+            self.select(select)
+
+    def select(self, draft_id: int) -> None:
+        for r in range(self.proxy.rowCount()):
+            if self.proxy.index(r, 0).data(RECORD_ROLE).id == draft_id:
+                self.table.selectRow(r)
+                return
+
+    def selected(self):
+        rows = self.table.selectionModel().selectedRows()
+        return rows[0].data(RECORD_ROLE) if rows else None
+
+    def _need_selection(self):
+        d = self.selected()
+        if d is None:
+            self.message.emit("请先在列表中选中一份报告")
+        return d
+
+    def _do(self, action, done: str, select=None) -> None:
+        try:
+            result = action()
+        except StorageError as e:
+            self.message.emit(str(e))
+            return
+        self.refresh(select if select is not None else result if isinstance(result, int) else None)
+        self.message.emit(done)
+
+    # -- actions ------------------------------------------------------------------------------
+    def new_draft(self) -> None:
+        answer = NewDraftDialog.ask(self)
+        if answer is None:
+            return
+        tid, unit, year = answer
+        try:
+            draft_id = self.storage.create_from_template(tid, unit, year)
+        except StorageError as e:
+            self.message.emit(str(e))
+            return
+        self.refresh(draft_id)
+        self.open_requested.emit(draft_id)
+
+    def next_year(self) -> None:
+        d = self._need_selection()
+        if d is None:
+            return
+        try:
+            draft_id, review = self.storage.create_next_year(d.id)
+        except StorageError as e:
+            self.message.emit(str(e))
+            return
+        self.refresh(draft_id)
+        self.open_requested.emit(draft_id)
+        self.message.emit(f"已根据 {d.year} 年度报告新建下一年度草稿：沿用了指标与目标值，"
+                          f"实际完成值与得分已清空，{len(review)} 处沿用的数字请逐一核对")
+
+    def open_selected(self) -> None:
+        d = self._need_selection()
+        if d is None:
+            return
+        if d.deleted_at:
+            self.message.emit("这份报告在回收站中，请先“从回收站恢复”")
+            return
+        self.open_requested.emit(d.id)
+
+    def duplicate(self) -> None:
+        d = self._need_selection()
+        if d is not None:
+            self._do(lambda: self.storage.duplicate(d.id), f"已复制“{d.title}”")
+
+    def rename(self) -> None:
+        d = self._need_selection()
+        if d is None:
+            return
+        title = ask_title(self, d.title)
+        if title:
+            self._do(lambda: self.storage.rename(d.id, title), "已重命名", select=d.id)
+
+    def delete(self) -> None:
+        d = self._need_selection()
+        if d is not None:
+            self._do(lambda: self.storage.delete(d.id),
+                     f"已将“{d.title or d.unit}”移到回收站（勾选“显示回收站”可恢复）")
+
+    def restore(self) -> None:
+        d = self._need_selection()
+        if d is not None:
+            self._do(lambda: self.storage.restore(d.id), f"已恢复“{d.title or d.unit}”", select=d.id)
+
+    def history(self) -> None:
+        d = self._need_selection()
+        if d is None:
+            return
+        snaps = self.storage.snapshots(d.id)
+        if not snaps:
+            self.message.emit("这份报告还没有历史版本（离开页面或导出时会自动保存历史版本）")
+            return
+        chosen = HistoryDialog.ask(snaps, self)
+        if chosen is not None:
+            self._do(lambda: self.storage.restore_snapshot(chosen), "已恢复到所选历史版本（恢复前的内容也已保存为历史版本）",
+                     select=d.id)

@@ -1,0 +1,108 @@
+"""The draft editor: a step list on the side (jump to any page) and one page per part.
+
+Every field is saved as it is typed (through the session's autosave). A history point is
+kept when the clerk leaves a page after changing something, and every few minutes of editing.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QPushButton, QStackedWidget,
+                               QVBoxLayout, QWidget)
+
+from desktop.pages.overview import OverviewPage
+from desktop.pages.review import ReviewPage
+from desktop.session import DraftSession
+
+PAGES = (OverviewPage, ReviewPage)
+SNAPSHOT_EVERY_MS = 5 * 60 * 1000
+
+
+class DraftEditor(QWidget):
+    back_requested = Signal()
+
+    def __init__(self, session: DraftSession, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self._dirty_since_snapshot = False
+        self.back = QPushButton("← 草稿列表")
+        self.back.clicked.connect(self.back_requested)
+        self.heading = QLabel()
+        self.heading.setStyleSheet("font-weight: bold;")
+        self.status = QLabel()
+        top = QHBoxLayout()
+        top.addWidget(self.back)
+        top.addWidget(self.heading, 1)
+        top.addWidget(self.status)
+
+        self.steps = QListWidget()
+        self.steps.setMaximumWidth(200)
+        self.stack = QStackedWidget()
+        self.pages = [cls(session) for cls in PAGES]
+        for page in self.pages:
+            self.steps.addItem(page.title)
+            self.stack.addWidget(page)
+        self.review.finding_activated.connect(self.go_to)
+        self.steps.currentRowChanged.connect(self._show_page)
+        body = QHBoxLayout()
+        body.addWidget(self.steps)
+        body.addWidget(self.stack, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(body, 1)
+
+        self._timer = QTimer(self)
+        self._timer.setInterval(SNAPSHOT_EVERY_MS)
+        self._timer.timeout.connect(lambda: self._snapshot("编辑中定时保存"))
+        self._timer.start()
+        session.changed.connect(self._on_changed)
+        self._current = 0
+        self.steps.setCurrentRow(0)
+        self.pages[0].load()
+        self._update_heading()
+
+    @property
+    def review(self) -> ReviewPage:
+        return next(p for p in self.pages if isinstance(p, ReviewPage))
+
+    def _on_changed(self, path: str) -> None:
+        self._dirty_since_snapshot = True
+        self._update_heading()
+        if path == "":
+            self.stack.currentWidget().load()
+
+    def _update_heading(self) -> None:
+        r = self.session.report
+        self.heading.setText(r.title or f"{r.year or ''}年度 {r.unit.name}")
+        error = self.session.save_error
+        self.status.setText(error or "每次修改都会自动保存")
+        self.status.setStyleSheet("color: #b00020;" if error else "color: #2e7d32;")
+
+    def _snapshot(self, description: str) -> None:
+        if self._dirty_since_snapshot:
+            self.session.snapshot(description)
+            self._dirty_since_snapshot = False
+
+    def _show_page(self, row: int) -> None:
+        if row < 0:
+            return
+        if row != self._current:
+            self._snapshot(f"离开“{self.pages[self._current].title}”页")
+        self._current = row
+        self.stack.setCurrentIndex(row)
+        self.pages[row].load()
+
+    def go_to(self, where: str) -> bool:
+        """Open the page holding ``where`` and focus its field."""
+        for i, page in enumerate(self.pages):
+            page.load()
+            if page.focus_path(where):
+                self.steps.setCurrentRow(i)
+                page.focus_path(where)
+                return True
+        self.status.setText(f"“{where}”所在的页面还未开放")
+        return False
+
+    def close_session(self) -> bool:
+        self._timer.stop()
+        self._snapshot("关闭草稿")
+        return self.session.close()

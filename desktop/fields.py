@@ -1,0 +1,109 @@
+"""Widgets bound to one path of the open draft: every keystroke goes to the session.
+
+``TextField`` (one line or several) and ``NumberField`` read their value from the report when a
+page loads and write it back on every edit. A number that cannot be read shows a Chinese
+message under the field, naming it and saying what to type, and changes nothing.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
+
+from core import edit
+from core.values import parse_number
+from desktop.session import DraftSession
+
+
+class TextField(QWidget):
+    def __init__(self, session: DraftSession, path: str, label: str, multiline: bool = False,
+                 placeholder: str = "", parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session, self.path, self.label = session, path, label
+        self.editor = QPlainTextEdit() if multiline else QLineEdit()
+        self.editor.setPlaceholderText(placeholder)
+        self.editor.setAccessibleName(label)
+        if multiline:
+            self.editor.setTabChangesFocus(True)
+            self.editor.setMinimumHeight(90)
+            self.editor.textChanged.connect(lambda: self._store(self.editor.toPlainText()))
+        else:
+            self.editor.textEdited.connect(self._store)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.editor)
+
+    def _store(self, text: str) -> None:
+        if not self._loading:
+            self.session.set(self.path, text)
+
+    _loading = False
+
+    def load(self) -> None:
+        value = edit.get_at(self.session.report, self.path) or ""
+        current = self.editor.toPlainText() if isinstance(self.editor, QPlainTextEdit) else self.editor.text()
+        if current == value:
+            return
+        self._loading = True
+        try:
+            if isinstance(self.editor, QPlainTextEdit):
+                self.editor.setPlainText(value)
+            else:
+                self.editor.setText(value)
+        finally:
+            self._loading = False
+
+
+class NumberField(QWidget):
+    """A number (万元, 人 …): accepts “1,234.56”, full-width digits and a trailing 万元."""
+
+    def __init__(self, session: DraftSession, path: str, label: str, unit: str = "万元",
+                 integer: bool = False, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session, self.path, self.label, self.unit, self.integer = session, path, label, unit, integer
+        self.editor = QLineEdit()
+        self.editor.setAccessibleName(label)
+        self.editor.setPlaceholderText(unit)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b00020;")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        self.editor.textEdited.connect(self._store)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.editor)
+        layout.addWidget(self.error)
+
+    def _store(self, text: str) -> None:
+        try:
+            value = parse_number(text)
+            if value is not None and self.integer:
+                if value != value.to_integral_value():
+                    raise ValueError(f"“{text}”不是整数")
+                value = int(value) if self.path == "year" else Decimal(int(value))
+        except ValueError as e:
+            self.error.setText(f"“{self.label}”：{e}。请填写数字，例如 {'5' if self.integer else '107.49'}。")
+            self.error.show()
+            self.editor.setProperty("invalid", True)
+            self.editor.setStyleSheet("border: 1px solid #b00020;")
+            return
+        self.error.hide()
+        self.editor.setStyleSheet("")
+        self.session.set(self.path, value)
+
+    @property
+    def has_error(self) -> bool:
+        return not self.error.isHidden()
+
+    def load(self) -> None:
+        value = edit.get_at(self.session.report, self.path)
+        text = "" if value is None else (str(value) if isinstance(value, int) else format(value, "f"))
+        if self.has_error:
+            return  # keep what the clerk is fixing
+        try:
+            same = parse_number(self.editor.text()) == (Decimal(value) if value is not None else None)
+        except ValueError:
+            same = False
+        if not same:
+            self.editor.setText(text)

@@ -1,0 +1,1 @@
+"""Wizard pages: thin views over one draft (``desktop.session.DraftSession``)."""

@@ -1,0 +1,65 @@
+"""One open draft: the current report, its autosave and its history.
+
+Pages never hold their own copy of the report: they read ``session.report`` and change it with
+``session.set(path, value)`` (paths as in ``core.edit``). Every change is handed to the
+autosaver at once (it writes within about a second, off the UI thread) and announced with the
+``changed`` signal so derived values (totals, findings) refresh.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, Signal
+
+from core import edit, model
+from core.autosave import Autosaver
+from core.storage import Storage
+
+
+class DraftSession(QObject):
+    changed = Signal(str)  # the path that changed ("" = the whole report)
+
+    def __init__(self, storage: Storage, data_dir: Path, draft_id: int, parent: QObject | None = None):
+        super().__init__(parent)
+        self.storage = storage
+        self.draft_id = draft_id
+        self.report: model.Report = storage.get(draft_id)
+        self._autosaver = Autosaver(lambda: Storage.open(data_dir), draft_id)
+
+    # -- edits ------------------------------------------------------------------------------
+    def set(self, path: str, value: Any) -> None:
+        if edit.get_at(self.report, path) == value:
+            return
+        self.replace(edit.set_at(self.report, path, value), path)
+
+    def apply(self, change: Callable[[model.Report], model.Report], path: str = "") -> None:
+        """Apply a function of the report (insert/delete/move rows …)."""
+        self.replace(change(self.report), path)
+
+    def replace(self, report: model.Report, path: str = "") -> None:
+        self.report = report
+        self._autosaver.changed(report)
+        self.changed.emit(path)
+
+    # -- saving and history -----------------------------------------------------------------
+    @property
+    def save_error(self) -> str | None:
+        return self._autosaver.last_error
+
+    def flush(self) -> bool:
+        return self._autosaver.flush()
+
+    def snapshot(self, description: str) -> int:
+        """Keep a history point (after the pending edits are written)."""
+        self.flush()
+        return self.storage.snapshot(self.draft_id, description)
+
+    def reload(self) -> None:
+        """Take the stored report (after a history restore) as the current one."""
+        self.flush()
+        self.report = self.storage.get(self.draft_id)
+        self.changed.emit("")
+
+    def close(self) -> bool:
+        return self._autosaver.close()

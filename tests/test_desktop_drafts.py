@@ -1,0 +1,152 @@
+"""The clerk's drafts in the window: type, close, come back; delete and restore; next year."""
+import json
+import subprocess
+import sys
+import time
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from conftest import ROOT, SEEDS
+from core.report_io import load_report
+from core.storage import Storage
+from desktop.main_window import MainWindow
+from desktop.pages.overview import OverviewPage
+
+DUTIES = "（一）参与政府政治、经济、社会生活中的重要问题的政治协商。"
+
+
+def window(qtbot, data):
+    storage = Storage.open(data)
+    w = MainWindow(storage, data)
+    qtbot.addWidget(w)
+    w.resize(1366, 768)
+    return w, storage
+
+
+def field(w, path):
+    page = next(p for p in w.editor.pages if isinstance(p, OverviewPage))
+    return next(f for f in page.fields if f.path == path)
+
+
+def test_typed_text_is_there_after_closing_and_reopening(qtbot, tmp_path):
+    w, storage = window(qtbot, tmp_path)
+    draft = storage.create_from_template("hunan-dept-short", "石峰区工商业联合会", 2024)
+    assert w.open_draft(draft)
+    field(w, "overview/duties").editor.setPlainText(DUTIES)
+    field(w, "unit/code").editor.setText("403001")
+    field(w, "unit/code").editor.textEdited.emit("403001")
+    w.close()
+    storage.close()
+
+    w2, storage2 = window(qtbot, tmp_path)
+    assert w2.reopen_last()  # the last draft opens by itself
+    assert field(w2, "overview/duties").editor.toPlainText() == DUTIES
+    assert field(w2, "unit/code").editor.text() == "403001"
+    assert [s.description for s in storage2.snapshots(draft)][-1] == "关闭草稿"
+    w2.close()
+
+
+def test_a_malformed_number_is_named_and_changes_nothing(qtbot, tmp_path):
+    w, storage = window(qtbot, tmp_path)
+    w.open_draft(storage.create_from_template("hunan-dept-2022", "资阳区工商联", 2024))
+    staff = field(w, "overview/authorized_staff")
+    staff.editor.setText("５")
+    staff.editor.textEdited.emit("５")  # full-width digits are fine
+    assert w.editor.session.report.overview.authorized_staff == 5
+    staff.editor.setText("五个人")
+    staff.editor.textEdited.emit("五个人")
+    assert staff.has_error and "编制数" in staff.error.text()
+    assert w.editor.session.report.overview.authorized_staff == 5
+    w.close()
+
+
+def test_delete_into_the_bin_and_restore(qtbot, tmp_path):
+    w, storage = window(qtbot, tmp_path)
+    report, _ = load_report(SEEDS / "seed004.json")
+    draft = storage.create(report)
+    view = w.drafts
+    view.refresh(draft)
+    view.delete()
+    assert [d.id for d in storage.list()] == []
+    assert view.model.rowCount() == 0
+    view.show_bin.setChecked(True)
+    view.select(draft)
+    view.restore()
+    assert [d.id for d in storage.list()] == [draft]
+    assert "已恢复" in w.statusBar().currentMessage()
+    w.close()
+
+
+def test_next_years_draft_from_last_years(qtbot, tmp_path):
+    w, storage = window(qtbot, tmp_path)
+    report, _ = load_report(SEEDS / "seed001.json")
+    last = storage.create(report)
+    w.drafts.refresh(last)
+    w.drafts.next_year()
+    new = w.editor.session.report
+    assert new.year == 2023 and "2023年度" in new.title
+    rows = [leaf for g in new.table.groups for _, leaf in g.leaves()]
+    assert rows and all(r.actual == "" and r.score is None for r in rows)
+    assert [r.target for r in rows] == [leaf.target for g in report.table.groups for _, leaf in g.leaves()]
+    assert "核对" in w.statusBar().currentMessage()
+    w.close()
+
+
+def test_a_second_copy_on_the_same_data_directory_says_so_and_exits(qtbot, tmp_path, monkeypatch):
+    from core.instance_lock import InstanceLock
+    from desktop import app
+
+    said = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: said.append(a[2]))
+    lock = InstanceLock.acquire(tmp_path)
+    try:
+        assert app.run(["--data-dir", str(tmp_path)]) == 1
+    finally:
+        lock.release()
+    assert "已经打开" in said[0]
+
+
+CHILD = r"""
+import sys
+from pathlib import Path
+from desktop.app import make_app
+app = make_app([])
+from core.storage import Storage
+from desktop.main_window import MainWindow
+from desktop.pages.overview import OverviewPage
+data = Path(sys.argv[1])
+storage = Storage.open(data)
+w = MainWindow(storage, data)
+w.show()
+w.open_draft(storage.create_from_template("national-10hao-project", "武昌区工商联", 2024))
+page = next(p for p in w.editor.pages if isinstance(p, OverviewPage))
+duties = next(f for f in page.fields if f.path == "overview/duties")
+duties.editor.setPlainText(sys.argv[2])
+print("TYPED", flush=True)
+app.exec()
+"""
+
+
+def test_killing_the_app_loses_nothing_typed_a_second_before(tmp_path):
+    text = "组织企业家及高管人员培训100人次；开展课题调研4篇。"
+    env = {**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.Popen([sys.executable, "-c", CHILD, str(tmp_path), text], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "TYPED"
+        deadline = time.monotonic() + 10
+        seen = ""
+        while time.monotonic() < deadline and seen != text:  # autosave writes within ~1 s
+            with Storage.open(tmp_path) as s:
+                drafts = s.list()
+                seen = s.get(drafts[0].id).overview.duties if drafts else ""
+            time.sleep(0.05)
+        proc.kill()  # SIGKILL: no chance to flush or close
+        proc.wait(10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    with Storage.open(tmp_path) as s:
+        assert s.integrity_ok()
+        assert s.get(s.list()[0].id).overview.duties == text

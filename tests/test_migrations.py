@@ -1,0 +1,82 @@
+"""Schema migrations: every released schema version still opens (tests/fixtures/db/README.md)."""
+import hashlib
+import shutil
+import sqlite3
+from decimal import Decimal
+
+from core import paths
+from core.storage import MIGRATIONS, Storage, known_migrations
+from conftest import ROOT
+
+FIXTURES = ROOT / "tests" / "fixtures" / "db"
+SCHEMA_V1 = FIXTURES / "schema-v1.db"
+NEW_COLUMNS = {"rule_total", "grade", "previous_id"}
+
+
+def _columns(db_file) -> set[str]:
+    con = sqlite3.connect(db_file)
+    try:
+        return {r[1] for r in con.execute("PRAGMA table_info(drafts)")}
+    finally:
+        con.close()
+
+
+def _applied(db_file) -> list[str]:
+    con = sqlite3.connect(db_file)
+    try:
+        return [r[0] for r in con.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = 'jixiao' ORDER BY rowid")]
+    finally:
+        con.close()
+
+
+def _copy_v1(data_dir):
+    data_dir.mkdir(parents=True, exist_ok=True)
+    target = paths.database_path(data_dir)
+    shutil.copyfile(SCHEMA_V1, target)
+    return target
+
+
+def test_schema_v1_fixture_is_what_the_readme_says():
+    assert _applied(SCHEMA_V1) == ["0001_drafts_and_snapshots"]
+    assert not _columns(SCHEMA_V1) & NEW_COLUMNS
+
+
+def test_schema_v1_upgrades_keeping_both_drafts(tmp_path, seeds):
+    fixture_hash = hashlib.sha256(SCHEMA_V1.read_bytes()).hexdigest()
+    db_file = _copy_v1(tmp_path)
+    with Storage.open(tmp_path) as s:
+        assert [m.name for m in MIGRATIONS.applied(s.db)] == known_migrations()
+        assert s.get(1) == seeds["001"]
+        assert s.get(2) == seeds["004"]
+        infos = {i.id: i for i in s.list()}
+        assert set(infos) == {1, 2}
+        assert all((i.total, i.grade, i.previous_id, i.status) == (None, "", None, "draft")
+                   for i in infos.values())
+        assert infos[1].updated_at == "2024-03-01T09:30:00+08:00"  # migrating is not an edit
+        s.save(1, s.get(1))
+        info = {i.id: i for i in s.list()}[1]
+        assert (info.total, info.grade) == (Decimal("99.00"), "优")
+        assert s.get(1) == seeds["001"]
+    assert NEW_COLUMNS <= _columns(db_file)
+    [backup] = (tmp_path / "backups").glob("jixiao-before-migration-*.db")
+    assert _applied(backup) == ["0001_drafts_and_snapshots"]  # the backup is the v1 file
+    assert not _columns(backup) & NEW_COLUMNS
+    with Storage.open(tmp_path) as s:  # a second open migrates nothing and backs up nothing
+        assert s.get(2) == seeds["004"]
+    assert len(list((tmp_path / "backups").glob("*.db"))) == 1
+    assert hashlib.sha256(SCHEMA_V1.read_bytes()).hexdigest() == fixture_hash
+
+
+def test_empty_dir_gets_the_current_schema(tmp_path):
+    with Storage.open(tmp_path / "new") as s:
+        assert [m.name for m in MIGRATIONS.applied(s.db)] == known_migrations()
+        assert s.list(include_deleted=True) == []
+    db_file = paths.database_path(tmp_path / "new")
+    assert NEW_COLUMNS <= _columns(db_file)
+    assert _applied(db_file) == known_migrations()
+    assert not (tmp_path / "new" / "backups").exists()  # nothing to back up
+
+
+def test_known_migrations_are_in_order():
+    assert known_migrations() == ["0001_drafts_and_snapshots", "0002_draft_scores_and_previous"]
