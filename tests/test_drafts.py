@@ -86,7 +86,7 @@ def test_scores_follow_every_write(store, seeds):
 
 
 def test_scoring_failure_never_blocks_a_save(store, seeds, monkeypatch):
-    import core.storage as storage_mod
+    import core.storage.drafts as storage_mod
 
     def boom(report):
         raise RuntimeError("scoring bug")

@@ -190,7 +190,7 @@ def test_failure_mid_transaction_leaves_nothing_behind(store, monkeypatch):
 
 
 def test_failed_create_stores_nothing(store, monkeypatch):
-    import core.storage as storage_mod
+    import core.storage.drafts as storage_mod
 
     def boom(report):
         raise ValueError("bad report")

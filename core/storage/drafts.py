@@ -1,42 +1,11 @@
-"""Drafts storage: the clerk's reports kept in one local SQLite database.
-
-This is the only module that touches SQLite (through sqlite-utils). Everything above it
-sees ``model.Report`` values and the small ``DraftInfo`` / ``SnapshotInfo`` records.
-
-* A draft row holds the report as the JSON of ``core.report_io`` (Chinese unescaped) plus
-  copies of the fields the draft list shows and filters on (unit, year, kind, template,
-  title), kept in step on every save.
-* Deleting moves a draft into the recycle bin (``deleted_at`` set); ``restore`` brings it
-  back and ``purge`` removes a binned draft for good (its snapshots go with it, by the
-  ``ON DELETE CASCADE`` foreign key).
-* Each draft row also keeps the rule score of its main table (``rule_total``, a decimal
-  string, and ``grade``), recomputed with ``core.scoring.score_report`` on every write; both
-  are NULL when the table cannot be scored or scoring fails (a scoring failure never blocks
-  a save). ``previous_id`` names the draft a carried-forward draft was made from.
-* ``status`` is 'draft' or 'final' (``set_status``); writes never change it.
-* Snapshots are named copies of a draft's report. Restoring one first snapshots the current
-  state ("恢复前自动保存"), so a restore can itself be undone.
-* Every write runs inside one transaction (``db.atomic()``): a failure leaves nothing behind.
-* The schema comes from sqlite-utils migrations (set "jixiao"). A database that records a
-  migration this build does not know was written by a newer version: it is refused and left
-  untouched. The journal is the default rollback journal (DELETE), not WAL (tech-notes §4).
-* Backups live in ``data_dir/backups`` as ``jixiao-YYYYMMDD-HHMMSS.db`` (rolling, at most one a
-  day from ``auto_backup``), ``jixiao-before-migration-….db`` (taken before a pending migration
-  is applied to an existing database) and ``jixiao-before-restore-….db``.
-* Opening checks the file (``PRAGMA quick_check``). A damaged file is renamed aside to
-  ``jixiao-damaged-….db`` (never deleted) and the newest good backup is put in its place;
-  ``Storage.recovery_message`` then says so in Chinese.
-
-Errors the user may see are raised as ``StorageError`` with a Chinese message.
-"""
+"""Drafts storage: the ``Storage`` class over the drafts database, its ``DraftInfo`` /
+``SnapshotInfo`` records and the report/row helpers (``empty_report`` among them)."""
 from __future__ import annotations
 
 import dataclasses
 import datetime
 import json
 import os
-import re
-import shutil
 import sqlite3
 import tempfile
 from dataclasses import dataclass
@@ -45,31 +14,19 @@ from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
-from sqlite_utils.db import ForeignKey
-from sqlite_utils.migrations import Migrations
 
 from core import model
 from core.carry_forward import next_year_draft
 from core.findings import ERROR
-from core.paths import DATABASE_NAME, database_path
+from core.paths import database_path
 from core.report_io import report_from_dict, report_to_dict
 from core.scoring import score_report
+from core.storage.files import (_is_damaged, _parse_backup_name, _recover, _stamped_path,
+                                backups_dir, list_backups)
+from core.storage.schema import (AUTO_SNAPSHOT, BEFORE_MIGRATION, COPY_SUFFIX, FUNDS_ROWS,
+                                 MIGRATIONS, NEWER_DATABASE, STATUSES, StorageError,
+                                 known_migrations)
 from core.templates import load_template
-
-NEWER_DATABASE = "数据库由更新版本的程序创建，请升级软件"
-AUTO_SNAPSHOT = "恢复前自动保存"
-COPY_SUFFIX = "（副本）"
-BACKUPS_DIR = "backups"
-BEFORE_MIGRATION = "before-migration"
-BEFORE_RESTORE = "before-restore"
-STATUSES = ("draft", "final")
-FUNDS_ROWS = ("年度资金总额", "其中：当年财政拨款", "上年结转资金", "其他资金")
-_STAMP = "%Y%m%d-%H%M%S"
-_BACKUP_RE = re.compile(r"^jixiao-(?:(?P<kind>[a-z-]+)-)?(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?\.db$")
-
-
-class StorageError(Exception):
-    """A storage failure with a message fit to show the user (Chinese)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,48 +53,6 @@ class SnapshotInfo:
     draft_id: int
     created_at: str
     description: str
-
-
-# -- schema --------------------------------------------------------------------------------
-MIGRATIONS = Migrations("jixiao")
-
-
-@MIGRATIONS(name="0001_drafts_and_snapshots")
-def _m0001_drafts_and_snapshots(db: Database) -> None:
-    db["drafts"].create(
-        {"id": int, "unit": str, "year": int, "kind": str, "template": str, "title": str,
-         "status": str, "report_json": str, "created_at": str, "updated_at": str,
-         "deleted_at": str},
-        pk="id",
-        not_null=["unit", "kind", "template", "title", "status", "report_json",
-                  "created_at", "updated_at"],
-        defaults={"status": "draft", "unit": "", "kind": "", "template": "", "title": ""},
-    )
-    db["drafts"].create_index(["unit", "year"])
-    db["snapshots"].create(
-        {"id": int, "draft_id": int, "created_at": str, "description": str,
-         "report_json": str},
-        pk="id",
-        not_null=["draft_id", "created_at", "description", "report_json"],
-        defaults={"description": ""},
-        foreign_keys=[ForeignKey("snapshots", "draft_id", "drafts", "id", on_delete="CASCADE")],
-    )
-    db["snapshots"].create_index(["draft_id"])
-
-
-@MIGRATIONS(name="0002_draft_scores_and_previous")
-def _m0002_draft_scores_and_previous(db: Database) -> None:
-    # Existing rows keep NULL scores until their next save. ``previous_id`` is cleared when
-    # the draft it points to is purged.
-    db.execute("ALTER TABLE drafts ADD COLUMN rule_total TEXT")
-    db.execute("ALTER TABLE drafts ADD COLUMN grade TEXT")
-    db.execute("ALTER TABLE drafts ADD COLUMN previous_id INTEGER"
-               " REFERENCES drafts(id) ON DELETE SET NULL")
-    db.execute("CREATE INDEX idx_drafts_previous_id ON drafts (previous_id)")
-
-
-def known_migrations() -> list[str]:
-    return [m.name for m in MIGRATIONS._migrations]
 
 
 # -- helpers -------------------------------------------------------------------------------
@@ -211,170 +126,6 @@ def _report_from_json(text: str, where: str) -> model.Report:
         first = next((f.message for f in findings if f.severity == ERROR), "")
         raise StorageError(f"{where}的内容无法读取：{first}")
     return report
-
-
-# -- files: backups, checks, recovery --------------------------------------------------------
-def backups_dir(data_dir: Path) -> Path:
-    return Path(data_dir) / BACKUPS_DIR
-
-
-def _parse_backup_name(name: str) -> tuple[str, datetime.datetime, int] | None:
-    """(kind, time, n) of a backup file name; kind "" for a rolling backup."""
-    m = _BACKUP_RE.match(name)
-    if not m or m["kind"] == "damaged":
-        return None
-    try:
-        when = datetime.datetime.strptime(m["stamp"], _STAMP)
-    except ValueError:
-        return None
-    return m["kind"] or "", when, int(m["n"] or 0)
-
-
-def list_backups(data_dir: Path) -> list[Path]:
-    """Every backup in ``data_dir/backups`` (rolling and before-…), newest first."""
-    folder = backups_dir(data_dir)
-    try:
-        entries = list(folder.iterdir())
-    except OSError:
-        return []
-    found = []
-    for p in entries:
-        parsed = _parse_backup_name(p.name)
-        if parsed is not None and p.is_file():
-            found.append(((parsed[1], parsed[2], p.name), p))
-    return [p for _, p in sorted(found, reverse=True)]
-
-
-def _stamped_path(folder: Path, kind: str = "", now: datetime.datetime | None = None) -> Path:
-    """A new, unused ``jixiao-[kind-]YYYYMMDD-HHMMSS[-n].db`` in ``folder``."""
-    stamp = (now or datetime.datetime.now()).strftime(_STAMP)
-    base = f"jixiao-{kind + '-' if kind else ''}{stamp}"
-    path, n = folder / f"{base}.db", 1
-    while path.exists():
-        n += 1
-        path = folder / f"{base}-{n}.db"
-    return path
-
-
-def check_database_file(path: Path) -> str | None:
-    """None when ``path`` is a sound jixiao database; else why not (Chinese)."""
-    path = Path(path)
-    if not path.is_file():
-        return f"文件“{path}”不存在"
-    try:
-        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    except sqlite3.Error as e:
-        return f"无法打开“{path.name}”：{e}"
-    try:
-        rows = con.execute("PRAGMA quick_check").fetchall()
-        if rows != [("ok",)]:
-            return f"“{path.name}”已损坏（完整性检查未通过）"
-        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        if "drafts" not in tables:
-            return f"“{path.name}”不是本软件的数据库（没有草稿表）"
-        if "_sqlite_migrations" in tables:
-            names = [r[0] for r in con.execute(
-                "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATIONS.name])]
-            if any(n not in known_migrations() for n in names):
-                return f"“{path.name}”{NEWER_DATABASE}"
-    except sqlite3.DatabaseError as e:
-        return f"“{path.name}”已损坏或不是本软件的数据库：{e}"
-    finally:
-        con.close()
-    return None
-
-
-def _is_damaged(path: Path) -> bool:
-    """An existing, non-empty database file that SQLite cannot read or whose check fails."""
-    try:
-        if path.stat().st_size == 0:
-            return False
-    except OSError:
-        return False
-    # Not read-only: a hot journal left by a crash must be rolled back, not taken for damage.
-    try:
-        con = sqlite3.connect(path)
-    except sqlite3.Error:
-        return False  # cannot even open: the normal open reports why
-    try:
-        return con.execute("PRAGMA quick_check").fetchall() != [("ok",)]
-    except sqlite3.OperationalError:
-        return False  # locked, no permission …: not damage; the normal open reports it
-    except sqlite3.DatabaseError:
-        return True  # SQLITE_CORRUPT, SQLITE_NOTADB
-    finally:
-        con.close()
-
-
-def _copy_into_place(source: Path, target: Path) -> None:
-    """Copy ``source`` over ``target`` atomically (temp file beside it, fsync, replace)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
-        shutil.copyfile(source, tmp)
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
-def _recover(data_dir: Path, path: Path) -> str:
-    """Move a damaged database aside and put the newest good backup in its place.
-
-    Returns the Chinese message for the user. Nothing is deleted.
-    """
-    damaged = _stamped_path(data_dir, "damaged")
-    try:
-        os.replace(path, damaged)
-        for suffix in ("-journal", "-wal", "-shm"):  # a stale journal must not touch the new file
-            side = path.with_name(path.name + suffix)
-            if side.exists():
-                os.replace(side, damaged.with_name(damaged.name + suffix))
-    except OSError as e:
-        raise StorageError(f"数据库文件“{path}”已损坏，且无法移到一旁：{e.strerror or e}") from e
-    kept = f"损坏的文件已保留为“{damaged}”。"
-    for backup in list_backups(data_dir):
-        if check_database_file(backup) is not None:
-            continue
-        try:
-            _copy_into_place(backup, path)
-        except OSError:
-            continue
-        when = _parse_backup_name(backup.name)[1].strftime("%Y-%m-%d %H:%M")
-        return (f"数据库文件已损坏，已自动从 {when} 的备份（{backup.name}）恢复。"
-                f"该备份之后所做的修改可能缺失，请核对最近编辑的草稿。{kept}")
-    return f"数据库文件已损坏，且没有可用的备份，已新建一个空数据库。{kept}"
-
-
-def restore_database(data_dir: Path, source: Path) -> tuple[Path, int]:
-    """Replace the data directory's database with the jixiao database ``source``.
-
-    ``source`` is checked first (integrity, a drafts table, not from a newer version); the
-    current database is backed up as ``jixiao-before-restore-….db``; then ``source`` is copied
-    into place atomically. Returns (that backup, number of drafts now present, bin included).
-    """
-    source = Path(source)
-    problem = check_database_file(source)
-    if problem:
-        raise StorageError(f"不能用该文件恢复：{problem}")
-    data_dir = Path(data_dir)
-    with Storage.open(data_dir) as current:
-        if source.resolve() == current.path.resolve():
-            raise StorageError("要恢复的文件就是当前数据库")
-        before = current.backup_to_dir(BEFORE_RESTORE)
-    path = database_path(data_dir)
-    try:
-        _copy_into_place(source, path)
-    except OSError as e:
-        raise StorageError(f"恢复失败，当前数据库未改动：{e.strerror or e}") from e
-    with Storage.open(data_dir) as restored:
-        count = len(restored.list(include_deleted=True))
-    return before, count
 
 
 class Storage:

@@ -1,0 +1,74 @@
+"""Drafts storage schema: constants, ``StorageError`` and the sqlite-utils migrations ("jixiao").
+
+A database that records a migration this build does not know was written by a newer version
+(``known_migrations``); the callers in ``core.storage`` refuse it.
+"""
+from __future__ import annotations
+
+import re
+
+from sqlite_utils import Database
+from sqlite_utils.db import ForeignKey
+from sqlite_utils.migrations import Migrations
+
+NEWER_DATABASE = "数据库由更新版本的程序创建，请升级软件"
+AUTO_SNAPSHOT = "恢复前自动保存"
+COPY_SUFFIX = "（副本）"
+BACKUPS_DIR = "backups"
+BEFORE_MIGRATION = "before-migration"
+BEFORE_RESTORE = "before-restore"
+STATUSES = ("draft", "final")
+FUNDS_ROWS = ("年度资金总额", "其中：当年财政拨款", "上年结转资金", "其他资金")
+_STAMP = "%Y%m%d-%H%M%S"
+_BACKUP_RE = re.compile(r"^jixiao-(?:(?P<kind>[a-z-]+)-)?(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?\.db$")
+
+
+class StorageError(Exception):
+    """A storage failure with a message fit to show the user (Chinese)."""
+
+
+# -- schema --------------------------------------------------------------------------------
+MIGRATIONS = Migrations("jixiao")
+
+
+@MIGRATIONS(name="0001_drafts_and_snapshots")
+def _m0001_drafts_and_snapshots(db: Database) -> None:
+    db["drafts"].create(
+        {"id": int, "unit": str, "year": int, "kind": str, "template": str, "title": str,
+         "status": str, "report_json": str, "created_at": str, "updated_at": str,
+         "deleted_at": str},
+        pk="id",
+        not_null=["unit", "kind", "template", "title", "status", "report_json",
+                  "created_at", "updated_at"],
+        defaults={"status": "draft", "unit": "", "kind": "", "template": "", "title": ""},
+    )
+    db["drafts"].create_index(["unit", "year"])
+    db["snapshots"].create(
+        {"id": int, "draft_id": int, "created_at": str, "description": str,
+         "report_json": str},
+        pk="id",
+        not_null=["draft_id", "created_at", "description", "report_json"],
+        defaults={"description": ""},
+        foreign_keys=[ForeignKey("snapshots", "draft_id", "drafts", "id", on_delete="CASCADE")],
+    )
+    db["snapshots"].create_index(["draft_id"])
+
+
+@MIGRATIONS(name="0002_draft_scores_and_previous")
+def _m0002_draft_scores_and_previous(db: Database) -> None:
+    # Existing rows keep NULL scores until their next save. ``previous_id`` is cleared when
+    # the draft it points to is purged.
+    db.execute("ALTER TABLE drafts ADD COLUMN rule_total TEXT")
+    db.execute("ALTER TABLE drafts ADD COLUMN grade TEXT")
+    db.execute("ALTER TABLE drafts ADD COLUMN previous_id INTEGER"
+               " REFERENCES drafts(id) ON DELETE SET NULL")
+    db.execute("CREATE INDEX idx_drafts_previous_id ON drafts (previous_id)")
+
+
+
+def known_migrations() -> list[str]:
+    """Names of the migrations this build registers, in order."""
+    # sqlite-utils (4.2) has no public way to list a set's registered migrations
+    # (``pending``/``applied`` need a database), so this is the one place that reads the
+    # private ``Migrations._migrations`` list. Keep it here if sqlite-utils changes.
+    return [m.name for m in MIGRATIONS._migrations]
