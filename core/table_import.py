@@ -295,3 +295,54 @@ def read_indicator_table(path: str | Path, name: str = ""
     if any(f.severity == ERROR for f in reader.findings):
         return None, reader.findings
     return table, reader.findings
+
+
+LEAF_COLUMNS = ("level3", "target", "actual", "weight", "score", "deviation")
+
+
+def read_pasted_rows(text: str) -> tuple[list[tuple[str, str, model.Indicator]] | None, list[Finding]]:
+    """Rows copied from Excel (tab-separated) as ``(一级, 二级, indicator)`` triples.
+
+    With a header row the columns are found by name; without one the columns are taken in
+    the standard order — all eight (一级 … 偏差原因) or the six from 三级指标 on. A blank
+    一级/二级 cell means "same as the row above" ('' on the first row: the caller decides,
+    e.g. the group selected in the table). Text in 分值/得分 is an error and nothing is pasted.
+    """
+    reader = _Reader("粘贴的内容")
+    lines = [line for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n") if line.strip()]
+    rows = [(i + 1, [c.strip() for c in line.split("\t")]) for i, line in enumerate(lines)]
+    if not rows:
+        reader.error("TABLE_EMPTY", "剪贴板里没有可粘贴的内容。", "先在 Excel 中选中并复制指标行。")
+        return None, reader.findings
+    head = _header_map(rows[0][1])
+    if {"level3"} <= head.keys():
+        cols, rows = head, rows[1:]
+    else:
+        width = max(len(cells) for _, cells in rows)
+        order = REQUIRED if width >= len(REQUIRED) else LEAF_COLUMNS
+        cols = {k: i for i, k in enumerate(order)}
+    out: list[tuple[str, str, model.Indicator]] = []
+    l1 = l2 = ""
+    for rownum, cells in rows:
+        def get(key: str) -> str:
+            i = cols.get(key)
+            return cells[i] if i is not None and i < len(cells) else ""
+        if not get("level3") and not get("target"):
+            continue
+        if _norm(cells[0]).startswith(("总分", "合计")):
+            break
+        if get("level1"):
+            l1, l2 = get("level1"), ""
+        if get("level2"):
+            l2 = get("level2")
+        out.append((l1, _join_lines(l2), model.Indicator(
+            name=_join_lines(get("level3")), target=get("target"), actual=get("actual"),
+            weight=reader.number(get("weight"), rownum, "分值"),
+            score=reader.number(get("score"), rownum, "得分"),
+            deviation_note=get("deviation"), direction=get("direction"), unit=get("unit"))))
+    if any(f.severity == ERROR for f in reader.findings):
+        return None, reader.findings
+    if not out:
+        reader.error("TABLE_EMPTY", "粘贴的内容里没有指标行。", "复制时请包含三级指标、指标值等列。")
+        return None, reader.findings
+    return out, reader.findings

@@ -9,11 +9,12 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QPushButton, QStackedWidget,
                                QVBoxLayout, QWidget)
 
+from desktop.pages.indicators import IndicatorsPage
 from desktop.pages.overview import OverviewPage
 from desktop.pages.review import ReviewPage
 from desktop.session import DraftSession
 
-PAGES = (OverviewPage, ReviewPage)
+PAGES = (OverviewPage, IndicatorsPage, ReviewPage)
 SNAPSHOT_EVERY_MS = 5 * 60 * 1000
 
 

@@ -5,7 +5,10 @@ A double click (or Enter) on a finding asks the editor to open the page and fiel
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QPushButton, QTreeWidget, QTreeWidgetItem,
+                               QVBoxLayout, QWidget)
+
+from core import model
 
 from core.checks import run_checks
 from core.findings import ERROR, HINT, SEVERITY_LABELS, WARNING
@@ -14,11 +17,13 @@ from core.scoring import score_report
 from desktop.pages.base import Page
 
 WHERE_ROLE = Qt.UserRole + 1
+FINDING_ROLE = Qt.UserRole + 2
+NOTE_ANSWERS = ("DEVIATION_NOTE_MISSING", "SCORE_ABOVE_RULE", "SCORE_BELOW_RULE")
 
 
 class ReviewPage(Page):
     title = "审核与导出"
-    finding_activated = Signal(str)  # the finding's where
+    finding_activated = Signal(str)  # where to go: the finding's where (+ "/deviation_note" when the answer goes there)
 
     def __init__(self, session, parent: QWidget | None = None):
         super().__init__(session, parent)
@@ -37,11 +42,51 @@ class ReviewPage(Page):
         layout.addWidget(self.sheet, 2)
         layout.addWidget(QLabel("审核意见"))
         layout.addWidget(self.findings, 3)
+        answer = QHBoxLayout()
+        self.answer_label = QLabel("选中一条警告，在此写明理由：")
+        self.answer = QLineEdit()
+        self.answer.setAccessibleName("警告的说明")
+        self.answer.setEnabled(False)
+        self.answer_button = QPushButton("保存说明")
+        self.answer_button.setEnabled(False)
+        self.answer_button.clicked.connect(self.save_answer)
+        self.answer.returnPressed.connect(self.save_answer)
+        answer.addWidget(self.answer_label)
+        answer.addWidget(self.answer, 1)
+        answer.addWidget(self.answer_button)
+        layout.addLayout(answer)
+        self.findings.currentItemChanged.connect(self._selected)
 
     def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
         where = item.data(0, WHERE_ROLE)
         if where:
             self.finding_activated.emit(where)
+
+    def _selected(self, item, _previous=None) -> None:
+        finding = item.data(0, FINDING_ROLE) if item is not None else None
+        can = finding is not None and finding.severity == WARNING
+        self.answer.setEnabled(can)
+        self.answer_button.setEnabled(can)
+        self.answer.setText(finding.explanation if can else "")
+
+    def save_answer(self) -> None:
+        item = self.findings.currentItem()
+        finding = item.data(0, FINDING_ROLE) if item is not None else None
+        text = self.answer.text().strip()
+        if finding is None or finding.severity != WARNING or not text:
+            return
+        kept = tuple(e for e in self.session.report.explanations
+                     if (e.code, e.where) != (finding.code, finding.where))
+        answered = kept + (model.Explanation(finding.code, finding.where, text),)
+        self.session.set("explanations", answered)
+        self.load()
+
+    @staticmethod
+    def target_of(code: str, where: str) -> str:
+        """Where the clerk acts on a finding: a row's note for the findings a note answers."""
+        if code in NOTE_ANSWERS and "/groups/" in where and not where.endswith("_note"):
+            return f"{where}/deviation_note"
+        return where
 
     def load(self) -> None:
         report = self.session.report
@@ -67,7 +112,8 @@ class ReviewPage(Page):
             for f in items:
                 text = f.message + (f"（已说明：{f.explanation}）" if f.answered else "")
                 item = QTreeWidgetItem(group, [text, f.fix])
-                item.setData(0, WHERE_ROLE, f.where)
+                item.setData(0, WHERE_ROLE, self.target_of(f.code, f.where))
+                item.setData(0, FINDING_ROLE, f)
                 item.setToolTip(0, f"{f.code} @ {f.where}")
             group.setExpanded(True)
         errors = sum(f.severity == ERROR for f in found)

@@ -1,0 +1,391 @@
+"""绩效目标与指标: the goals, the funds block and the indicator tree of each 自评表.
+
+One table at a time (the department's, each project's, the framework score table), chosen
+at the top. Rows are added, inserted, deleted and moved with buttons or keys; rows copied
+from Excel are pasted with Ctrl+V; the rule score stands beside the clerk's score and a
+difference is highlighted; the deviation note is marked where a finding needs it.
+"""
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QGroupBox, QHBoxLayout,
+                               QHeaderView, QLabel, QPushButton, QStyledItemDelegate, QTreeView,
+                               QVBoxLayout, QWidget)
+
+from core import edit, model
+from core.rounding import fmt
+from core.table_import import read_pasted_rows
+from core.templates import default_set
+from desktop.fields import NumberField, TextField
+from desktop.indicator_model import (COL_ACTUAL, COL_NAME, COL_NOTE, COL_READING, COL_RULE,
+                                     COL_SCORE, COL_TARGET, COL_TIER, COL_WEIGHT, IndicatorModel)
+from desktop.pages.base import Page
+
+FIELD_COLUMN = {"name": COL_NAME, "target": COL_TARGET, "actual": COL_ACTUAL, "weight": COL_WEIGHT,
+                "score": COL_SCORE, "deviation_note": COL_NOTE, "tier": COL_TIER}
+FUNDS_ROWS = ("年度资金总额", "其中：当年财政拨款", "上年结转资金", "其他资金")
+
+
+class TierDelegate(QStyledItemDelegate):
+    """A combo box of the template's qualitative tiers for the 定性档次 column."""
+
+    def __init__(self, page: "IndicatorsPage"):
+        super().__init__(page)
+        self.page = page
+
+    def createEditor(self, parent, option, index):
+        if index.column() != COL_TIER:
+            return super().createEditor(parent, option, index)
+        box = QComboBox(parent)
+        box.addItem("（自动判断）", "")
+        tpl = self.page.model.template
+        for t in (tpl.tiers if tpl else ()):
+            box.addItem(f"{t.label}（{fmt(t.low * 100)}%–{fmt(t.high * 100)}%）", t.key)
+        return box
+
+    def setEditorData(self, editor, index):
+        if isinstance(editor, QComboBox):
+            i = editor.findData(index.data(Qt.EditRole) or "")
+            editor.setCurrentIndex(max(i, 0))
+        else:
+            super().setEditorData(editor, index)
+
+    def setModelData(self, editor, model_, index):
+        if isinstance(editor, QComboBox):
+            model_.setData(index, editor.currentData())
+        else:
+            super().setModelData(editor, model_, index)
+
+
+class IndicatorTree(QTreeView):
+    """Spreadsheet-like keys: Enter/F2 edit, Tab moves on, Delete clears, Ctrl+V pastes."""
+
+    def __init__(self, page: "IndicatorsPage"):
+        super().__init__()
+        self.page = page
+        self.setEditTriggers(QAbstractItemView.DoubleClicked | QAbstractItemView.EditKeyPressed
+                             | QAbstractItemView.AnyKeyPressed | QAbstractItemView.SelectedClicked)
+        self.setSelectionBehavior(QAbstractItemView.SelectItems)
+        self.setTabKeyNavigation(True)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(True)
+        self.setUniformRowHeights(False)
+
+    def keyPressEvent(self, event):
+        index = self.currentIndex()
+        if event.matches(QKeySequence.Paste):
+            self.page.paste()
+            return
+        if event.key() in (Qt.Key_Return, Qt.Key_Enter) and self.state() != QAbstractItemView.EditingState \
+                and index.isValid() and index.flags() & Qt.ItemIsEditable:
+            self.edit(index)
+            return
+        if event.key() == Qt.Key_Delete and index.isValid() and index.flags() & Qt.ItemIsEditable:
+            self.model().setData(index, "")
+            return
+        super().keyPressEvent(event)
+
+
+class IndicatorsPage(Page):
+    title = "绩效目标与指标"
+
+    def __init__(self, session, parent: QWidget | None = None):
+        super().__init__(session, parent)
+        layout = QVBoxLayout(self.body)
+        top = QHBoxLayout()
+        self.table_box = QComboBox()
+        self.table_box.setAccessibleName("选择自评表")
+        self.table_box.activated.connect(lambda _: self.show_table(self.table_box.currentData()))
+        add_project = QPushButton("添加项目自评表")
+        add_project.clicked.connect(self.add_project)
+        label = QLabel("自评表(&B)：")
+        label.setBuddy(self.table_box)
+        top.addWidget(label)
+        top.addWidget(self.table_box, 1)
+        top.addWidget(add_project)
+        layout.addLayout(top)
+
+        self.head = QWidget()  # goal + funds of the table shown: rebuilt per table
+        self.head_layout = QHBoxLayout(self.head)
+        self.head_layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.head)
+
+        buttons = QHBoxLayout()
+        self.level1_box = QComboBox()
+        self.level2_box = QComboBox()
+        for text, slot, key in (("添加指标", self.add_row, "Ctrl+Return"), ("插入", self.insert_row, "Ctrl+I"),
+                                ("删除", self.delete_row, "Ctrl+Delete"), ("上移", lambda: self.move_row(-1), "Ctrl+Up"),
+                                ("下移", lambda: self.move_row(1), "Ctrl+Down"), ("粘贴 Excel 行", self.paste, "Ctrl+V")):
+            b = QPushButton(text)
+            b.setToolTip(f"{text}（{key}）")
+            b.clicked.connect(slot)
+            buttons.addWidget(b)
+            if key != "Ctrl+V":  # Ctrl+V is handled by the table itself
+                QShortcut(QKeySequence(key), self, slot)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        groups = QHBoxLayout()
+        groups.addWidget(QLabel("一级指标："))
+        groups.addWidget(self.level1_box)
+        add1 = QPushButton("添加一级")
+        add1.clicked.connect(self.add_level1)
+        groups.addWidget(add1)
+        groups.addSpacing(24)
+        groups.addWidget(QLabel("二级指标："))
+        groups.addWidget(self.level2_box)
+        add2 = QPushButton("添加二级")
+        add2.clicked.connect(self.add_level2)
+        groups.addWidget(add2)
+        groups.addStretch(1)
+        layout.addLayout(groups)
+
+        self.model = IndicatorModel(session, self._first_table() or "table")
+        self.tree = IndicatorTree(self)
+        self.tree.setModel(self.model)
+        self.tree.setItemDelegate(TierDelegate(self))
+        header = self.tree.header()
+        header.setStretchLastSection(True)
+        for col, width in ((COL_NAME, 300), (COL_TARGET, 110), (COL_ACTUAL, 110), (COL_READING, 150),
+                           (COL_WEIGHT, 110), (COL_SCORE, 50), (COL_RULE, 70), (COL_TIER, 110)):
+            header.resizeSection(col, width)
+        header.setSectionResizeMode(QHeaderView.Interactive)
+        self.tree.setMinimumHeight(380)
+        layout.addWidget(self.tree, 1)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        session.changed.connect(self._external_change)
+
+    # -- tables ----------------------------------------------------------------------------------
+    def _tables(self) -> list[tuple[str, str]]:
+        out = []
+        for where, t in self.session.report.tables():
+            kind = {"table": "自评表", "framework": "评分表"}.get(where, "项目自评表")
+            out.append((where, f"{kind}：{t.name or '（未命名）'}"))
+        return out
+
+    def _first_table(self) -> str | None:
+        tables = self._tables()
+        return tables[0][0] if tables else None
+
+    def load(self) -> None:
+        current = self.model.table_path
+        self.table_box.clear()
+        for where, label in self._tables():
+            self.table_box.addItem(label, where)
+        i = self.table_box.findData(current)
+        self.show_table(current if i >= 0 else self._first_table())
+
+    def show_table(self, where: str | None) -> None:
+        if where is None:
+            self.message.setText("这份报告还没有自评表：请点“添加项目自评表”。")
+            return
+        self.table_box.setCurrentIndex(max(self.table_box.findData(where), 0))
+        self.model.reset(where)
+        self.tree.expandAll()
+        self._build_head(where)
+        tpl = self.model.template
+        self.level1_box.clear()
+        self.level2_box.clear()
+        for b in (tpl.blocks if tpl else ()):
+            self.level1_box.addItem(f"{b.name}（{fmt(b.weight).rstrip('0').rstrip('.')}分）", (b.name, b.weight))
+            for n in b.level2:
+                if self.level2_box.findText(n) < 0:
+                    self.level2_box.addItem(n)
+
+    def _build_head(self, where: str) -> None:
+        while self.head_layout.count():
+            w = self.head_layout.takeAt(0).widget()
+            if w is not None:
+                w.deleteLater()
+        self.fields = []
+        goal = QGroupBox("年度总体目标")
+        g = QVBoxLayout(goal)
+        for label, path in (("预期目标", f"{where}/goal/expected"), ("实际完成情况", f"{where}/goal/achieved")):
+            f = TextField(self.session, path, label, multiline=True)
+            f.editor.setMinimumHeight(48)
+            f.editor.setMaximumHeight(70)
+            g.addWidget(QLabel(label))
+            g.addWidget(f)
+            self.fields.append(f)
+        self.head_layout.addWidget(goal, 1)
+        table = edit.get_at(self.session.report, where)
+        funds = QGroupBox("资金情况（万元）与预算执行率")
+        grid = QGridLayout(funds)
+        if table.funds is None:
+            add = QPushButton("添加资金情况（预算执行率一行）")
+            add.clicked.connect(lambda: self._add_funds(where))
+            grid.addWidget(add, 0, 0)
+        else:
+            for c, text in enumerate(("", "年初预算数", "全年预算数", "全年执行数")):
+                grid.addWidget(QLabel(text), 0, c)
+            for r, row in enumerate(table.funds.rows):
+                grid.addWidget(QLabel(row.label), r + 1, 0)
+                for c, key in enumerate(("initial", "annual", "executed")):
+                    f = NumberField(self.session, f"{where}/funds/rows/{r}/{key}", f"{row.label}{('年初预算数', '全年预算数', '全年执行数')[c]}")
+                    f.editor.setMaximumWidth(110)
+                    grid.addWidget(f, r + 1, c + 1)
+                    self.fields.append(f)
+            n = len(table.funds.rows) + 1
+            for c, (label, key) in enumerate((("分值", "weight"), ("得分", "score"))):
+                grid.addWidget(QLabel(f"执行率{label}"), n, c * 2)
+                f = NumberField(self.session, f"{where}/funds/{key}", f"执行率{label}", unit="分")
+                f.editor.setMaximumWidth(110)
+                grid.addWidget(f, n, c * 2 + 1)
+                self.fields.append(f)
+            self.rate = QLabel()
+            grid.addWidget(self.rate, n + 1, 0, 1, 4)
+        self.head_layout.addWidget(funds, 1)
+        for f in self.fields:
+            f.load()
+        self._update_rate()
+
+    def _add_funds(self, where: str) -> None:
+        tpl = self.model.template
+        block = model.FundsBlock(rows=tuple(model.FundsRow(label) for label in FUNDS_ROWS),
+                                 weight=tpl.execution_weight if tpl else None)
+        self.session.set(f"{where}/funds", block)
+        self._build_head(where)
+
+    def _update_rate(self) -> None:
+        rate = getattr(self, "rate", None)
+        if rate is None:
+            return
+        try:
+            rate.text()
+        except RuntimeError:  # deleted with an old head
+            return
+        self.model.rescore()
+        table = edit.get_at(self.session.report, self.model.table_path)
+        from core.scoring import score_execution  # the one place that scores the row
+        if table.funds is None or self.model.template is None:
+            return
+        r = score_execution(table.funds, self.model.template, f"{self.model.table_path}/funds")
+        if r.value is None:
+            rate.setText(f"执行率：{r.note}")
+        else:
+            rate.setText(f"执行率 {fmt(r.value)}%，规则得分 {fmt(r.rule_score) if r.rule_score is not None else '—'}")
+
+    def add_project(self) -> None:
+        main, _ = default_set().get(self.session.report.template)
+        tid = (main.project_template if main and main.project_template else self.session.report.template)
+        tpl, _ = default_set().get(tid)
+        groups = tuple(model.IndicatorGroup(b.name, b.weight, tuple(model.IndicatorGroup(n) for n in b.level2))
+                       for b in (tpl.blocks if tpl else ()))
+        table = model.SelfEvalTable(
+            name="新项目", template=tid,
+            funds=model.FundsBlock(rows=tuple(model.FundsRow(label) for label in FUNDS_ROWS),
+                                   weight=tpl.execution_weight if tpl else None), groups=groups)
+        n = len(self.session.report.projects)
+        self.session.apply(lambda r: edit.insert_at(r, "projects", n, table), "projects")
+        self.load()
+        self.show_table(f"projects/{n}")
+        self.message.setText("已添加项目自评表：请在“指标”列改写项目名称所在的各行，或在上方改名。")
+
+    # -- rows --------------------------------------------------------------------------------------
+    def _current(self) -> QModelIndex:
+        return self.tree.currentIndex().sibling(self.tree.currentIndex().row(), 0)
+
+    def _select(self, index: QModelIndex, column: int = COL_NAME) -> None:
+        if index.isValid():
+            self.tree.expand(index.parent())
+            self.tree.setCurrentIndex(index.sibling(index.row(), column))
+            self.tree.scrollTo(index)
+
+    def add_row(self) -> None:
+        cur = self._current()
+        node = self.model.node(cur)
+        if not cur.isValid():
+            self.message.setText("请先选中一个二级指标，再添加指标")
+            return
+        parent = cur if not node.is_leaf else cur.parent()
+        if self.model.node(parent) is self.model.root:
+            self.message.setText("请先选中一个二级指标（或其下的一行），再添加指标")
+            return
+        self._select(self.model.insert_leaf(parent, self.model.rowCount(parent)))
+        self.tree.edit(self.tree.currentIndex())
+
+    def insert_row(self) -> None:
+        cur = self._current()
+        if not cur.isValid() or not self.model.node(cur).is_leaf:
+            return self.add_row()
+        self._select(self.model.insert_leaf(cur.parent(), cur.row()))
+        self.tree.edit(self.tree.currentIndex())
+
+    def delete_row(self) -> None:
+        cur = self._current()
+        if not cur.isValid():
+            return
+        name = cur.data() or "（空行）"
+        row, parent = cur.row(), cur.parent()
+        self.model.remove(cur)
+        self.message.setText(f"已删除“{name}”（可在“历史版本”中找回）")
+        self._select(self.model.index(min(row, self.model.rowCount(parent) - 1), 0, parent))
+
+    def move_row(self, delta: int) -> None:
+        col = self.tree.currentIndex().column()
+        self._select(self.model.move(self._current(), delta), col)
+
+    def add_level1(self) -> None:
+        data = self.level1_box.currentData()
+        if data:
+            name, weight = data
+            self._select(self.model.insert_group(QModelIndex(), self.model.rowCount(), name, weight))
+
+    def add_level2(self) -> None:
+        cur = self._current()
+        top = cur
+        while top.isValid() and top.parent().isValid():
+            top = top.parent()
+        if not top.isValid():
+            self.message.setText("请先选中一个一级指标，再添加二级指标")
+            return
+        idx = self.model.insert_group(top, self.model.rowCount(top), self.level2_box.currentText())
+        self._select(idx)
+
+    def paste(self) -> None:
+        text = QGuiApplication.clipboard().text()
+        rows, findings = read_pasted_rows(text)
+        if rows is None:
+            self.message.setText("无法粘贴：" + "；".join(f.message for f in findings) + "。未作任何改动。")
+            return
+        n = self.model.paste_rows(self._current(), rows)
+        self.tree.expandAll()
+        self.message.setText(f"已粘贴 {n} 行" if n else "请先选中一个二级指标，再粘贴没有一级/二级名称的行")
+
+    # -- keeping in step -------------------------------------------------------------------------
+    def _external_change(self, path: str) -> None:
+        if path.startswith(f"{self.model.table_path}/funds"):
+            self._update_rate()
+        if self.model.last_error:
+            self.message.setText(self.model.last_error)
+
+    def focus_path(self, path: str) -> bool:
+        m = re.match(r"^(table|framework|projects/\d+)(/.*)?$", path)
+        if not m:
+            return False
+        where, rest = m.group(1), m.group(2) or ""
+        if self.table_box.findData(where) < 0:
+            self.load()
+        if self.table_box.findData(where) < 0:
+            return False
+        if self.model.table_path != where:
+            self.show_table(where)
+        if rest.startswith("/funds") or rest.startswith("/goal"):
+            for f in self.fields:
+                if f.path.startswith(f"{where}{rest}") or (rest == "/funds" and f.path.endswith("/executed")):
+                    f.editor.setFocus()
+                    return True
+        index = self.model.index_of_path(path)
+        if not index.isValid():
+            self.tree.setFocus()
+            return True
+        field = rest.rsplit("/", 1)[-1]
+        node = self.model.node(index)
+        column = FIELD_COLUMN.get(field, COL_ACTUAL if node.is_leaf else COL_WEIGHT)
+        self._select(index, column)
+        self.tree.setFocus()
+        return True
