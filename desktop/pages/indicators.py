@@ -202,8 +202,12 @@ class IndicatorsPage(Page):
             if w is not None:
                 w.deleteLater()
         self.fields = []
-        goal = QGroupBox("年度总体目标")
+        goal = QGroupBox("名称与年度总体目标")
         g = QVBoxLayout(goal)
+        name = TextField(self.session, f"{where}/name", "项目或部门名称")
+        g.addWidget(QLabel("项目（部门）名称"))
+        g.addWidget(name)
+        self.fields.append(name)
         for label, path in (("预期目标", f"{where}/goal/expected"), ("实际完成情况", f"{where}/goal/achieved")):
             f = TextField(self.session, path, label, multiline=True)
             f.editor.setMinimumHeight(48)
@@ -358,6 +362,11 @@ class IndicatorsPage(Page):
 
     # -- keeping in step -------------------------------------------------------------------------
     def _external_change(self, path: str) -> None:
+        if path == f"{self.model.table_path}/name":
+            i = self.table_box.findData(self.model.table_path)
+            label = dict(self._tables()).get(self.model.table_path, "")
+            if i >= 0:
+                self.table_box.setItemText(i, label)
         if path.startswith(f"{self.model.table_path}/funds"):
             self._update_rate()
         if self.model.last_error:
