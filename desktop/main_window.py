@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QStackedWidget
+from PySide6.QtGui import QAction, QFont, QKeySequence
+from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QStackedWidget
 
 from core.atomic import atomic_write_text
 from core.findings import ERROR
@@ -16,6 +16,7 @@ from desktop.editor import DraftEditor
 from desktop.session import DraftSession
 
 UI_STATE = "ui.json"
+NORMAL_PT, LARGE_PT = 11, 14
 
 
 class MainWindow(QMainWindow):
@@ -41,7 +42,23 @@ class MainWindow(QMainWindow):
         back.setShortcut("Ctrl+L")
         back.triggered.connect(self.show_list)
         menu.addAction(back)
+        view = self.menuBar().addMenu("视图(&V)")
+        self.large_text = QAction("大字体", self, checkable=True)
+        self.large_text.setShortcut("Ctrl+=")
+        self.large_text.toggled.connect(self.set_large_text)
+        view.addAction(self.large_text)
+        if self._state().get("large_text"):
+            self.large_text.setChecked(True)
         self.say("就绪")
+
+    def set_large_text(self, on: bool) -> None:
+        font = QFont(QApplication.font())
+        font.setPointSize(LARGE_PT if on else NORMAL_PT)
+        QApplication.setFont(font)  # reaches every widget that has no font of its own …
+        for cls in ("QAbstractItemView", "QHeaderView", "QMenu", "QMenuBar", "QLineEdit", "QPlainTextEdit",
+                    "QComboBox", "QPushButton", "QLabel", "QGroupBox", "QCheckBox", "QStatusBar"):
+            QApplication.setFont(font, cls)  # … and the classes a platform theme gives fonts of their own
+        self._save_state(large_text=on)
 
     def say(self, text: str) -> None:
         self.statusBar().showMessage(text)
@@ -95,17 +112,24 @@ class MainWindow(QMainWindow):
         return draft_id
 
     # -- remembering the last draft ----------------------------------------------------------
-    def _remember(self, draft_id: int) -> None:
+    def _state(self) -> dict:
         try:
-            atomic_write_text(self.data_dir / UI_STATE, json.dumps({"last_draft": draft_id}))
+            state = json.loads((self.data_dir / UI_STATE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return state if isinstance(state, dict) else {}
+
+    def _save_state(self, **changes) -> None:
+        try:
+            atomic_write_text(self.data_dir / UI_STATE, json.dumps({**self._state(), **changes}))
         except OSError:
             pass  # not worth bothering the clerk
 
+    def _remember(self, draft_id: int) -> None:
+        self._save_state(last_draft=draft_id)
+
     def reopen_last(self) -> bool:
-        try:
-            last = json.loads((self.data_dir / UI_STATE).read_text(encoding="utf-8")).get("last_draft")
-        except (OSError, ValueError, AttributeError):
-            return False
+        last = self._state().get("last_draft")
         alive = {d.id for d in self.storage.list()}
         return isinstance(last, int) and last in alive and self.open_draft(last)
 

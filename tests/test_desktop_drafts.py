@@ -150,3 +150,20 @@ def test_killing_the_app_loses_nothing_typed_a_second_before(tmp_path):
     with Storage.open(tmp_path) as s:
         assert s.integrity_ok()
         assert s.get(s.list()[0].id).overview.duties == text
+
+
+def test_larger_text_is_a_remembered_setting(qtbot, tmp_path):
+    from PySide6.QtWidgets import QApplication
+
+    w, storage = window(qtbot, tmp_path)
+    normal = QApplication.font().pointSize()
+    w.large_text.setChecked(True)
+    assert QApplication.font().pointSize() > normal
+    qtbot.waitUntil(lambda: w.drafts.table.font().pointSize() == QApplication.font().pointSize())
+    w.close()
+    storage.close()
+    w2, storage2 = window(qtbot, tmp_path)
+    assert w2.large_text.isChecked()
+    w2.large_text.setChecked(False)
+    assert QApplication.font().pointSize() == normal
+    w2.close()
