@@ -166,6 +166,7 @@ class Section:
     key: str
     text: str = ""
     title: str = ""  # the heading as printed, when it differs from the template
+    generated: str = ""  # the text the program last drafted; text != generated: the clerk edited it
 
 
 @dataclass(frozen=True, slots=True)

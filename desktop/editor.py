@@ -10,11 +10,12 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QPushButton, QS
                                QVBoxLayout, QWidget)
 
 from desktop.pages.indicators import IndicatorsPage
+from desktop.pages.narrative import NarrativePage
 from desktop.pages.overview import OverviewPage
 from desktop.pages.review import ReviewPage
 from desktop.session import DraftSession
 
-PAGES = (OverviewPage, IndicatorsPage, ReviewPage)
+PAGES = (OverviewPage, IndicatorsPage, NarrativePage, ReviewPage)
 SNAPSHOT_EVERY_MS = 5 * 60 * 1000
 
 
