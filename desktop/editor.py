@@ -9,13 +9,14 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QPushButton, QStackedWidget,
                                QVBoxLayout, QWidget)
 
+from desktop.pages.budget import BudgetPage
 from desktop.pages.indicators import IndicatorsPage
 from desktop.pages.narrative import NarrativePage
 from desktop.pages.overview import OverviewPage
 from desktop.pages.review import ReviewPage
 from desktop.session import DraftSession
 
-PAGES = (OverviewPage, IndicatorsPage, NarrativePage, ReviewPage)
+PAGES = (OverviewPage, BudgetPage, IndicatorsPage, NarrativePage, ReviewPage)
 SNAPSHOT_EVERY_MS = 5 * 60 * 1000
 
 
