@@ -1,0 +1,392 @@
+"""The finished report as a sequence of layout blocks, shared by the Word and PDF exporters.
+
+``build_document(report)`` walks the template's outline: a heading per node with Chinese
+numbering (一、（一）1.（2）), the narrative the node is fed with, and the tables the outline
+places there (基础数据表, 自评表, 项目自评表, 评分表) — every table of the report appears
+once, the ones the outline does not place in an appendix at the end. Then the signature
+block. Exporters only draw these blocks; what goes where, and how every number is printed,
+is decided here, once.
+
+Numbers: 万元 amounts with two decimals (161.40), percentages with two decimals (100.00%),
+scores as the clerk's table prints them (10, 8, 1.63). A missing value prints as an empty
+cell — never None, nan or #DIV/0!.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from core import model
+from core.checks import run_checks
+from core.findings import ERROR, WARNING, Finding
+from core.rounding import fmt_score, q2
+from core.scoring import ReportScore, TableResult, score_report, table_template
+from core.templates import Template, TemplateSet, default_set
+
+TEXT_WIDTH_MM = 156  # GB/T 9704 版心
+
+
+# -- blocks ----------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Cell:
+    text: str = ""
+    rowspan: int = 1
+    colspan: int = 1
+    align: str = "left"  # left | center | right
+    bold: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A grid; ``None`` in a row marks a position covered by a span from the left or above."""
+
+    key: str  # basic_data | self_eval | framework — what the table is
+    caption: str
+    widths_mm: tuple[float, ...]
+    header: tuple[tuple[Cell | None, ...], ...]  # repeated on every page
+    rows: tuple[tuple[Cell | None, ...], ...]
+    total_text: str = ""  # the printed total, for tests and read-back
+    group_rows: tuple[tuple[int, int], ...] = ()  # (first row, last row) of each 一级 group in rows
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    level: int  # 1..4
+    number: str  # 一、 （一） 1. （1）
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    fields: tuple[tuple[str, str], ...]  # (label, value); blank values get a line to sign on
+
+
+@dataclass(frozen=True, slots=True)
+class PageBreak:
+    pass
+
+
+Block = Heading | Paragraph | Table | Signature | PageBreak
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    title: str
+    unit: str
+    blocks: tuple[Block, ...]
+    draft: bool  # printed with a visible “草稿” mark
+    draft_reasons: tuple[str, ...]
+
+
+# -- numbers ---------------------------------------------------------------------------------
+def money(v: Decimal | None) -> str:
+    return "" if v is None else f"{q2(v):.2f}"
+
+
+def pct(v: Decimal | None) -> str:
+    return "" if v is None else f"{q2(v):.2f}%"
+
+
+def score(v: Decimal | None) -> str:
+    return "" if v is None else fmt_score(v)
+
+
+CN_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一 (outlines never go past 99)."""
+    if n < 10:
+        return CN_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else CN_DIGITS[tens]) + "十" + ("" if ones == 0 else CN_DIGITS[ones])
+
+
+def heading_number(level: int, n: int) -> str:
+    if level == 1:
+        return f"{chinese_number(n)}、"
+    if level == 2:
+        return f"（{chinese_number(n)}）"
+    if level == 3:
+        return f"{n}."
+    return f"（{n}）"
+
+
+# -- export policy --------------------------------------------------------------------------
+def export_status(findings: list[Finding]) -> tuple[bool, tuple[str, ...]]:
+    """(final export allowed, why not). Final needs zero errors and every warning answered;
+    otherwise the report can still be exported, as a draft with a visible “草稿” mark."""
+    errors = [f for f in findings if f.severity == ERROR]
+    open_warnings = [f for f in findings if f.severity == WARNING and not f.answered]
+    reasons = []
+    if errors:
+        reasons.append(f"还有 {len(errors)} 项错误未改正")
+    if open_warnings:
+        reasons.append(f"还有 {len(open_warnings)} 项警告未说明")
+    return not reasons, tuple(reasons)
+
+
+# -- tables ------------------------------------------------------------------------------------
+def _c(text: str = "", **kw) -> Cell:
+    return Cell(text, **kw)
+
+
+def basic_data_table(report: model.Report) -> Table:
+    f = report.figures.as_dict()
+    ov = report.overview
+    rate = None
+    if ov.authorized_staff and ov.actual_staff is not None:
+        rate = ov.actual_staff / ov.authorized_staff * 100
+    year = report.year
+    last, this = (f"{year - 1}年决算数", f"{year}年") if year else ("上年决算数", "本年")
+    header = ((_c("项目", align="center", bold=True), _c(last, align="center", bold=True),
+               _c(f"{this}预算数", align="center", bold=True), _c(f"{this}决算数", align="center", bold=True)),)
+    rows: list[tuple[Cell | None, ...]] = [
+        (_c("财政供养人员情况（人）", bold=True), _c("编制数", align="center"),
+         _c("实际在职人数", align="center"), _c("控制率", align="center")),
+        (_c(""), _c(score(ov.authorized_staff), align="center"), _c(score(ov.actual_staff), align="center"),
+         _c(pct(rate), align="center")),
+        (_c("经费控制情况（万元）", bold=True, colspan=4), None, None, None),
+    ]
+
+    def line(label: str, key: str, indent: int = 0) -> tuple[Cell, ...]:
+        return (_c("　" * indent + label), _c(money(f.get(key + "_last")), align="right"),
+                _c(money(f.get(key + "_budget")), align="right"), _c(money(f.get(key)), align="right"))
+    rows += [line("支出总额", "total_expenditure"), line("基本支出", "basic_expenditure", 1),
+             line("其中：人员经费", "personnel_cost", 2), line("其中：公用经费", "operating_cost", 2),
+             line("项目支出", "project_expenditure", 1)]
+    for fl in report.fund_lines:
+        rows.append((_c("　　" + fl.name), _c(money(fl.last_final), align="right"),
+                     _c(money(fl.budget), align="right"), _c(money(fl.final), align="right")))
+    rows += [line("“三公”经费", "sangong_total"), line("因公出国（境）费", "sangong_abroad", 1),
+             line("公务用车购置及运行维护费", "sangong_vehicle", 1), line("公务接待费", "sangong_reception", 1),
+             line("政府采购金额", "procurement_actual")]
+    return Table("basic_data", f"{year or ''}年度部门整体支出绩效评价基础数据表", (60, 32, 32, 32), header,
+                 tuple(rows))
+
+
+SELF_EVAL_WIDTHS = (9, 17, 19, 33, 19, 19, 10, 10, 20)  # 156 mm
+
+
+def self_eval_tables(report: model.Report, where: str, table: model.SelfEvalTable,
+                     result: TableResult | None, tpl: Template | None) -> tuple[Table, Table]:
+    """The head (name, funds, goal) and the indicator table (header repeated on every page)."""
+    project = where.startswith("projects/") or report.kind == model.PROJECT
+    kind = "项目支出绩效自评表" if project else "部门整体支出绩效自评表"
+    caption = f"{report.year or ''}年度{kind}" + (f"（{table.name}）" if project and table.name else "")
+    head: list[tuple[Cell | None, ...]] = [
+        (_c("项目名称" if project else "部门名称", colspan=2, bold=True), None,
+         _c(table.name or report.unit.name, colspan=7), *([None] * 6)),
+        (_c("主管部门", colspan=2, bold=True), None, _c(table.supervisor or report.unit.supervisor, colspan=2), None,
+         _c("实施单位", bold=True), _c(table.implementer or table.supervisor or report.unit.name, colspan=4),
+         None, None, None),
+    ]
+    funds = table.funds
+    if funds is not None and funds.rows:
+        n = len(funds.rows)
+        e = result.execution if result else None
+        head.append((_c("资金情况（万元）", rowspan=n + 1, align="center", bold=True),
+                     _c("", colspan=2), None, _c("年初预算数", align="center"), _c("全年预算数", align="center"),
+                     _c("全年执行数", align="center"), _c("分值", align="center"), _c("执行率", align="center"),
+                     _c("得分", align="center")))
+        for i, row in enumerate(funds.rows):
+            cells: list[Cell | None] = [None, _c(row.label, colspan=2), None,
+                                        _c(money(row.initial), align="right"), _c(money(row.annual), align="right"),
+                                        _c(money(row.executed), align="right")]
+            if i == 0:
+                cells += [_c(score(funds.weight), rowspan=n, align="center"),
+                          _c(pct(e.value if e else None), rowspan=n, align="center"),
+                          _c(score(funds.score), rowspan=n, align="center")]
+            else:
+                cells += [None, None, None]
+            head.append(tuple(cells))
+    goal = table.goal if (table.goal.expected or table.goal.achieved) else report.goal
+    head += [
+        (_c("年度总体目标", rowspan=2, align="center", bold=True), _c("预期目标", colspan=4, align="center"),
+         None, None, None, _c("实际完成情况", colspan=4, align="center"), None, None, None),
+        (None, _c(goal.expected, colspan=4), None, None, None, _c(goal.achieved, colspan=4), None, None, None),
+    ]
+    header = ((_c("绩效指标", align="center", bold=True), _c("一级指标", align="center", bold=True),
+               _c("二级指标", align="center", bold=True), _c("三级指标", align="center", bold=True),
+               _c("年度指标值", align="center", bold=True), _c("实际完成值", align="center", bold=True),
+               _c("分值", align="center", bold=True), _c("得分", align="center", bold=True),
+               _c("偏差原因分析及改进措施", align="center", bold=True)),)
+    rows: list[tuple[Cell | None, ...]] = []
+    spans: list[tuple[int, int]] = []
+    for g in table.groups:
+        flat = _rows_of(g)
+        if not flat:
+            continue
+        first = len(rows)
+        label = g.name + (f"（{score(g.stated_weight)}分）" if g.stated_weight is not None else "")
+        for i, (sub, sub_first, sub_len, leaf) in enumerate(flat):
+            rows.append((
+                _c(""),
+                _c(label, rowspan=len(flat), align="center") if i == 0 else None,
+                _c(sub, rowspan=sub_len, align="center") if sub_first else None,
+                _c(leaf.name), _c(leaf.target, align="center"), _c(leaf.actual, align="center"),
+                _c(score(leaf.weight), align="center"), _c(score(leaf.score), align="center"),
+                _c(leaf.deviation_note)))
+        spans.append((first, len(rows) - 1))
+    scored = result is not None and result.scored
+    total = result.reported_total if scored else None
+    weights = result.weight_total if scored else None
+    grade = tpl.grade_for(total) if tpl and scored else (table.stated_grade if not scored else "")
+    rows.append((_c("总分", colspan=6, align="center", bold=True), None, None, None, None, None,
+                 _c(score(weights), align="center"), _c(score(total), align="center", bold=True),
+                 _c(f"等级：{grade}" if grade else "", align="center")))
+    return (Table("self_eval_head", caption, SELF_EVAL_WIDTHS, (), tuple(head)),
+            Table("self_eval", caption, SELF_EVAL_WIDTHS, header, tuple(rows), score(total), tuple(spans)))
+
+
+def _rows_of(group: model.IndicatorGroup) -> list[tuple[str, bool, int, model.Indicator]]:
+    """(二级 name, first row of its group?, rows in its group, leaf) for a 一级 group."""
+    out = []
+    for child in group.children:
+        if isinstance(child, model.Indicator):
+            out.append(("", True, 1, child))
+            continue
+        leaves = [leaf for _, leaf in child.leaves()]
+        for i, leaf in enumerate(leaves):
+            out.append((child.name, i == 0, len(leaves), leaf))
+    return out
+
+
+def framework_table(report: model.Report, table: model.SelfEvalTable, result: TableResult | None) -> Table:
+    depth = max((len(path) for g in table.groups for path, _ in g.leaves()), default=0) + 1
+    level_names = ("一级指标", "二级指标", "三级指标", "四级指标")[:depth]
+    text_w = 40
+    level_w = (TEXT_WIDTH_MM - text_w - 24) / depth
+    widths = tuple([level_w] * depth) + (12, text_w, 12)
+    header = (tuple(_c(n, align="center", bold=True) for n in level_names)
+              + (_c("分值", align="center", bold=True), _c("评分依据及简要说明", align="center", bold=True),
+                 _c("得分", align="center", bold=True)),)
+    rows: list[tuple[Cell | None, ...]] = []
+    spans = []
+
+    def walk(node, level: int, chain: list):
+        for child in node.children:
+            if isinstance(child, model.Indicator):
+                cells: list[Cell | None] = []
+                for lv in range(depth - 1):
+                    cells.append(chain[lv] if lv < len(chain) else _c(""))
+                cells += [_c(child.name), _c(score(child.weight), align="center"),
+                          _c(child.actual or child.basis), _c(score(child.score), align="center")]
+                rows.append(tuple(cells))
+                chain[:] = [None] * len(chain)
+            else:
+                n = sum(1 for _ in child.leaves())
+                label = child.name + (f"（{score(child.stated_weight)}分）" if child.stated_weight is not None else "")
+                walk(child, level + 1, chain + [_c(label, rowspan=max(n, 1), align="center")])
+    for g in table.groups:
+        first = len(rows)
+        n = sum(1 for _ in g.leaves())
+        if n == 0:
+            continue
+        label = g.name + (f"（{score(g.stated_weight)}分）" if g.stated_weight is not None else "")
+        walk(g, 1, [_c(label, rowspan=n, align="center")])
+        spans.append((first, len(rows) - 1))
+    total = result.reported_total if result else None
+    rows.append((_c("总分", colspan=depth, align="center", bold=True), *([None] * (depth - 1)),
+                 _c(score(result.weight_total if result else None), align="center"), _c(""),
+                 _c(score(total), align="center", bold=True)))
+    return Table("framework", f"{table.name or report.unit.name}部门整体支出绩效评价指标体系评分表", widths, header,
+                 tuple(rows), score(total), tuple(spans))
+
+
+# -- the document ------------------------------------------------------------------------------
+def _paragraphs(text: str) -> list[Paragraph]:
+    return [Paragraph(p.strip()) for p in text.splitlines() if p.strip()]
+
+
+OVERVIEW_FEEDS = {"overview.duties": "duties", "overview.organization": "organization",
+                  "overview.staffing": "staffing"}
+
+
+def build_document(report: model.Report, templates: TemplateSet | None = None,
+                   score: ReportScore | None = None, findings: list[Finding] | None = None) -> Document:
+    templates = templates or default_set()
+    score = score or score_report(report, templates)
+    findings = findings if findings is not None else run_checks(report, score, templates)
+    final, reasons = export_status(findings)
+    tpl, _ = templates.get(report.template)
+    results = {t.where: t for t in score.tables}
+    tables = dict(report.tables())
+    placed: set[str] = set()
+    blocks: list[Block] = []
+
+    def table_blocks(kind: str) -> list[Block]:
+        out: list[Block] = []
+        if kind == "basic_data" and report.kind == model.DEPARTMENT and report.figures.items \
+                and "basic_data" not in placed:
+            placed.add("basic_data")
+            out.append(basic_data_table(report))
+        wanted = {"self_eval": ["table"], "projects": [w for w in tables if w.startswith("projects/")],
+                  "framework": ["framework"]}.get(kind, [])
+        for where in wanted:
+            if where not in tables or where in placed:
+                continue
+            placed.add(where)
+            t = tables[where]
+            if where == "framework":
+                out.append(framework_table(report, t, results.get(where)))
+            else:
+                ttpl, _ = table_template(report, where, t, templates)
+                out.extend(self_eval_tables(report, where, t, results.get(where), ttpl))
+        return out
+
+    counters = [0, 0, 0, 0]
+    sections = {s.key: s for s in report.sections}
+    for depth, node in (tpl.outline_nodes() if tpl else ()):
+        level = min(depth, 4)
+        counters[level - 1] += 1
+        for i in range(level, 4):
+            counters[i] = 0
+        section = sections.get(node.key)
+        title = section.title if section and section.title else node.title
+        blocks.append(Heading(level, heading_number(level, counters[level - 1]), title))
+        for feed in node.feeds:
+            if feed in OVERVIEW_FEEDS:
+                blocks.extend(_paragraphs(getattr(report.overview, OVERVIEW_FEEDS[feed])))
+        if section and section.text.strip():
+            blocks.extend(_paragraphs(section.text))
+        elif not node.children and not node.tables and not any(f in OVERVIEW_FEEDS for f in node.feeds):
+            blocks.append(Paragraph("无。"))
+        for kind in node.tables:
+            blocks.extend(table_blocks(kind))
+    rest = []
+    for kind in ("basic_data", "self_eval", "projects", "framework"):
+        rest.extend(table_blocks(kind))
+    if rest:
+        blocks.append(Heading(1, "", "附表"))
+        blocks.extend(rest)
+    s = report.signatories
+    blocks.append(Signature((("填表人", s.preparer), ("审核人", s.reviewer), ("单位负责人（签字）", s.unit_head),
+                             ("联系电话", s.phone), ("填报日期", s.date), ("单位（盖章）", ""))))
+    title = report.title or f"{report.year or ''}年度{report.unit.name}" + (
+        "部门整体支出绩效自评报告" if report.kind == model.DEPARTMENT else "项目支出绩效自评报告")
+    return Document(title, report.unit.name, tuple(blocks), not final, reasons)
+
+
+def all_cells(doc: Document):
+    """Every printed text (for tests: no None, nan or #DIV/0! anywhere)."""
+    for b in doc.blocks:
+        if isinstance(b, Table):
+            for row in b.header + b.rows:
+                for c in row:
+                    if c is not None:
+                        yield c.text
+        elif isinstance(b, (Paragraph, Heading)):
+            yield b.text
+        elif isinstance(b, Signature):
+            for label, value in b.fields:
+                yield value
+
+
+__all__ = ["Document", "Table", "Cell", "Heading", "Paragraph", "Signature", "PageBreak", "build_document",
+           "export_status", "money", "pct", "score"]
