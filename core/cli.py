@@ -22,6 +22,7 @@ from pathlib import Path
 
 from core import model
 from core.checks import run_checks
+from core.export import command as export_command
 from core.findings import ERROR, HINT, WARNING, Finding, format_finding, has_errors
 from core.report_io import load_report, save_report
 from core.rounding import fmt_score
@@ -53,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
         s.add_argument("--executed", help="全年执行数（万元），用于预算执行率一行")
         s.add_argument("--name", default="", help="项目或部门名称（CSV/XLSX 时可选）")
     sub.add_parser("templates", help="列出可用的模板", description="列出可用的模板")
+    export_command.add_parser(sub)
     data_help = "数据目录（默认：本机用户数据目录，或环境变量 JIXIAO_DATA_DIR）"
     s = sub.add_parser("list", help="列出草稿", description="列出草稿，最近修改的在前")
     s.add_argument("--deleted", action="store_true", help="同时列出回收站中的草稿")
@@ -229,6 +231,8 @@ def _main(argv: list[str] | None) -> int:
         for tid, name in list_templates():
             print(f"{tid}\t{name}")
         return EXIT_OK
+    if args.command == "export":
+        return export_command.run(args, load_input)
     if args.command in DRAFT_COMMANDS:
         from core.storage import StorageError
 

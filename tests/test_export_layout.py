@@ -1,0 +1,88 @@
+"""The shared export layout: outline order, every table once, totals, numbers printed one way."""
+from dataclasses import replace
+from decimal import Decimal as D
+
+import pytest
+
+from core.export.layout import (Heading, Paragraph, Signature, Table, all_cells, build_document,
+                                chinese_number, export_status, heading_number, money, pct, score)
+from core.findings import ERROR, WARNING, Finding
+
+
+@pytest.mark.parametrize("n,want", [(1, "一"), (9, "九"), (10, "十"), (12, "十二"), (20, "二十"), (21, "二十一")])
+def test_chinese_numbers(n, want):
+    assert chinese_number(n) == want
+
+
+def test_heading_numbers_by_level():
+    assert [heading_number(level, 2) for level in (1, 2, 3, 4)] == ["二、", "（二）", "2.", "（2）"]
+
+
+def test_numbers_are_printed_one_way():
+    assert (money(D("161.4")), money(D("0")), money(None)) == ("161.40", "0.00", "")
+    assert (pct(D("102.5866")), pct(None)) == ("102.59%", "")
+    assert (score(D("1.625")), score(D("10")), score(None)) == ("1.63", "10", "")
+
+
+def test_seed001_follows_the_current_hunan_outline(seeds):
+    doc = build_document(seeds["001"])
+    level1 = [b.number + b.text for b in doc.blocks if isinstance(b, Heading) and b.level == 1]
+    assert level1[:10] == ["一、部门（单位）基本情况", "二、部门整体收入支出管理及使用情况", "三、政府性基金预算支出情况",
+                           "四、国有资本经营预算支出情况", "五、社会保险基金预算支出情况", "六、部门整体支出绩效情况",
+                           "七、存在的问题及原因分析", "八、下一步改进措施",
+                           "九、部门整体支出绩效自评结果拟应用和公开情况", "十、其他需要说明的情况"]
+    level2 = [b.number + b.text for b in doc.blocks if isinstance(b, Heading) and b.level == 2]
+    assert level2 == ["（一）基本支出", "（二）项目支出"]
+
+
+@pytest.mark.parametrize("seed", ["000", "001", "002", "003", "004"])
+def test_every_table_once_and_nothing_unprintable(seeds, seed):
+    report = seeds[seed]
+    doc = build_document(report)
+    tables = [b for b in doc.blocks if isinstance(b, Table)]
+    indicator_tables = [t for t in tables if t.key in ("self_eval", "framework")]
+    assert len(indicator_tables) == len(list(report.tables()))
+    assert sum(t.key == "basic_data" for t in tables) <= 1
+    bad = [t for t in all_cells(doc) if t in ("None", "nan") or "#DIV/0!" in t or "NaN" in t]
+    assert bad == []
+    assert isinstance(doc.blocks[-1], Signature)
+    for t in tables:
+        assert abs(sum(t.widths_mm) - 156) < 0.5
+        width = len(t.widths_mm)
+        assert all(len(row) == width for row in t.header + t.rows)
+
+
+def test_seed004_table_total_and_merged_groups(seeds):
+    doc = build_document(seeds["004"])
+    dept = next(b for b in doc.blocks if isinstance(b, Table) and b.key == "self_eval")
+    assert dept.total_text == "107"  # the sum of the printed row scores (with the execution row)
+    assert dept.rows[-1][7].text == "107" and dept.rows[-1][8].text == "等级：优"
+    first, last = dept.group_rows[0]
+    assert dept.rows[first][1].text == "产出指标（50分）" and dept.rows[first][1].rowspan == last - first + 1
+    assert all(dept.rows[r][1] is None for r in range(first + 1, last + 1))
+
+
+def test_seed003_unscored_table_prints_no_zero_total(seeds):
+    doc = build_document(seeds["003"])
+    t = next(b for b in doc.blocks if isinstance(b, Table) and b.key == "self_eval")
+    assert t.total_text == "" and t.rows[-1][7].text == ""
+
+
+def test_empty_sections_say_none(seeds):
+    report = replace(seeds["004"], sections=tuple(s for s in seeds["004"].sections if s.key != "other"))
+    doc = build_document(report)
+    i = next(i for i, b in enumerate(doc.blocks) if isinstance(b, Heading) and b.text == "其他需要说明的情况")
+    assert doc.blocks[i + 1] == Paragraph("无。")
+
+
+def test_export_policy():
+    warning = Finding("X", WARNING, "t", "m")
+    assert export_status([]) == (True, ())
+    assert export_status([replace(warning, answered=True)]) == (True, ())
+    final, reasons = export_status([Finding("E", ERROR, "t", "m"), warning])
+    assert not final and reasons == ("还有 1 项错误未改正", "还有 1 项警告未说明")
+
+
+def test_seeds_export_as_drafts(seeds):
+    doc = build_document(seeds["004"])
+    assert doc.draft and "错误" in doc.draft_reasons[0]
