@@ -4,7 +4,8 @@
 and weights; clears actuals, scores, explanations and everything measured in the old year;
 moves this year's figures into the last-year column. It returns the draft together with the
 where-paths (the format of findings, e.g. ``table/groups/0/children/1/children/2/weight``) of
-every carried number and carried target text, so the wizard can mark them for review.
+every carried number and carried target text, so the wizard can mark them for review; the draft
+keeps the same paths in ``Report.carried`` until the clerk edits or confirms each value.
 
 No Qt, no storage: a pure function over ``core.model`` records.
 """
@@ -107,5 +108,49 @@ def next_year_draft(last: model.Report) -> tuple[model.Report, tuple[str, ...]]:
         title=_title(last.title, last.year, year), unit=last.unit, overview=last.overview,
         figures=figures, fund_lines=tuple(lines), goal=model.Goal(expected=last.goal.expected),
         table=table, projects=projects, framework=framework,
-        signatories=replace(last.signatories, date=""))
+        signatories=replace(last.signatories, date=""), carried=tuple(marks))
     return draft, tuple(marks)
+
+
+def renumber(report: model.Report, list_path: str, new_index) -> model.Report:
+    """Keep ``report.carried`` on the same values after rows of ``list_path`` moved.
+
+    ``new_index(i)`` gives the new position of item ``i`` of the list, or None when the item was
+    deleted (its carried paths are dropped). Paths outside the list are unchanged.
+    """
+    if not report.carried:
+        return report
+    head = list_path.rstrip("/") + "/"
+    out = []
+    for path in report.carried:
+        if not path.startswith(head):
+            out.append(path)
+            continue
+        index, sep, rest = path[len(head):].partition("/")
+        if not index.isdigit():
+            out.append(path)
+            continue
+        moved = new_index(int(index))
+        if moved is not None:
+            out.append(f"{head}{moved}{sep}{rest}")
+    return replace(report, carried=tuple(out))
+
+
+def after_insert(row: int):
+    return lambda i: i + 1 if i >= row else i
+
+
+def after_delete(row: int):
+    return lambda i: None if i == row else (i - 1 if i > row else i)
+
+
+def after_move(row: int, to: int):
+    def new_index(i: int) -> int:
+        if i == row:
+            return to
+        if row < to and row < i <= to:
+            return i - 1
+        if to < row and to <= i < row:
+            return i + 1
+        return i
+    return new_index

@@ -447,11 +447,32 @@ def check_grade(ctx: Context) -> Iterator[Finding]:
                           "核对各行得分后更正等级")
 
 
+# -- carried forward --------------------------------------------------------------------------
+def _carried_area(where: str, tables: list[str]) -> str:
+    """The table a carried path lies in, or its first segment ("figures", "overview" …)."""
+    for t in tables:
+        if where == t or where.startswith(t + "/"):
+            return t
+    return where.split("/", 1)[0]
+
+
+def check_carried(ctx: Context) -> Iterator[Finding]:
+    """One hint per table (or "figures") still holding numbers carried from last year."""
+    tables = sorted((w for w, _ in ctx.report.tables()), key=len, reverse=True)
+    counts: dict[str, int] = {}
+    for where in ctx.report.carried:
+        area = _carried_area(where, tables)
+        counts[area] = counts.get(area, 0) + 1
+    for area, n in counts.items():
+        yield Finding("CARRIED_UNCONFIRMED", HINT, area, f"有 {n} 个沿用上年的数字尚未核对",
+                      "逐一核对后修改或确认")
+
+
 RULES: tuple[Rule, ...] = (
     check_block_weights, check_total_weight, check_stated_total, check_scores_in_range,
     check_rule_vs_reported, check_deviation_note, check_actual_values, check_direction,
     check_over_achievement, check_execution, check_figure_identities, check_stated_values,
-    check_placeholders, check_grade,
+    check_placeholders, check_grade, check_carried,
 )
 
 

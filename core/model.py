@@ -220,6 +220,9 @@ class Report:
     signatories: Signatories = field(default_factory=Signatories)
     stated: tuple[StatedValue, ...] = ()
     explanations: tuple[Explanation, ...] = ()
+    # where-paths (as in findings) of values carried from last year that the clerk has not
+    # confirmed yet: set by core.carry_forward, dropped when the clerk edits or confirms them
+    carried: tuple[str, ...] = ()
 
     def section(self, key: str) -> str:
         for s in self.sections:

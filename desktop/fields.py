@@ -14,6 +14,18 @@ from core import edit
 from core.values import parse_number
 from desktop.session import DraftSession
 
+CARRIED_STYLE = "background-color: #e3f2fd;"
+CARRIED_TIP = "沿用上年，请核对"
+
+
+def mark_carried(editor: QWidget, session: DraftSession, path: str, extra_style: str = "") -> None:
+    """Light blue with a tooltip while ``path`` holds a value carried from last year."""
+    carried = path in session.report.carried
+    style = " ".join(s for s in (CARRIED_STYLE if carried else "", extra_style) if s)
+    if editor.styleSheet() != style:  # restyling on every keystroke is not free
+        editor.setStyleSheet(style)
+        editor.setToolTip(CARRIED_TIP if carried else "")
+
 
 class TextField(QWidget):
     def __init__(self, session: DraftSession, path: str, label: str, multiline: bool = False,
@@ -36,10 +48,12 @@ class TextField(QWidget):
     def _store(self, text: str) -> None:
         if not self._loading:
             self.session.set(self.path, text)
+            mark_carried(self.editor, self.session, self.path)
 
     _loading = False
 
     def load(self) -> None:
+        mark_carried(self.editor, self.session, self.path)
         value = edit.get_at(self.session.report, self.path) or ""
         current = self.editor.toPlainText() if isinstance(self.editor, QPlainTextEdit) else self.editor.text()
         if current == value:
@@ -86,11 +100,11 @@ class NumberField(QWidget):
             self.error.setText(f"“{self.label}”：{e}。请填写数字，例如 {'5' if self.integer else '107.49'}。")
             self.error.show()
             self.editor.setProperty("invalid", True)
-            self.editor.setStyleSheet("border: 1px solid #b00020;")
+            mark_carried(self.editor, self.session, self.path, "border: 1px solid #b00020;")
             return
         self.error.hide()
-        self.editor.setStyleSheet("")
         self.session.set(self.path, value)
+        mark_carried(self.editor, self.session, self.path)
 
     @property
     def has_error(self) -> bool:
@@ -101,6 +115,7 @@ class NumberField(QWidget):
         text = "" if value is None else (str(value) if isinstance(value, int) else format(value, "f"))
         if self.has_error:
             return  # keep what the clerk is fixing
+        mark_carried(self.editor, self.session, self.path)
         try:
             same = parse_number(self.editor.text()) == (Decimal(value) if value is not None else None)
         except ValueError:

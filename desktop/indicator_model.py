@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
+from core import carry_forward as carry
 from core import edit, model, values
 from core.rounding import fmt_score
-from core.scoring import IndicatorResult, score_table, formula_env, table_template
+from core.scoring import IndicatorResult, TableResult, score_table, formula_env, table_template
 from core.templates import default_set
 from desktop.session import DraftSession
 
@@ -29,6 +30,8 @@ CMP_TEXT = {">=": "≥", "<=": "≤", "=": "=", ">": ">", "<": "<"}
 DIFF_BRUSH = QBrush(QColor("#fde2e1"))
 NEEDS_NOTE_BRUSH = QBrush(QColor("#fff4c2"))
 GROUP_BRUSH = QBrush(QColor("#eef3fb"))
+CARRIED_BRUSH = QBrush(QColor("#e3f2fd"))
+CARRIED_TIP = "沿用上年，请核对"
 
 
 class Node:
@@ -63,12 +66,16 @@ def reading_text(r: values.Reading, reverse: bool = False) -> str:
 
 
 class IndicatorModel(QAbstractItemModel):
+    rescored = Signal()  # after every rescore: ``result`` holds the table's current totals
+
     def __init__(self, session: DraftSession, table_path: str, parent=None):
         super().__init__(parent)
         self.session = session
         self.table_path = table_path
         self.root = Node(None, False)
         self.results: dict[str, IndicatorResult] = {}
+        self.result: TableResult | None = None  # the whole table, execution row included
+        self.blocks = {}
         self.needs_note: set[str] = set()
         self._build()
 
@@ -128,9 +135,12 @@ class IndicatorModel(QAbstractItemModel):
         self.template = tpl
         self.results = {}
         self.needs_note = set()
+        self.result = None
         if tpl is None:
+            self.rescored.emit()
             return
         result = score_table(table, self.table_path, tpl, formula_env(report))
+        self.result = result
         self.results = {r.where: r for r in result.indicators}
         for r in result.indicators:
             lost = r.weight is not None and r.reported_score is not None and r.reported_score < r.weight
@@ -138,6 +148,17 @@ class IndicatorModel(QAbstractItemModel):
             if lost or differs:
                 self.needs_note.add(r.where)
         self.blocks = {b.where: b for b in result.blocks}
+        self.rescored.emit()
+
+    def refresh_all(self) -> None:
+        """Every cell may show something new (e.g. carried values confirmed): repaint all."""
+        def walk(parent: QModelIndex) -> None:
+            n = self.rowCount(parent)
+            if n:
+                self.dataChanged.emit(self.index(0, 0, parent), self.index(n - 1, len(HEADERS) - 1, parent))
+                for row in range(n):
+                    walk(self.index(row, 0, parent))
+        walk(QModelIndex())
 
     def _reverse(self, node: Node) -> bool:
         if self.template is None:
@@ -208,8 +229,11 @@ class IndicatorModel(QAbstractItemModel):
     def _group_data(self, g: model.IndicatorGroup, path: str, node: Node, col: int, role):
         leaves = [leaf for _, leaf in g.leaves()]
         total = sum((leaf.weight or Decimal(0) for leaf in leaves), Decimal(0))
+        carried = col == COL_WEIGHT and f"{path}/stated_weight" in self.session.report.carried
         if role == Qt.BackgroundRole:
-            return GROUP_BRUSH
+            return CARRIED_BRUSH if carried else GROUP_BRUSH
+        if role == Qt.ToolTipRole and carried:
+            return CARRIED_TIP
         if role == Qt.ForegroundRole and col == COL_WEIGHT and g.stated_weight is not None \
                 and g.stated_weight != total:
             return QBrush(QColor("#b00020"))
@@ -235,7 +259,10 @@ class IndicatorModel(QAbstractItemModel):
 
     def _leaf_data(self, leaf: model.Indicator, path: str, node: Node, col: int, role):
         result = self.results.get(path)
+        carried = col in LEAF_FIELDS and f"{path}/{LEAF_FIELDS[col]}" in self.session.report.carried
         if role == Qt.BackgroundRole:
+            if carried:
+                return CARRIED_BRUSH
             if col in (COL_SCORE, COL_RULE) and result and result.rule_score is not None \
                     and leaf.score is not None and result.rule_score != leaf.score:
                 return DIFF_BRUSH
@@ -243,6 +270,8 @@ class IndicatorModel(QAbstractItemModel):
                 return NEEDS_NOTE_BRUSH
             return None
         if role == Qt.ToolTipRole:
+            if carried:
+                return CARRIED_TIP
             if col == COL_RULE and result:
                 return result.note
             if col == COL_NOTE and path in self.needs_note and not leaf.deviation_note.strip():
@@ -312,8 +341,9 @@ class IndicatorModel(QAbstractItemModel):
             return QModelIndex()
         row = max(0, min(row, len(node.children)))
         self.beginInsertRows(parent, row, row)
-        self.session.apply(lambda r: edit.insert_at(r, self.children_path(node), row,
-                                                    leaf or model.Indicator("")), self.children_path(node))
+        where = self.children_path(node)
+        self.session.apply(lambda r: carry.renumber(edit.insert_at(r, where, row, leaf or model.Indicator("")),
+                                                    where, carry.after_insert(row)), where)
         node.children.insert(row, Node(node, True))
         self.endInsertRows()
         self.rescore()
@@ -325,8 +355,9 @@ class IndicatorModel(QAbstractItemModel):
             return QModelIndex()
         row = max(0, min(row, len(node.children)))
         self.beginInsertRows(parent, row, row)
-        self.session.apply(lambda r: edit.insert_at(r, self.children_path(node), row,
-                                                    model.IndicatorGroup(name, weight)), self.children_path(node))
+        where = self.children_path(node)
+        self.session.apply(lambda r: carry.renumber(edit.insert_at(r, where, row, model.IndicatorGroup(name, weight)),
+                                                    where, carry.after_insert(row)), where)
         node.children.insert(row, Node(node, False))
         self.endInsertRows()
         return self.index(row, 0, parent)
@@ -338,8 +369,9 @@ class IndicatorModel(QAbstractItemModel):
         parent_node = node.parent
         row = node.row()
         self.beginRemoveRows(index.parent(), row, row)
-        self.session.apply(lambda r: edit.delete_at(r, self.children_path(parent_node), row),
-                           self.children_path(parent_node))
+        where = self.children_path(parent_node)
+        self.session.apply(lambda r: carry.renumber(edit.delete_at(r, where, row), where, carry.after_delete(row)),
+                           where)
         parent_node.children.pop(row)
         self.endRemoveRows()
         self.rescore()
@@ -356,8 +388,9 @@ class IndicatorModel(QAbstractItemModel):
         dest = to + 1 if delta > 0 else to
         if not self.beginMoveRows(parent, row, row, parent, dest):
             return index
-        self.session.apply(lambda r: edit.move_at(r, self.children_path(node.parent), row, to),
-                           self.children_path(node.parent))
+        where = self.children_path(node.parent)
+        self.session.apply(lambda r: carry.renumber(edit.move_at(r, where, row, to), where, carry.after_move(row, to)),
+                           where)
         siblings = node.parent.children
         siblings.insert(to, siblings.pop(row))
         self.endMoveRows()

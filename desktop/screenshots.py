@@ -1,7 +1,9 @@
-"""Screenshots for review: ``python -m desktop.screenshots OUTDIR [SEED.json]``.
+"""Screenshots for review: ``python -m desktop.screenshots OUTDIR [SEED.json] [--size WxH]``.
 
 Loads a seed report (seed 004 by default) into a throw-away data directory and writes one PNG
-per wizard page, plus the drafts list, at 1366×768 — offscreen, so it runs on a build server.
+per wizard page, plus the drafts list, at 1366×768 logical pixels (``--size`` for others) —
+offscreen, so it runs on a build server. For a 1920×1080 screen at 150 % set
+``QT_SCALE_FACTOR=1.5`` and ``--size 1280x720``.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SEED = ROOT / "tests" / "fixtures" / "seeds" / "seed004.json"
 
 
-def shoot(outdir: Path, seed: Path = DEFAULT_SEED) -> list[Path]:
+def shoot(outdir: Path, seed: Path = DEFAULT_SEED, size: tuple[int, int] = (1366, 768)) -> list[Path]:
     from desktop.app import make_app
 
     app = make_app(sys.argv[:1])
@@ -29,7 +31,7 @@ def shoot(outdir: Path, seed: Path = DEFAULT_SEED) -> list[Path]:
         data = Path(tmp)
         storage = Storage.open(data)
         w = MainWindow(storage, data)
-        w.resize(1366, 768)
+        w.resize(*size)
         w.show()
         draft = w.import_report(str(seed))
         app.processEvents()
@@ -41,7 +43,8 @@ def shoot(outdir: Path, seed: Path = DEFAULT_SEED) -> list[Path]:
             w.editor.steps.setCurrentRow(i - 1)
             if hasattr(page, "tree"):
                 page.tree.expandAll()
-            app.processEvents()
+            for _ in range(3):  # a page rebuilt on show lays out over a few event-loop passes
+                app.processEvents()
             path = outdir / f"{i:02d}-{page.title}.png"
             w.grab().save(str(path))
             written.append(path)
@@ -51,11 +54,23 @@ def shoot(outdir: Path, seed: Path = DEFAULT_SEED) -> list[Path]:
 
 
 def main(argv: list[str]) -> int:
+    usage = "用法：python -m desktop.screenshots 输出目录 [报告.json] [--size 1280x720]"
+    argv = list(argv)
+    size = (1366, 768)
+    if "--size" in argv:
+        i = argv.index("--size")
+        try:
+            w, h = argv[i + 1].lower().split("x")
+            size = (int(w), int(h))
+        except (IndexError, ValueError):
+            print(usage, file=sys.stderr)
+            return 2
+        del argv[i:i + 2]
     if not argv:
-        print("用法：python -m desktop.screenshots 输出目录 [报告.json]", file=sys.stderr)
+        print(usage, file=sys.stderr)
         return 2
     seed = Path(argv[1]) if len(argv) > 1 else DEFAULT_SEED
-    for p in shoot(Path(argv[0]), seed):
+    for p in shoot(Path(argv[0]), seed, size):
         print(p)
     return 0
 

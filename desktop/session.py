@@ -7,6 +7,7 @@ autosaver at once (it writes within about a second, off the UI thread) and annou
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -29,9 +30,24 @@ class DraftSession(QObject):
 
     # -- edits ------------------------------------------------------------------------------
     def set(self, path: str, value: Any) -> None:
-        if edit.get_at(self.report, path) == value:
+        """Change one value. A value carried from last year counts as confirmed once touched."""
+        carried = self.report.carried
+        confirmed = path in carried
+        if edit.get_at(self.report, path) == value and not confirmed:
             return
-        self.replace(edit.set_at(self.report, path, value), path)
+        report = edit.set_at(self.report, path, value)
+        if confirmed:
+            report = replace(report, carried=tuple(p for p in carried if p != path))
+        self.replace(report, path)
+
+    def confirm_carried(self, prefix: str) -> int:
+        """Confirm every carried value under ``prefix`` (a table, "figures" …); returns how many."""
+        base = prefix.rstrip("/")
+        keep = tuple(p for p in self.report.carried if not (p == base or p.startswith(base + "/")))
+        dropped = len(self.report.carried) - len(keep)
+        if dropped:
+            self.replace(replace(self.report, carried=keep), base)
+        return dropped
 
     def apply(self, change: Callable[[model.Report], model.Report], path: str = "") -> None:
         """Apply a function of the report (insert/delete/move rows …)."""

@@ -113,3 +113,33 @@ def test_no_year():
     from core import model
     draft, marks = next_year_draft(model.Report(title="部门整体支出绩效自评报告"))
     assert draft.year is None and draft.title == "" and marks == ()
+
+
+def test_draft_keeps_the_review_paths_as_carried(seed001):
+    _, draft, marks = seed001
+    assert draft.carried == marks and "table/funds/weight" in draft.carried
+    again, _ = report_from_dict(report_to_dict(draft))
+    assert again.carried == marks
+
+
+def test_carried_hint_one_per_table():
+    from core.checks import run_checks
+    draft, marks = next_year_draft(_load("002"))
+    hints = [f for f in run_checks(draft) if f.code == "CARRIED_UNCONFIRMED"]
+    wheres = [f.where for f in hints]
+    assert len(wheres) == len(set(wheres)) and {"projects/0", "projects/1", "framework", "figures"} == set(wheres)
+    assert all(f.severity == "hint" and f.fix == "逐一核对后修改或确认" for f in hints)
+    n = sum(1 for m in marks if m.startswith("projects/0/"))
+    assert next(f for f in hints if f.where == "projects/0").message == f"有 {n} 个沿用上年的数字尚未核对"
+    assert not any(f.code == "CARRIED_UNCONFIRMED" for f in run_checks(_load("002")))
+
+
+def test_renumber_follows_inserted_deleted_and_moved_rows():
+    from core import model
+    from core.carry_forward import after_delete, after_insert, after_move, renumber
+    g = "table/groups/0/children"
+    r = model.Report(carried=(f"{g}/0/target", f"{g}/1/weight", f"{g}/2/target", "figures/x_last", "table/funds/weight"))
+    assert renumber(r, g, after_delete(1)).carried == (f"{g}/0/target", f"{g}/1/target", "figures/x_last", "table/funds/weight")
+    assert renumber(r, g, after_insert(1)).carried[:3] == (f"{g}/0/target", f"{g}/2/weight", f"{g}/3/target")
+    assert renumber(r, g, after_move(0, 2)).carried[:3] == (f"{g}/2/target", f"{g}/0/weight", f"{g}/1/target")
+    assert renumber(r, g, after_move(2, 0)).carried[:3] == (f"{g}/1/target", f"{g}/2/weight", f"{g}/0/target")

@@ -155,3 +155,21 @@ def test_a_warning_is_answered_on_the_review_page(session, qtbot):
     assert "已说明" in review.findings.topLevelItem(1).child(0).text(0) or any(
         "已说明" in review.findings.topLevelItem(1).child(i).text(0)
         for i in range(review.findings.topLevelItem(1).childCount()))
+
+
+def test_totals_line_follows_edits_and_paste(page):
+    t = page.model.result
+    line = page.totals.text()
+    assert line.startswith("本表合计：分值 ") and "填报得分" in line and "规则得分" in line and "等级" in line
+    assert line == "本表合计：分值 110，填报得分 107，规则得分 110，等级 优（分值合计应为 100）"
+    assert "color: #b00020" in page.totals.styleSheet()  # seed 004: weights add up to 110, not 100
+    m = page.model
+    row = "table/groups/2/children/0/children/0"  # clerk 4, rule 5
+    m.setData(cell(m, row, COL_SCORE), "5")
+    assert page.totals.text() != line and page.model.result.reported_total == t.reported_total + 1
+    assert "填报得分 108，" in page.totals.text()
+    before = page.totals.text()
+    QGuiApplication.clipboard().setText("培训\t≥1次\t1次\t1\t1\t")
+    page.tree.setCurrentIndex(page.model.index_of_path("table/groups/0/children/0"))
+    page.paste()
+    assert page.totals.text() != before and page.model.result.weight_total == t.weight_total + 1

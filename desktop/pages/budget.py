@@ -27,7 +27,7 @@ from desktop.pages.base import Page
 REFRESH_MS = 200
 INDENT_PX = 16
 FIELD_PX = 80
-LABEL_MAX_PX = 230
+LABEL_MAX_PX = 160  # longer labels wrap: the two columns then fit 1280×720 (1920×1080 at 150 %)
 ROW_PX = 26
 HINT_STYLE = "color: #555; font-size: 9pt;"
 ERROR_STYLE = "color: #b00020;"
@@ -240,6 +240,9 @@ class BudgetPage(Page):
         self.fund_problem.setVisible(bool(fund_text))
 
     def focus_path(self, path: str) -> bool:
+        if path == "figures":  # a finding about the figures as a whole: the first carried one, else the first
+            carried = [f for f in self.fields if f.path in self.session.report.carried]
+            path = (carried or self.fields)[0].path if self.fields else path
         for f in self.fields:
             if f.path == path:
                 self.scroll.ensureWidgetVisible(f)

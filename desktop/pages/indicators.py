@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QEvent, QModelIndex, Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QGroupBox, QHBoxLayout,
                                QHeaderView, QLabel, QPushButton, QStyledItemDelegate, QTreeView,
                                QVBoxLayout, QWidget)
 
 from core import edit, model
-from core.rounding import fmt
+from core.rounding import fmt, fmt_score
 from core.table_import import read_pasted_rows
 from core.templates import default_set
 from desktop.fields import NumberField, TextField
@@ -59,6 +59,11 @@ class TierDelegate(QStyledItemDelegate):
         else:
             super().setModelData(editor, model_, index)
 
+    def eventFilter(self, editor, event):
+        if event.type() == QEvent.KeyPress and event.key() in (Qt.Key_Return, Qt.Key_Enter):
+            self.page.tree.enter_pressed = True  # the editor closes on Enter: move down after
+        return super().eventFilter(editor, event)
+
 
 class IndicatorTree(QTreeView):
     """Spreadsheet-like keys: Enter/F2 edit, Tab moves on, Delete clears, Ctrl+V pastes."""
@@ -73,6 +78,39 @@ class IndicatorTree(QTreeView):
         self.setAlternatingRowColors(True)
         self.setWordWrap(True)
         self.setUniformRowHeights(False)
+
+    def moveCursor(self, action, modifiers):
+        """Tab / Shift+Tab go along the row to the next editable cell (then on to the next row),
+        as in a spreadsheet; the other moves are the tree's own."""
+        if action not in (QAbstractItemView.MoveNext, QAbstractItemView.MovePrevious):
+            return super().moveCursor(action, modifiers)
+        index = self.currentIndex()
+        if not index.isValid():
+            return super().moveCursor(action, modifiers)
+        step = 1 if action == QAbstractItemView.MoveNext else -1
+        columns = self.model().columnCount()
+        row = index
+        col = index.column() + step
+        while row.isValid():
+            while 0 <= col < columns:
+                cell = row.sibling(row.row(), col)
+                if cell.flags() & Qt.ItemIsEditable and not self.isColumnHidden(col):
+                    return cell
+                col += step
+            row = self.indexBelow(row) if step > 0 else self.indexAbove(row)
+            col = 0 if step > 0 else columns - 1
+        return QModelIndex()
+
+    enter_pressed = False
+
+    def closeEditor(self, editor, hint):
+        """Enter commits and moves down a row (not editing: typing there overwrites)."""
+        enter, self.enter_pressed = self.enter_pressed, False
+        super().closeEditor(editor, hint)
+        if enter and hint == QStyledItemDelegate.SubmitModelCache:
+            below = self.indexBelow(self.currentIndex())
+            if below.isValid():
+                self.setCurrentIndex(below.sibling(below.row(), self.currentIndex().column()))
 
     def keyPressEvent(self, event):
         index = self.currentIndex()
@@ -126,6 +164,10 @@ class IndicatorsPage(Page):
             if key != "Ctrl+V":  # Ctrl+V is handled by the table itself
                 QShortcut(QKeySequence(key), self, slot)
         buttons.addStretch(1)
+        self.confirm_button = QPushButton("确认本表沿用的数字")
+        self.confirm_button.setToolTip("浅蓝色的格子是从上年报告沿用的数字：核对无误后点此确认本表全部")
+        self.confirm_button.clicked.connect(self.confirm_carried)
+        buttons.addWidget(self.confirm_button)
         layout.addLayout(buttons)
         groups = QHBoxLayout()
         groups.addWidget(QLabel("一级指标："))
@@ -154,6 +196,12 @@ class IndicatorsPage(Page):
         header.setSectionResizeMode(QHeaderView.Interactive)
         self.tree.setMinimumHeight(380)
         layout.addWidget(self.tree, 1)
+        self.totals = QLabel()
+        self.totals.setAccessibleName("本表合计")
+        self.totals.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        layout.addWidget(self.totals)
+        self.model.rescored.connect(self._update_totals)
+        self._update_totals()
         self.message = QLabel()
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
@@ -246,6 +294,28 @@ class IndicatorsPage(Page):
         for f in self.fields:
             f.load()
         self._update_rate()
+
+    def _update_totals(self) -> None:
+        """本表合计 under the tree, from the model's last score of the table (no second scoring)."""
+        where = self.model.table_path
+        self.confirm_button.setVisible(any(p.startswith(where + "/") for p in self.session.report.carried))
+        t, tpl = self.model.result, self.model.template
+        if t is None or tpl is None:
+            self.totals.setText("")
+            return
+        self.totals.setText(f"本表合计：分值 {fmt_score(t.weight_total)}，填报得分 {fmt_score(t.reported_total)}，"
+                            f"规则得分 {fmt_score(t.rule_total)}，"
+                            f"等级 {t.grade if any(r.reported_score is not None for r in t.all_rows()) else '—'}"
+                            + ("" if t.weight_total == tpl.total else f"（分值合计应为 {fmt_score(tpl.total)}）"))
+        self.totals.setStyleSheet("" if t.weight_total == tpl.total else "color: #b00020;")
+
+    def confirm_carried(self) -> None:
+        n = self.session.confirm_carried(self.model.table_path)
+        self.model.refresh_all()
+        for f in self.fields:
+            f.load()
+        self._update_totals()
+        self.message.setText(f"已确认本表沿用上年的 {n} 个数字" if n else "本表没有待核对的沿用数字")
 
     def _add_funds(self, where: str) -> None:
         tpl = self.model.template

@@ -5,12 +5,17 @@ A double click (or Enter) on a finding asks the editor to open the page and fiel
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QPushButton, QTreeWidget, QTreeWidgetItem,
-                               QVBoxLayout, QWidget)
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton,
+                               QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from core import model
 
 from core.checks import run_checks
+from core.export.layout import export_status
 from core.findings import ERROR, HINT, SEVERITY_LABELS, WARNING
 from core.rounding import fmt_score
 from core.scoring import score_report
@@ -56,6 +61,22 @@ class ReviewPage(Page):
         answer.addWidget(self.answer_button)
         layout.addLayout(answer)
         self.findings.currentItemChanged.connect(self._selected)
+        exports = QHBoxLayout()
+        self.export_state = QLabel()
+        self.export_state.setWordWrap(True)
+        self.export_buttons = []
+        for text, slot in (("导出 Word…", self.export_docx), ("导出 PDF…", self.export_pdf), ("打印…", self.print_pdf)):
+            b = QPushButton(text)
+            b.clicked.connect(slot)
+            exports.addWidget(b)
+            self.export_buttons.append(b)
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)  # busy: the export runs off the UI thread
+        self.busy.setMaximumWidth(160)
+        self.busy.hide()
+        exports.addWidget(self.busy)
+        exports.addWidget(self.export_state, 1)
+        layout.addLayout(exports)
 
     def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
         where = item.data(0, WHERE_ROLE)
@@ -116,9 +137,68 @@ class ReviewPage(Page):
                 item.setData(0, FINDING_ROLE, f)
                 item.setToolTip(0, f"{f.code} @ {f.where}")
             group.setExpanded(True)
+        final, reasons = export_status(found)
+        self.export_state.setText("可以定稿导出。" if final else
+                                  "现在导出的是草稿（每页标有“草稿”）：" + "；".join(reasons) + "。")
         errors = sum(f.severity == ERROR for f in found)
         open_warnings = sum(f.severity == WARNING and not f.answered for f in found)
         main = score.main
         total = f"规则得分 {fmt_score(main.rule_total)} 分，等级 {main.grade}；" if main and main.scored else ""
         self.summary.setText(f"{total}错误 {errors} 项，待说明的警告 {open_warnings} 项。"
                              + ("错误改正、警告说明后即可定稿导出。" if errors or open_warnings else "可以定稿导出。"))
+
+    # -- export ----------------------------------------------------------------------------
+    def _default_path(self, suffix: str) -> str:
+        r = self.session.report
+        name = (r.title or f"{r.year or ''}年度{r.unit.name}绩效自评报告").replace("/", "-")
+        folder = QStandardPaths.writableLocation(QStandardPaths.DocumentsLocation) or str(Path.home())
+        return str(Path(folder) / f"{name}{suffix}")
+
+    def export_docx(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "导出 Word 报告", self._default_path(".docx"), "Word 文档 (*.docx)")
+        if path:
+            self.export(path, "docx")
+
+    def export_pdf(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "导出 PDF 报告", self._default_path(".pdf"), "PDF 文件 (*.pdf)")
+        if path:
+            self.export(path, "pdf")
+
+    def print_pdf(self) -> None:
+        """Write the PDF beside the drafts and open it in the system viewer to print."""
+        folder = self.session.storage.data_dir / "exports"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"打印-{self.session.draft_id}.pdf"
+        self.export(str(path), "pdf", open_after=True)
+
+    def export(self, path: str, kind: str, open_after: bool = False) -> None:
+        from desktop.worker import run_in_background
+
+        report = self.session.report
+        self.session.snapshot(f"导出 {'Word' if kind == 'docx' else 'PDF'}")
+        for b in self.export_buttons:
+            b.setEnabled(False)
+        self.busy.show()
+        self.export_state.setText(f"正在导出 {Path(path).name} …")
+
+        def work():
+            if kind == "docx":
+                from core.export.docx import write_docx
+                return write_docx(report, Path(path))
+            from core.export.pdf import write_pdf
+            return write_pdf(report, Path(path))
+
+        def done(written):
+            self._finish(f"已导出 {written}")
+            if open_after:
+                QDesktopServices.openUrl(QUrl.fromLocalFile(str(written)))
+
+        run_in_background(work, done, lambda message: self._finish(message, failed=True))
+
+    def _finish(self, message: str, failed: bool = False) -> None:
+        self.busy.hide()
+        for b in self.export_buttons:
+            b.setEnabled(True)
+        self.export_state.setText(message)
+        self.export_state.setStyleSheet("color: #b00020;" if failed else "color: #2e7d32;")
+        self.last_export_message = message

@@ -1,0 +1,367 @@
+"""The report as PDF (reportlab platypus), drawn from the shared layout (layout.py).
+
+``write_pdf(report, path)`` draws ``build_document``'s blocks in order on A4 with the
+GB/T 9704 margins (top 37 mm, bottom 35, left 28, right 26; text block 156×225 mm):
+title 22 pt centred; headings 一、 in 黑体, （一） in 楷体, 1./（1） in the body face, all
+16 pt with the body's 28.95 pt line pitch and a two-character indent; body 16 pt 仿宋 with a
+two-character first-line indent; tables with the caption above, 10.5 pt cells, the header
+repeated on every page; the signature block kept whole; page numbers “— n —” (odd pages
+right, even pages left); a large grey “草稿” across every page of a draft, with the reasons
+at the top.
+
+Fonts are TrueType faces found on this computer (fonts.py) and embedded as subsets, so
+the file prints the same anywhere. reportlab's kinsoku list is Japanese-oriented; we add
+Chinese punctuation so "，；：？！》”’％）〉" never start a line (``patch_kinsoku``).
+
+reportlab only splits a table between blocks of spanned rows, and a span taller than the
+page raises LayoutError; so tall 一级 groups are cut into chunks of at most ~14 rows (and
+never taller than a page), the label repeated with “（续）” on each continuation.
+
+Exporters only draw: every text and number comes from the layout, printed as it is.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Iterable, Sequence
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Frame, KeepTogether, PageTemplate,
+                                SimpleDocTemplate, Spacer)
+from reportlab.platypus import PageBreak as RLPageBreak
+from reportlab.platypus import Paragraph as RLParagraph
+from reportlab.platypus import Table as RLTable
+from reportlab.platypus import TableStyle
+from reportlab.platypus.doctemplate import LayoutError
+
+from core.export import layout as L
+from core.export.fonts import FontCandidate, FontSet, require_cjk_fonts
+from core.export.output import ExportError, write_output
+
+PAGE_W, PAGE_H = A4
+TOP, BOTTOM, LEFT, RIGHT = 37 * mm, 35 * mm, 28 * mm, 26 * mm
+FRAME_W, FRAME_H = PAGE_W - LEFT - RIGHT, PAGE_H - TOP - BOTTOM  # 156 × 225 mm
+BODY_SIZE, LINE = 16, 28.95  # 3号, 579 twips
+CELL_SIZE, CELL_LEADING = 10.5, 14
+CELL_PAD_X, CELL_PAD_Y = 3, 2.5
+MAX_GROUP_ROWS = 14
+CONTINUED = "（续）"
+KINSOKU_EXTRA = "，；：？！》”’％）〉"
+
+
+def patch_kinsoku() -> None:
+    """Let Chinese closing punctuation hang at line end instead of starting the next line.
+
+    Both copies of the list are patched: plain text wraps with textsplit's, markup with the
+    name paragraph.py imported. Idempotent."""
+    from reportlab.lib import textsplit
+    from reportlab.platypus import paragraph
+
+    for mod in (textsplit, paragraph):
+        missing = "".join(ch for ch in KINSOKU_EXTRA if ch not in mod.ALL_CANNOT_START)
+        if missing:
+            mod.ALL_CANNOT_START = mod.ALL_CANNOT_START + missing
+
+
+# -- styles ------------------------------------------------------------------------------------
+class Styles:
+    def __init__(self, fonts: FontSet):
+        self.fonts = fonts
+        base = dict(fontSize=BODY_SIZE, leading=LINE, wordWrap="CJK", firstLineIndent=2 * BODY_SIZE)
+        self.title = ParagraphStyle("title", fontName=fonts.title, fontSize=22, leading=33, alignment=TA_CENTER,
+                                    wordWrap="CJK", spaceAfter=LINE)
+        self.body = ParagraphStyle("body", fontName=fonts.body, alignment=TA_JUSTIFY, **base)
+        self.headings = {
+            1: ParagraphStyle("h1", fontName=fonts.heading, keepWithNext=1, **base),
+            2: ParagraphStyle("h2", fontName=fonts.kai, keepWithNext=1, **base),
+            3: ParagraphStyle("h3", fontName=fonts.body, keepWithNext=1, **base),
+            4: ParagraphStyle("h4", fontName=fonts.body, keepWithNext=1, **base),
+        }
+        self.caption = ParagraphStyle("caption", fontName=fonts.heading, fontSize=14, leading=20,
+                                      alignment=TA_CENTER, wordWrap="CJK", spaceBefore=10, spaceAfter=6)
+        self.small_heading = ParagraphStyle("sign", fontName=fonts.heading, fontSize=14, leading=20,
+                                            wordWrap="CJK", spaceBefore=LINE / 2, spaceAfter=6)
+        self.sign = ParagraphStyle("signcell", fontName=fonts.body, fontSize=12, leading=16, wordWrap="CJK")
+        self._cells: dict[tuple[str, bool], ParagraphStyle] = {}
+
+    def cell(self, align: str, bold: bool) -> ParagraphStyle:
+        key = (align, bold)
+        if key not in self._cells:
+            self._cells[key] = ParagraphStyle(
+                f"cell-{align}-{bold}", fontName=self.fonts.heading if bold else self.fonts.body,
+                fontSize=CELL_SIZE, leading=CELL_LEADING, wordWrap="CJK",
+                alignment={"center": TA_CENTER, "right": TA_RIGHT}.get(align, TA_LEFT))
+        return self._cells[key]
+
+
+def _markup(text: str) -> str:
+    return escape(text).replace("\t", "　").replace("\n", "<br/>")
+
+
+def _para(text: str, style: ParagraphStyle) -> RLParagraph:
+    return RLParagraph(_markup(text), style)
+
+
+# -- tables ------------------------------------------------------------------------------------
+Grid = list[list["L.Cell | None"]]
+
+
+def _owners(grid: Grid, ncols: int) -> list[list[tuple[int, int] | None]]:
+    """owner[r][c] = (row, col) of the cell drawn over position (r, c)."""
+    owner: list[list[tuple[int, int] | None]] = [[None] * ncols for _ in grid]
+    for r, row in enumerate(grid):
+        for c, cell in enumerate(row):
+            if cell is None:
+                continue
+            for rr in range(r, min(r + cell.rowspan, len(grid))):
+                for cc in range(c, min(c + cell.colspan, ncols)):
+                    owner[rr][cc] = (r, c)
+    return owner
+
+
+def normalise(rows: Iterable[Sequence["L.Cell | None"]], ncols: int) -> Grid:
+    """The rows as a mutable grid, drawable whatever the layout sent: a cell that lies under an
+    earlier span is dropped, spans are clipped to the table."""
+    grid: Grid = [list(r)[:ncols] + [None] * (ncols - len(r)) for r in rows]
+    taken: set[tuple[int, int]] = set()
+    for r, row in enumerate(grid):
+        for c, cell in enumerate(row):
+            if cell is None:
+                continue
+            if (r, c) in taken:
+                row[c] = None
+                continue
+            rs, cs = min(max(cell.rowspan, 1), len(grid) - r), min(max(cell.colspan, 1), ncols - c)
+            if (rs, cs) != (cell.rowspan, cell.colspan):
+                row[c] = cell = replace(cell, rowspan=rs, colspan=cs)
+            taken.update((rr, cc) for rr in range(r, r + rs) for cc in range(c, c + cs))
+    return grid
+
+
+def _crossing(grid: Grid, owner, p: int) -> list[tuple[int, int]]:
+    """Origins of the vertical spans that run across the boundary just above row ``p``."""
+    seen = []
+    for c in range(len(owner[p])):
+        o = owner[p][c]
+        if o is not None and o[0] < p and o[1] == c and o not in seen:
+            seen.append(o)
+    return seen
+
+
+def _cut(grid: Grid, ncols: int, p: int) -> None:
+    """Split every span that runs across row ``p``; the lower part repeats the label + （续）."""
+    owner = _owners(grid, ncols)
+    for r0, c0 in _crossing(grid, owner, p):
+        cell = grid[r0][c0]
+        text = cell.text if not cell.text or cell.text.endswith(CONTINUED) else cell.text + CONTINUED
+        grid[p][c0] = replace(cell, text=text, rowspan=r0 + cell.rowspan - p)
+        grid[r0][c0] = replace(cell, rowspan=p - r0)
+
+
+def _row_heights(grid: Grid, widths: Sequence[float], st: Styles) -> list[float]:
+    out = []
+    for row in grid:
+        h = CELL_LEADING
+        for c, cell in enumerate(row):
+            if cell is None or cell.rowspan > 1:
+                continue
+            w = sum(widths[c:c + cell.colspan]) - 2 * CELL_PAD_X
+            h = max(h, _para(cell.text, st.cell(cell.align, cell.bold)).wrap(w, 1e6)[1])
+        out.append(h + 2 * CELL_PAD_Y)
+    return out
+
+
+def chunk_groups(table: L.Table, widths: Sequence[float], st: Styles, budget: float) -> Grid:
+    """The table's rows with each tall 一级 group cut into chunks (≤ MAX_GROUP_ROWS rows and
+    ≤ ``budget`` points), preferring cuts between 二级 blocks."""
+    ncols = len(widths)
+    grid = normalise(table.rows, ncols)
+    heights = _row_heights(grid, widths, st)
+    for first, last in table.group_rows:
+        start = first
+        while start <= last:
+            total, end = 0.0, start
+            while end <= last and end - start < MAX_GROUP_ROWS and total + heights[end] <= budget:
+                total += heights[end]
+                end += 1
+            if end > last:
+                break
+            end = max(end, start + 1)  # a single row taller than the budget: let reportlab complain
+            owner = _owners(grid, ncols)
+
+            def clean(p: int) -> bool:  # only spans covering the whole rest of the group run across
+                return all(r0 <= start and r0 + grid[r0][c0].rowspan - 1 >= last
+                           for r0, c0 in _crossing(grid, owner, p))
+            p = next((q for q in range(end, start + (end - start + 1) // 2, -1) if clean(q)), end)
+            _cut(grid, ncols, p)
+            start = p
+    return grid
+
+
+def _table(table: L.Table, st: Styles, rows: Grid) -> RLTable:
+    widths = [w * mm for w in table.widths_mm]
+    ncols = len(widths)
+    all_rows = normalise(table.header, ncols) + rows
+    data = [["" for _ in range(ncols)] for _ in all_rows]
+    cmds = [("FONTNAME", (0, 0), (-1, -1), st.fonts.body), ("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD_X), ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD_X),
+            ("TOPPADDING", (0, 0), (-1, -1), CELL_PAD_Y), ("BOTTOMPADDING", (0, 0), (-1, -1), CELL_PAD_Y)]
+    for r, row in enumerate(all_rows):
+        for c, cell in enumerate(row[:ncols]):
+            if cell is None:
+                continue
+            data[r][c] = _para(cell.text, st.cell(cell.align, cell.bold))
+            if cell.rowspan > 1 or cell.colspan > 1:
+                cmds.append(("SPAN", (c, r), (min(c + cell.colspan, ncols) - 1, r + cell.rowspan - 1)))
+    return RLTable(data, colWidths=widths, repeatRows=len(table.header), style=TableStyle(cmds), hAlign="CENTER")
+
+
+def _table_flowables(table: L.Table, st: Styles, with_caption: bool) -> list:
+    widths = [w * mm for w in table.widths_mm]
+    header_h = sum(_row_heights(normalise(table.header, len(widths)), widths, st))
+    rows = chunk_groups(table, widths, st, budget=FRAME_H - header_h - 24)
+    t = _table(table, st, rows)
+    if not with_caption:
+        return [t]
+    caption = _para(table.caption, st.caption)
+    first = sum(_row_heights(rows[:3], widths, st)) + header_h
+    return [CondPageBreak(min(first + 40, FRAME_H / 3)), caption, t]
+
+
+def _signature(sig: L.Signature, st: Styles) -> KeepTogether:
+    fields = list(sig.fields)
+    last = fields.pop() if fields and fields[-1][0].startswith("单位") else None
+    data, cmds = [], [("FONTNAME", (0, 0), (-1, -1), st.fonts.body), ("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                      ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2)]
+    label_style = ParagraphStyle("signlabel", parent=st.sign, alignment=TA_RIGHT)
+    for i in range(0, len(fields), 2):
+        row = []
+        for j, (label, value) in enumerate(fields[i:i + 2]):
+            row += [_para(label + "：", label_style), _para(value, st.sign)]
+            if not value:
+                cmds.append(("LINEBELOW", (2 * j + 1, len(data)), (2 * j + 1, len(data)), 0.5, colors.black))
+        data.append(row + [""] * (4 - len(row)))
+    heights = [30] * len(data)
+    if last is not None:
+        data.append(["", "", _para(last[0] + "：", label_style), _para(last[1], st.sign)])
+        if not last[1]:
+            cmds.append(("LINEBELOW", (3, len(data) - 1), (3, len(data) - 1), 0.5, colors.black))
+        heights.append(60)
+    t = RLTable(data, colWidths=[44 * mm, 34 * mm, 44 * mm, 34 * mm], rowHeights=heights,
+                style=TableStyle(cmds), hAlign="CENTER")
+    return KeepTogether([Spacer(1, LINE / 2), RLParagraph("签字", st.small_heading), t])
+
+
+# -- the document ------------------------------------------------------------------------------
+class _Heading(RLParagraph):
+    """A heading paragraph that also becomes a PDF bookmark."""
+
+    def __init__(self, text: str, style: ParagraphStyle, level: int):
+        super().__init__(_markup(text), style)
+        self.outline = (text, level)
+
+
+def story(doc: L.Document, st: Styles) -> list:
+    out: list = [_para(doc.title, st.title)]
+    prev: L.Block | None = None
+    for b in doc.blocks:
+        if isinstance(b, L.Heading):
+            level = min(max(b.level, 1), 4)
+            out.append(_Heading(b.number + b.text, st.headings[level], level))
+        elif isinstance(b, L.Paragraph):
+            out.append(_para(b.text, st.body))
+        elif isinstance(b, L.Table):
+            # a head table (no header rows) and its indicator table share one caption and one grid
+            joined = isinstance(prev, L.Table) and not prev.header and prev.caption == b.caption
+            out.extend(_table_flowables(b, st, with_caption=not joined))
+        elif isinstance(b, L.Signature):
+            out.append(_signature(b, st))
+        elif isinstance(b, L.PageBreak):
+            out.append(RLPageBreak())
+        prev = b
+    return out
+
+
+class _Doc(SimpleDocTemplate):
+    """SimpleDocTemplate with an unpadded frame, so the text block is exactly 156 mm wide."""
+
+    def build(self, flowables, onFirstPage=None, onLaterPages=None, canvasmaker=None):  # noqa: N803
+        self._calc()
+        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="normal",
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        self.pageTemplates = [PageTemplate(id=name, frames=[frame], onPage=on_page, pagesize=self.pagesize)
+                              for name, on_page in (("First", onFirstPage), ("Later", onLaterPages))]
+        kw = {"canvasmaker": canvasmaker} if canvasmaker else {}
+        BaseDocTemplate.build(self, flowables, **kw)
+
+    def afterFlowable(self, flowable):  # noqa: N802
+        if isinstance(flowable, _Heading) and flowable.outline[1] <= 2:
+            text, level = flowable.outline
+            key = f"h{id(flowable)}"
+            self.canv.bookmarkPage(key)
+            self.canv.addOutlineEntry(text, key, level=level - 1, closed=level > 1)
+
+
+def _page_decorator(doc: L.Document, fonts: FontSet):
+    reasons = "；".join(doc.draft_reasons)
+
+    def on_page(canvas, template):
+        n = canvas.getPageNumber()
+        canvas.saveState()
+        if doc.draft:
+            canvas.setFillColor(colors.Color(0.6, 0.6, 0.6, alpha=0.25))
+            canvas.setFont(fonts.heading, 150)
+            canvas.translate(PAGE_W / 2, PAGE_H / 2)
+            canvas.rotate(45)
+            canvas.drawCentredString(0, -50, "草稿")
+            canvas.rotate(-45)
+            canvas.translate(-PAGE_W / 2, -PAGE_H / 2)
+            canvas.setFillColor(colors.Color(0.35, 0.35, 0.35))
+            canvas.setFont(fonts.body, 9)
+            canvas.drawCentredString(PAGE_W / 2, PAGE_H - 18 * mm,
+                                     "草稿，不能作为正式报告报送" + (f"：{reasons}" if reasons else ""))
+        canvas.setFillColor(colors.black)
+        canvas.setFont(fonts.song, 14)
+        label = f"— {n} —"
+        if n % 2:
+            canvas.drawRightString(PAGE_W - RIGHT - 14, 24 * mm, label)
+        else:
+            canvas.drawString(LEFT + 14, 24 * mm, label)
+        canvas.restoreState()
+    return on_page
+
+
+def render(doc: L.Document, target, fonts: FontSet) -> None:
+    """Draw ``doc`` into ``target`` (a path or a binary file object)."""
+    patch_kinsoku()
+    st = Styles(fonts)
+    pdf = _Doc(target, pagesize=A4, topMargin=TOP, bottomMargin=BOTTOM, leftMargin=LEFT, rightMargin=RIGHT,
+               title=doc.title, author=doc.unit, subject="预算绩效自评报告", creator="绩效自评助手",
+               initialFontName=fonts.body, initialFontSize=BODY_SIZE)
+    on_page = _page_decorator(doc, fonts)
+    pdf.build(story(doc, st), onFirstPage=on_page, onLaterPages=on_page)
+
+
+def write_document(doc: L.Document, path: str | Path, *, fonts: FontSet | None = None,
+                   font_candidates: Iterable[FontCandidate] | None = None) -> Path:
+    fonts = fonts or require_cjk_fonts(font_candidates)
+    try:
+        return write_output(path, lambda tmp: render(doc, str(tmp), fonts))
+    except LayoutError as e:
+        raise ExportError(f"无法排版“{Path(path).name}”：某个表格单元格或段落的内容太长，一页放不下。"
+                          "请把过长的文字分成几段或精简后重试。原文件未改动。") from e
+
+
+def write_pdf(report, path: str | Path, *, templates=None,
+              font_candidates: Iterable[FontCandidate] | None = None) -> Path:
+    """Export ``report`` as PDF to ``path`` (through write_output: all or nothing)."""
+    fonts = require_cjk_fonts(font_candidates)
+    return write_document(L.build_document(report, templates), path, fonts=fonts)
+
+
+__all__ = ["write_pdf", "write_document", "render", "patch_kinsoku", "chunk_groups", "story", "Styles"]
