@@ -86,3 +86,26 @@ def test_export_policy():
 def test_seeds_export_as_drafts(seeds):
     doc = build_document(seeds["004"])
     assert doc.draft and "错误" in doc.draft_reasons[0]
+
+
+@pytest.mark.parametrize("seed", ["000", "001", "002", "003", "004"])
+def test_spans_tile_every_table_exactly(seeds, seed):
+    """Every grid position is drawn by exactly one cell (no overlap, no hole) — merges read right."""
+    for t in (b for b in build_document(seeds[seed]).blocks if isinstance(b, Table)):
+        for part in (t.header, t.rows):
+            owner = {}
+            for r, row in enumerate(part):
+                for c, cell in enumerate(row):
+                    if cell is None:
+                        continue
+                    for dr in range(cell.rowspan):
+                        for dc in range(cell.colspan):
+                            assert (r + dr, c + dc) not in owner, (t.key, r + dr, c + dc, cell.text)
+                            owner[(r + dr, c + dc)] = cell
+            assert len(owner) == len(part) * len(t.widths_mm), t.key
+
+
+def test_overview_text_is_not_printed_twice(seeds):
+    doc = build_document(seeds["004"])
+    texts = [b.text for b in doc.blocks if isinstance(b, Paragraph)]
+    assert len(texts) == len(set(texts)) or all(texts.count(t) == 1 for t in texts if len(t) > 20)

@@ -35,16 +35,10 @@ from core.export.output import ExportError, write_output
 
 __all__ = ["write_docx", "render", "ExportError"]
 
-LATIN = "Times New Roman"
-BODY_FONT = "仿宋_GB2312"
-TITLE_FONT = "方正小标宋简体"
-UNIT_FONT = "楷体_GB2312"
+LATIN, BODY_FONT, TITLE_FONT, UNIT_FONT = "Times New Roman", "仿宋_GB2312", "方正小标宋简体", "楷体_GB2312"
 HEADING_FONTS = {1: "黑体", 2: "楷体_GB2312", 3: BODY_FONT, 4: BODY_FONT}
-TABLE_FONT = "宋体"
-CAPTION_FONT = "黑体"
-PAGE_FONT = "宋体"
+TABLE_FONT, CAPTION_FONT, PAGE_FONT = "宋体", "黑体", "宋体"
 LINE = Pt(28.95)  # 579 twips: 22 lines on the 225 mm text block
-LINE_PITCH = "579"
 RED = RGBColor(0xC0, 0x00, 0x00)
 ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}
 CELL_PAD = 40  # twips (0.7 mm) left and right in table cells; 23 (0.4 mm) above and below
@@ -72,6 +66,14 @@ def write_docx(report, path: str | Path, *, templates=None) -> Path:
 
 
 # -- low-level XML helpers ---------------------------------------------------------------------
+def _el(tag: str, **attrs) -> OxmlElement:
+    """``_el("w:spacing", val="-5")`` → <w:spacing w:val="-5"/>."""
+    el = OxmlElement(tag)
+    for k, v in attrs.items():
+        el.set(qn(f"w:{k}"), str(v))
+    return el
+
+
 def _rpr(el):
     return el if el.tag == qn("w:rPr") else el.get_or_add_rPr()
 
@@ -87,22 +89,21 @@ def set_fonts(el, east_asia: str, latin: str = LATIN, h_ansi: str | None = None)
     rf.set(qn("w:eastAsia"), east_asia)
 
 
+def _put(parent, tag: str, successors: tuple[str, ...], val) -> None:
+    """Set ``<tag w:val=…>`` in ``parent``, inserting it in schema order if missing."""
+    el = parent.find(qn(tag))
+    if el is None:
+        el = parent.insert_element_before(_el(tag), *successors)
+    el.set(qn("w:val"), str(val))
+
+
 def set_char_spacing(el, twentieths: int) -> None:
-    rpr = _rpr(el)
-    sp = rpr.find(qn("w:spacing"))
-    if sp is None:
-        sp = OxmlElement("w:spacing")
-        rpr.insert_element_before(sp, *RPR_AFTER_SPACING)
-    sp.set(qn("w:val"), str(twentieths))
+    _put(_rpr(el), "w:spacing", RPR_AFTER_SPACING, twentieths)
 
 
 def snap_off(ppr) -> None:
     """Lines of this paragraph ignore the 28.95 pt document grid (tables, footer, header)."""
-    el = ppr.find(qn("w:snapToGrid"))
-    if el is None:
-        el = OxmlElement("w:snapToGrid")
-        ppr.insert_element_before(el, *PPR_AFTER_SNAP)
-    el.set(qn("w:val"), "0")
+    _put(ppr, "w:snapToGrid", PPR_AFTER_SNAP, 0)
 
 
 def first_line_chars(ppr, chars: int) -> None:
@@ -113,32 +114,22 @@ def first_line_chars(ppr, chars: int) -> None:
 
 
 def _border(tag: str, val: str = "single") -> OxmlElement:
-    b = OxmlElement(tag)
-    b.set(qn("w:val"), val)
-    if val != "nil":
-        b.set(qn("w:sz"), "4")  # eighths of a point: 0.5 pt
-        b.set(qn("w:space"), "0")
-        b.set(qn("w:color"), "000000")
-    return b
+    """A 0.5 pt (sz in eighths of a point) black line, or none."""
+    return _el(tag, val=val) if val == "nil" else _el(tag, val=val, sz=4, space=0, color="000000")
 
 
 def _table_props(table, widths_mm, *, borders: str, align=WD_TABLE_ALIGNMENT.CENTER) -> None:
     tbl_pr = table._tbl.tblPr
     table.autofit = False  # <w:tblLayout w:type="fixed"/>
     table.alignment = align
-    tbl_w = tbl_pr.find(qn("w:tblW"))
-    tbl_w.set(qn("w:type"), "dxa")
-    tbl_w.set(qn("w:w"), str(sum(Mm(w).twips for w in widths_mm)))
+    tbl_pr.find(qn("w:tblW")).attrib.update({qn("w:type"): "dxa", qn("w:w"): str(sum(Mm(w).twips for w in widths_mm))})
     tb = OxmlElement("w:tblBorders")
     for side in BORDER_SIDES:
         tb.append(_border(f"w:{side}", borders))
     tbl_pr.insert_element_before(tb, *TBLPR_AFTER_BORDERS)
-    mar = OxmlElement("w:tblCellMar")
+    mar = _el("w:tblCellMar")
     for side, tw in (("top", 23), ("left", CELL_PAD), ("bottom", 23), ("right", CELL_PAD)):
-        m = OxmlElement(f"w:{side}")
-        m.set(qn("w:w"), str(tw))
-        m.set(qn("w:type"), "dxa")
-        mar.append(m)
+        mar.append(_el(f"w:{side}", w=tw, type="dxa"))
     tbl_pr.insert_element_before(mar, *TBLPR_AFTER_CELLMAR)
     for i, w in enumerate(widths_mm):
         table.columns[i].width = Mm(w)  # tblGrid (LibreOffice, WPS)
@@ -149,12 +140,10 @@ def _table_props(table, widths_mm, *, borders: str, align=WD_TABLE_ALIGNMENT.CEN
 
 def _row_flags(tr, *, header: bool) -> None:
     tr_pr = tr.get_or_add_trPr()
-    tr_pr.insert_element_before(OxmlElement("w:cantSplit"), "w:trHeight", "w:tblHeader", "w:tblCellSpacing",
-                                "w:jc", "w:hidden")
-    if header:
-        el = OxmlElement("w:tblHeader")
-        el.set(qn("w:val"), "true")
-        tr_pr.insert_element_before(el, "w:tblCellSpacing", "w:jc", "w:hidden")
+    tr_pr.insert_element_before(_el("w:cantSplit"), "w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc",
+                                "w:hidden")
+    if header:  # repeated at the top of every page
+        tr_pr.insert_element_before(_el("w:tblHeader", val="true"), "w:tblCellSpacing", "w:jc", "w:hidden")
 
 
 # -- styles and page setup ---------------------------------------------------------------------
@@ -189,13 +178,11 @@ def _setup(doc) -> None:
     defaults = styles_el.find(qn("w:docDefaults"))
     rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
     set_fonts(rpr, BODY_FONT)
-    rpr.find(qn("w:sz")).set(qn("w:val"), "32")
-    rpr.find(qn("w:szCs")).set(qn("w:val"), "32")
+    for tag in ("w:sz", "w:szCs"):
+        rpr.find(qn(tag)).set(qn("w:val"), "32")
     rpr.find(qn("w:lang")).set(qn("w:eastAsia"), "zh-CN")  # trap 3
-    ppr_default = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
-    sp = ppr_default.find(qn("w:spacing"))
-    sp.set(qn("w:after"), "0")
-    sp.set(qn("w:line"), "240")
+    sp = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr")).find(qn("w:spacing"))
+    sp.attrib.update({qn("w:after"): "0", qn("w:line"): "240"})
     doc.settings.element.find(qn("w:themeFontLang")).set(qn("w:eastAsia"), "zh-CN")
     doc.settings.odd_and_even_pages_header_footer = True
 
@@ -217,22 +204,16 @@ def _setup(doc) -> None:
             for el in st.element.rPr.findall(qn(tag)):
                 st.element.rPr.remove(el)
     _paragraph_style(doc, "Table Text", TABLE_FONT, 10.5)
-    cap = _paragraph_style(doc, "Table Caption", CAPTION_FONT, 14, align=WD_ALIGN_PARAGRAPH.CENTER)
-    cap.paragraph_format.space_before = Pt(12)
-    cap.paragraph_format.space_after = Pt(6)
-    cap.paragraph_format.keep_with_next = True
-    _paragraph_style(doc, "Signature Text", BODY_FONT, 16)
+    cap = _paragraph_style(doc, "Table Caption", CAPTION_FONT, 14, align=WD_ALIGN_PARAGRAPH.CENTER).paragraph_format
+    cap.space_before, cap.space_after, cap.keep_with_next = Pt(12), Pt(6), True
+    _paragraph_style(doc, "Signature Text", BODY_FONT, 16, align=WD_ALIGN_PARAGRAPH.LEFT)
     _paragraph_style(doc, "Footer", PAGE_FONT, 14, latin=PAGE_FONT)  # half-width 宋体 digits
     _paragraph_style(doc, "Header", TABLE_FONT, 10.5, align=WD_ALIGN_PARAGRAPH.CENTER)
 
     sec = doc.sections[0]
-    sec.page_width, sec.page_height = Mm(210), Mm(297)
-    sec.top_margin, sec.bottom_margin = Mm(37), Mm(35)
-    sec.left_margin, sec.right_margin = Mm(28), Mm(26)
-    sec.header_distance, sec.footer_distance = Mm(15), Mm(21.5)
-    grid = sec._sectPr.find(qn("w:docGrid"))
-    grid.set(qn("w:type"), "lines")
-    grid.set(qn("w:linePitch"), LINE_PITCH)
+    sec.page_width, sec.page_height, sec.top_margin, sec.bottom_margin = Mm(210), Mm(297), Mm(37), Mm(35)
+    sec.left_margin, sec.right_margin, sec.header_distance, sec.footer_distance = Mm(28), Mm(26), Mm(15), Mm(21.5)
+    sec._sectPr.find(qn("w:docGrid")).attrib.update({qn("w:type"): "lines", qn("w:linePitch"): "579"})
 
 
 def _page_numbers(doc) -> None:
@@ -240,26 +221,18 @@ def _page_numbers(doc) -> None:
     for footer, align in ((sec.footer, WD_ALIGN_PARAGRAPH.RIGHT), (sec.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
         footer.is_linked_to_previous = False
         p = footer.paragraphs[0]
-        p.style = doc.styles["Footer"]
-        p.alignment = align
-        if align == WD_ALIGN_PARAGRAPH.RIGHT:
-            p.paragraph_format.right_indent = Pt(14)
-        else:
-            p.paragraph_format.left_indent = Pt(14)
+        p.style, p.alignment = doc.styles["Footer"], align
+        pf = p.paragraph_format
+        pf.right_indent, pf.left_indent = (Pt(14), None) if align == WD_ALIGN_PARAGRAPH.RIGHT else (None, Pt(14))
         p.add_run("— ")
-        for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
-            r = p.add_run()
-            if kind:
-                fc = OxmlElement("w:fldChar")
-                fc.set(qn("w:fldCharType"), kind)
-                r._r.append(fc)
-            elif text == "1":
-                r.text = text
-            else:
-                it = OxmlElement("w:instrText")
-                it.set(qn("xml:space"), "preserve")
-                it.text = text
-                r._r.append(it)
+        p.add_run()._r.append(_el("w:fldChar", fldCharType="begin"))
+        instr = _el("w:instrText")
+        instr.set(qn("xml:space"), "preserve")
+        instr.text = " PAGE "
+        p.add_run()._r.append(instr)
+        p.add_run()._r.append(_el("w:fldChar", fldCharType="separate"))
+        p.add_run("1")
+        p.add_run()._r.append(_el("w:fldChar", fldCharType="end"))
         p.add_run(" —")
 
 
@@ -268,11 +241,9 @@ def _draft_header(doc, reasons) -> None:
     text = "草稿（未定稿：" + "；".join(reasons) + "）" if reasons else "草稿（未定稿）"
     for header in (sec.header, sec.even_page_header):
         header.is_linked_to_previous = False
-        p = header.paragraphs[0]
-        p.style = doc.styles["Header"]
-        run = p.add_run(text)
-        run.bold = True
-        run.font.color.rgb = RED
+        header.paragraphs[0].style = doc.styles["Header"]
+        run = header.paragraphs[0].add_run(text)
+        run.bold, run.font.color.rgb = True, RED
         set_fonts(run._r, CAPTION_FONT)
 
 
@@ -286,26 +257,37 @@ def _em(ch: str) -> float:
     return 0.9 if ch in "%@MW" else 0.7 if ch.isupper() else 0.5
 
 
+def _ems(text: str) -> float:
+    """Width in ems, with the quarter-em gap Word and LibreOffice put between CJK and digits/letters."""
+    gaps = sum(1 for a, b in zip(text, text[1:]) if (a.isascii() and a.isalnum()) != (b.isascii() and b.isalnum())
+               and not (a.isascii() and not a.isalnum()) and not (b.isascii() and not b.isalnum()))
+    return sum(_em(ch) for ch in text) + 0.25 * gaps
+
+
 TOKEN = re.compile(r"[\x21-\x7e]+")  # runs a line cannot break inside (numbers, percentages, codes)
 
 
 def fit(text: str, width_mm: float) -> tuple[float, int]:
-    """(font size pt, horizontal scale %) so a cell's text does not wrap badly in a narrow column:
-    a text that would wrap but fits at 8.5 pt or more is set that size; a short label (执行率)
-    or a number that cannot break (“100.00%” in 10 mm) is set in 8 pt, condensed to fit."""
+    """(font size pt, horizontal scale %) so a cell's text does not wrap badly in a narrow column.
+    A short label (执行率, 年度指标值) that would wrap is set smaller, down to 8 pt and then
+    condensed; up to 8 characters (2020年12月) down to 8.5 pt; a longer text only down to 9.5 pt
+    (so a column keeps one size), else it wraps;
+    a number that cannot break (“100.00%” in 10 mm) is shrunk like a label."""
     avail = width_mm - 2 * CELL_PAD / 56.7 - 0.3
     pt_mm = 25.4 / 72
     size, scale = TABLE_PT, 100
     for line in text.split("\n"):
-        ems = sum(_em(ch) for ch in line)
+        ems = _ems(line)
         if not ems or ems * size * pt_mm <= avail:
             continue
         need = avail / (ems * pt_mm)  # the size the whole line fits at
-        if need < 8.5 and not (len(line) <= 4 and need >= 6):
-            tok = max((sum(_em(ch) for ch in t) for t in TOKEN.findall(line)), default=0)
+        if len(line) > 5 and need < (8.5 if len(line) <= 8 else 9.5):
+            tok = max((_ems(t) for t in TOKEN.findall(line)), default=0)
             if not tok or tok * size * pt_mm <= avail:
-                continue  # wraps between words or characters: fine
+                continue  # wraps between characters or words: fine
             need = avail / (tok * pt_mm)
+        elif len(line) <= 5 and need < 6:
+            continue  # a label in a very narrow column stacks, as in the printed tables
         if need >= 8.5:
             size = min(size, int(need * 2) / 2)
         else:
@@ -326,18 +308,15 @@ def _fill(cell, c: Cell, style, width_mm: float) -> None:
         run.bold = c.bold or None
         if size != TABLE_PT:
             run.font.size = Pt(size)
-        if scale != 100:
-            w = OxmlElement("w:w")
-            w.set(qn("w:val"), str(scale))
-            run._r.get_or_add_rPr().insert_element_before(w, *RPR_AFTER_SPACING[1:])
+        if scale != 100:  # 字符缩放
+            run._r.get_or_add_rPr().insert_element_before(_el("w:w", val=scale), *RPR_AFTER_SPACING[1:])
 
 
 def _merge_blank_lead(block: Table) -> list[list[Cell | None]]:
     """The grid, with a run of blank first-column body cells (the 绩效指标 column of a 自评表)
     drawn as one tall cell instead of a ladder of empty boxes."""
     grid = [list(row) for row in block.header + block.rows]
-    start = len(block.header)
-    r = start
+    r = len(block.header)
     while block.header and r < len(grid):
         n = 0
         while r + n < len(grid) and grid[r + n] and _blank(grid[r + n][0]):
@@ -387,16 +366,14 @@ def _table(doc, block: Table, *, keep: bool = False):
 def _spacer(doc):
     """A 1 pt paragraph: keeps two tables apart (Word would fuse adjacent tables into one)."""
     p = doc.add_paragraph(style=doc.styles["Table Text"])
-    p.paragraph_format.line_spacing = Pt(1)
-    p.paragraph_format.keep_with_next = True
-    r = p.add_run()
-    r.font.size = Pt(1)
+    p.paragraph_format.line_spacing, p.paragraph_format.keep_with_next = Pt(1), True
+    p.add_run().font.size = Pt(1)
     return p
 
 
 def _signature(doc, block: Signature) -> None:
     doc.add_paragraph(style=doc.styles["Signature Text"]).paragraph_format.keep_with_next = True
-    widths = (56, 60)
+    widths = (64, 56)  # “单位负责人（签字）：” on one line
     t = doc.add_table(rows=len(block.fields), cols=2)
     _table_props(t, widths, borders="nil", align=WD_TABLE_ALIGNMENT.RIGHT)
     style = doc.styles["Signature Text"]
@@ -413,10 +390,9 @@ def _signature(doc, block: Signature) -> None:
             if text:
                 p.add_run(text)
         if not value.strip():  # a line to sign on
-            tc_pr = row.cells[1]._tc.get_or_add_tcPr()
-            borders = OxmlElement("w:tcBorders")
+            borders = _el("w:tcBorders")
             borders.append(_border("w:bottom"))
-            tc_pr.insert_element_before(borders, *TCPR_AFTER_BORDERS)
+            row.cells[1]._tc.get_or_add_tcPr().insert_element_before(borders, *TCPR_AFTER_BORDERS)
 
 
 def _continues(blocks, i: int) -> bool:
@@ -431,10 +407,8 @@ def _continues(blocks, i: int) -> bool:
 def render(layout):
     """The python-docx Document for a ``layout.Document`` (not saved)."""
     doc = new_document()
-    body = doc.element.body
-    for el in list(body):
-        if el.tag != qn("w:sectPr"):
-            body.remove(el)
+    for el in [e for e in doc.element.body if e.tag != qn("w:sectPr")]:
+        doc.element.body.remove(el)
     _setup(doc)
     _page_numbers(doc)
     if layout.draft:
@@ -443,8 +417,12 @@ def render(layout):
     props.title, props.author, props.last_modified_by, props.comments = layout.title, layout.unit, layout.unit, ""
     props.keywords = props.subject = props.category = ""
 
-    doc.add_paragraph(layout.title + ("（草稿）" if layout.draft else ""), style=doc.styles["Title"])
-    last = doc.paragraphs[-1]
+    last = doc.add_paragraph(layout.title, style=doc.styles["Title"])
+    if layout.draft:
+        per_line = 156 / (22 * 25.4 / 72)  # 2号 characters on a line
+        if _ems(layout.title) <= per_line < _ems(layout.title) + 4:
+            last.add_run().add_break()  # not “（草” on one line and “稿）” alone on the next
+        last.add_run("（草稿）")
     if layout.unit and layout.unit not in layout.title:
         last = doc.add_paragraph(layout.unit, style=doc.styles["Title"])
         last.runs[0].font.size = Pt(16)

@@ -170,7 +170,7 @@ def basic_data_table(report: model.Report) -> Table:
                  tuple(rows))
 
 
-SELF_EVAL_WIDTHS = (9, 17, 19, 33, 19, 19, 10, 10, 20)  # 156 mm
+SELF_EVAL_WIDTHS = (8, 16, 18, 31, 18, 18, 11, 16, 20)  # 156 mm; 执行率 needs 16 mm for “100.00%”
 
 
 def self_eval_tables(report: model.Report, where: str, table: model.SelfEvalTable,
@@ -268,28 +268,48 @@ def framework_table(report: model.Report, table: model.SelfEvalTable, result: Ta
                  _c("得分", align="center", bold=True)),)
     rows: list[tuple[Cell | None, ...]] = []
     spans = []
+    pending: list[Cell | None] = [None] * depth  # a group label waiting for its first row
+    covered = [-1] * depth  # the last row each level's label spans down to
 
-    def walk(node, level: int, chain: list):
+    def label_of(g: model.IndicatorGroup, n: int) -> Cell:
+        text = g.name + (f"（{score(g.stated_weight)}分）" if g.stated_weight is not None else "")
+        return _c(text, rowspan=max(n, 1), align="center")
+
+    def emit(leaf: model.Indicator, level: int) -> None:
+        r = len(rows)
+        cells: list[Cell | None] = []
+        for lv in range(level):
+            if pending[lv] is not None:
+                cells.append(pending[lv])
+                covered[lv] = r + pending[lv].rowspan - 1
+                pending[lv] = None
+            elif r <= covered[lv]:
+                cells.append(None)
+            else:
+                cells.append(_c(""))
+        span = depth - level  # a shallow leaf spans the level columns it has no group for
+        cells.append(_c(leaf.name, colspan=span))
+        cells += [None] * (span - 1)
+        cells += [_c(score(leaf.weight), align="center"), _c(leaf.actual or leaf.basis),
+                  _c(score(leaf.score), align="center")]
+        rows.append(tuple(cells))
+
+    def walk(node: model.IndicatorGroup, level: int) -> None:
         for child in node.children:
             if isinstance(child, model.Indicator):
-                cells: list[Cell | None] = []
-                for lv in range(depth - 1):
-                    cells.append(chain[lv] if lv < len(chain) else _c(""))
-                cells += [_c(child.name), _c(score(child.weight), align="center"),
-                          _c(child.actual or child.basis), _c(score(child.score), align="center")]
-                rows.append(tuple(cells))
-                chain[:] = [None] * len(chain)
+                emit(child, level)
             else:
                 n = sum(1 for _ in child.leaves())
-                label = child.name + (f"（{score(child.stated_weight)}分）" if child.stated_weight is not None else "")
-                walk(child, level + 1, chain + [_c(label, rowspan=max(n, 1), align="center")])
+                if n:
+                    pending[level] = label_of(child, n)
+                    walk(child, level + 1)
     for g in table.groups:
         first = len(rows)
         n = sum(1 for _ in g.leaves())
         if n == 0:
             continue
-        label = g.name + (f"（{score(g.stated_weight)}分）" if g.stated_weight is not None else "")
-        walk(g, 1, [_c(label, rowspan=n, align="center")])
+        pending[0] = label_of(g, n)
+        walk(g, 1)
         spans.append((first, len(rows) - 1))
     total = result.reported_total if result else None
     rows.append((_c("总分", colspan=depth, align="center", bold=True), *([None] * (depth - 1)),
@@ -350,12 +370,14 @@ def build_document(report: model.Report, templates: TemplateSet | None = None,
         section = sections.get(node.key)
         title = section.title if section and section.title else node.title
         blocks.append(Heading(level, heading_number(level, counters[level - 1]), title))
+        printed: list[Paragraph] = []
         for feed in node.feeds:
             if feed in OVERVIEW_FEEDS:
-                blocks.extend(_paragraphs(getattr(report.overview, OVERVIEW_FEEDS[feed])))
-        if section and section.text.strip():
-            blocks.extend(_paragraphs(section.text))
-        elif not node.children and not node.tables and not any(f in OVERVIEW_FEEDS for f in node.feeds):
+                printed.extend(_paragraphs(getattr(report.overview, OVERVIEW_FEEDS[feed])))
+        if section and section.text.strip():  # the clerk's section, without repeating the overview
+            printed.extend(p for p in _paragraphs(section.text) if p not in printed)
+        blocks.extend(printed)
+        if not printed and not node.children and not node.tables and not any(f in OVERVIEW_FEEDS for f in node.feeds):
             blocks.append(Paragraph("无。"))
         for kind in node.tables:
             blocks.extend(table_blocks(kind))
