@@ -324,6 +324,14 @@ def _paragraphs(text: str) -> list[Paragraph]:
     return [Paragraph(p.strip()) for p in text.splitlines() if p.strip()]
 
 
+def _repeats(p: Paragraph, printed: list[Paragraph]) -> bool:
+    """True when ``p`` says nothing the printed paragraphs have not said (all its text is in them)."""
+    rest = p.text
+    for q in printed:
+        rest = rest.replace(q.text, "")
+    return len(rest.strip(" 　，。；、\t")) < 5
+
+
 OVERVIEW_FEEDS = {"overview.duties": "duties", "overview.organization": "organization",
                   "overview.staffing": "staffing"}
 
@@ -375,7 +383,7 @@ def build_document(report: model.Report, templates: TemplateSet | None = None,
             if feed in OVERVIEW_FEEDS:
                 printed.extend(_paragraphs(getattr(report.overview, OVERVIEW_FEEDS[feed])))
         if section and section.text.strip():  # the clerk's section, without repeating the overview
-            printed.extend(p for p in _paragraphs(section.text) if p not in printed)
+            printed.extend(p for p in _paragraphs(section.text) if not _repeats(p, printed))
         blocks.extend(printed)
         if not printed and not node.children and not node.tables and not any(f in OVERVIEW_FEEDS for f in node.feeds):
             blocks.append(Paragraph("无。"))
