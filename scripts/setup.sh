@@ -1,7 +1,8 @@
 #!/bin/sh
 # Install everything 绩效自评助手 needs for development into .venv.
 # On Debian/Ubuntu/UOS/Kylin it also installs, when missing, the system libraries Qt needs
-# headless and a CJK TrueType font (fonts-wqy-zenhei) for Chinese on screen and in PDFs.
+# headless, a CJK TrueType font (fonts-wqy-zenhei) for Chinese on screen and in PDFs, and
+# poppler-utils (pdftotext, pdffonts) for the PDF export tests.
 set -e
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
@@ -14,6 +15,8 @@ if [ "$(uname -s)" = Linux ] && command -v apt-get >/dev/null 2>&1; then
   if ! command -v fc-list >/dev/null 2>&1 || ! fc-list :lang=zh | grep -q .; then
     need="$need fonts-wqy-zenhei"
   fi
+  # pdftotext/pdffonts: the PDF export tests read the exported text and fonts back
+  command -v pdftotext >/dev/null 2>&1 || need="$need poppler-utils"
   if [ -n "$need" ]; then
     if [ "$(id -u)" = 0 ]; then
       apt-get update -qq >/dev/null

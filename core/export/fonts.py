@@ -66,6 +66,10 @@ class FontSet:
     title: str
     song: str
     sources: tuple[tuple[str, str], ...] = ()  # (role, "family — file#index") for messages/logs
+    files: tuple[tuple[str, str, int], ...] = ()  # (role, path, subfont index)
+
+    def file(self, role: str) -> tuple[str, int] | None:
+        return next(((path, index) for r, path, index in self.files if r == role), None)
 
 
 # Wanted family names per role, best first. A name ending in "*" matches as a prefix.
@@ -156,8 +160,9 @@ def find_cjk_fonts(candidates: Iterable[FontCandidate] | None = None) -> FontSet
         if role not in chosen:
             chosen[role] = chosen[_FALLS_BACK_TO[role]]
     sources = tuple((role, f"{c.families[0]} — {c.path}#{c.index}") for role, (_, c) in chosen.items())
+    files = tuple((role, c.path, c.index) for role, (_, c) in chosen.items())
     return FontSet(chosen["body"][0], chosen["heading"][0], chosen["kai"][0], chosen["title"][0],
-                   chosen["song"][0], sources)
+                   chosen["song"][0], sources, files)
 
 
 def missing_fonts_message(platform: str | None = None) -> str:

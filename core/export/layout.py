@@ -226,13 +226,15 @@ def self_eval_tables(report: model.Report, where: str, table: model.SelfEvalTabl
         label = g.name + (f"（{score(g.stated_weight)}分）" if g.stated_weight is not None else "")
         for i, (sub, sub_first, sub_len, leaf) in enumerate(flat):
             rows.append((
-                _c(""),
+                None,  # the 绩效指标 column: one merged cell over all indicator rows (set below)
                 _c(label, rowspan=len(flat), align="center") if i == 0 else None,
                 _c(sub, rowspan=sub_len, align="center") if sub_first else None,
                 _c(leaf.name), _c(leaf.target, align="center"), _c(leaf.actual, align="center"),
                 _c(score(leaf.weight), align="center"), _c(score(leaf.score), align="center"),
                 _c(leaf.deviation_note)))
         spans.append((first, len(rows) - 1))
+    if rows:
+        rows[0] = (_c("", rowspan=len(rows)),) + rows[0][1:]
     scored = result is not None and result.scored
     total = result.reported_total if scored else None
     weights = result.weight_total if scored else None

@@ -44,6 +44,7 @@ def write_output(path: str | Path, produce: Callable[[Path], None]) -> Path:
     tmp_path = Path(tmp)
     try:
         produce(tmp_path)
+        os.chmod(tmp_path, 0o666 & ~_umask())  # mkstemp makes it private; an export is an ordinary file
         with open(tmp_path, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp_path, path)
@@ -54,6 +55,12 @@ def write_output(path: str | Path, produce: Callable[[Path], None]) -> Path:
         _remove(tmp_path)
         raise
     return path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _remove(p: Path) -> None:

@@ -13,21 +13,21 @@ Fonts are TrueType faces found on this computer (fonts.py) and embedded as subse
 the file prints the same anywhere. reportlab's kinsoku list is Japanese-oriented; we add
 Chinese punctuation so "，；：？！》”’％）〉" never start a line (``patch_kinsoku``).
 
-reportlab only splits a table between blocks of spanned rows, and a span taller than the
-page raises LayoutError; so tall 一级 groups are cut into chunks of at most ~14 rows (and
-never taller than a page), the label repeated with “（续）” on each continuation.
+Tables are drawn by pdf_tables.GridTable: it splits at any row, cutting a merged 一级/二级
+cell at the page end and repeating its label with “（续）” under the repeated header, so a
+一级 group of any length prints (reportlab alone raises LayoutError for a span taller than
+a page); cell text is wrapped so numbers stay whole.
 
 Exporters only draw: every text and number comes from the layout, printed as it is.
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -42,15 +42,12 @@ from reportlab.platypus.doctemplate import LayoutError
 from core.export import layout as L
 from core.export.fonts import FontCandidate, FontSet, require_cjk_fonts
 from core.export.output import ExportError, write_output
+from core.export.pdf_tables import CellStyles, GridTable, normalise
 
 PAGE_W, PAGE_H = A4
 TOP, BOTTOM, LEFT, RIGHT = 37 * mm, 35 * mm, 28 * mm, 26 * mm
 FRAME_W, FRAME_H = PAGE_W - LEFT - RIGHT, PAGE_H - TOP - BOTTOM  # 156 × 225 mm
 BODY_SIZE, LINE = 16, 28.95  # 3号, 579 twips
-CELL_SIZE, CELL_LEADING = 10.5, 14
-CELL_PAD_X, CELL_PAD_Y = 3, 2.5
-MAX_GROUP_ROWS = 14
-CONTINUED = "（续）"
 KINSOKU_EXTRA = "，；：？！》”’％）〉"
 
 
@@ -87,16 +84,7 @@ class Styles:
         self.small_heading = ParagraphStyle("sign", fontName=fonts.heading, fontSize=14, leading=20,
                                             wordWrap="CJK", spaceBefore=LINE / 2, spaceAfter=6)
         self.sign = ParagraphStyle("signcell", fontName=fonts.body, fontSize=12, leading=16, wordWrap="CJK")
-        self._cells: dict[tuple[str, bool], ParagraphStyle] = {}
-
-    def cell(self, align: str, bold: bool) -> ParagraphStyle:
-        key = (align, bold)
-        if key not in self._cells:
-            self._cells[key] = ParagraphStyle(
-                f"cell-{align}-{bold}", fontName=self.fonts.heading if bold else self.fonts.body,
-                fontSize=CELL_SIZE, leading=CELL_LEADING, wordWrap="CJK",
-                alignment={"center": TA_CENTER, "right": TA_RIGHT}.get(align, TA_LEFT))
-        return self._cells[key]
+        self.cells = CellStyles(fonts.body, fonts.heading)
 
 
 def _markup(text: str) -> str:
@@ -107,137 +95,24 @@ def _para(text: str, style: ParagraphStyle) -> RLParagraph:
     return RLParagraph(_markup(text), style)
 
 
-# -- tables ------------------------------------------------------------------------------------
-Grid = list[list["L.Cell | None"]]
-
-
-def _owners(grid: Grid, ncols: int) -> list[list[tuple[int, int] | None]]:
-    """owner[r][c] = (row, col) of the cell drawn over position (r, c)."""
-    owner: list[list[tuple[int, int] | None]] = [[None] * ncols for _ in grid]
-    for r, row in enumerate(grid):
-        for c, cell in enumerate(row):
-            if cell is None:
-                continue
-            for rr in range(r, min(r + cell.rowspan, len(grid))):
-                for cc in range(c, min(c + cell.colspan, ncols)):
-                    owner[rr][cc] = (r, c)
-    return owner
-
-
-def normalise(rows: Iterable[Sequence["L.Cell | None"]], ncols: int) -> Grid:
-    """The rows as a mutable grid, drawable whatever the layout sent: a cell that lies under an
-    earlier span is dropped, spans are clipped to the table."""
-    grid: Grid = [list(r)[:ncols] + [None] * (ncols - len(r)) for r in rows]
-    taken: set[tuple[int, int]] = set()
-    for r, row in enumerate(grid):
-        for c, cell in enumerate(row):
-            if cell is None:
-                continue
-            if (r, c) in taken:
-                row[c] = None
-                continue
-            rs, cs = min(max(cell.rowspan, 1), len(grid) - r), min(max(cell.colspan, 1), ncols - c)
-            if (rs, cs) != (cell.rowspan, cell.colspan):
-                row[c] = cell = replace(cell, rowspan=rs, colspan=cs)
-            taken.update((rr, cc) for rr in range(r, r + rs) for cc in range(c, c + cs))
-    return grid
-
-
-def _crossing(grid: Grid, owner, p: int) -> list[tuple[int, int]]:
-    """Origins of the vertical spans that run across the boundary just above row ``p``."""
-    seen = []
-    for c in range(len(owner[p])):
-        o = owner[p][c]
-        if o is not None and o[0] < p and o[1] == c and o not in seen:
-            seen.append(o)
-    return seen
-
-
-def _cut(grid: Grid, ncols: int, p: int) -> None:
-    """Split every span that runs across row ``p``; the lower part repeats the label + （续）."""
-    owner = _owners(grid, ncols)
-    for r0, c0 in _crossing(grid, owner, p):
-        cell = grid[r0][c0]
-        text = cell.text if not cell.text or cell.text.endswith(CONTINUED) else cell.text + CONTINUED
-        grid[p][c0] = replace(cell, text=text, rowspan=r0 + cell.rowspan - p)
-        grid[r0][c0] = replace(cell, rowspan=p - r0)
-
-
-def _row_heights(grid: Grid, widths: Sequence[float], st: Styles) -> list[float]:
-    out = []
-    for row in grid:
-        h = CELL_LEADING
-        for c, cell in enumerate(row):
-            if cell is None or cell.rowspan > 1:
-                continue
-            w = sum(widths[c:c + cell.colspan]) - 2 * CELL_PAD_X
-            h = max(h, _para(cell.text, st.cell(cell.align, cell.bold)).wrap(w, 1e6)[1])
-        out.append(h + 2 * CELL_PAD_Y)
-    return out
-
-
-def chunk_groups(table: L.Table, widths: Sequence[float], st: Styles, budget: float) -> Grid:
-    """The table's rows with each tall 一级 group cut into chunks (≤ MAX_GROUP_ROWS rows and
-    ≤ ``budget`` points), preferring cuts between 二级 blocks."""
-    ncols = len(widths)
-    grid = normalise(table.rows, ncols)
-    heights = _row_heights(grid, widths, st)
-    for first, last in table.group_rows:
-        start = first
-        while start <= last:
-            total, end = 0.0, start
-            while end <= last and end - start < MAX_GROUP_ROWS and total + heights[end] <= budget:
-                total += heights[end]
-                end += 1
-            if end > last:
-                break
-            end = max(end, start + 1)  # a single row taller than the budget: let reportlab complain
-            owner = _owners(grid, ncols)
-
-            def clean(p: int) -> bool:  # only spans covering the whole rest of the group run across
-                return all(r0 <= start and r0 + grid[r0][c0].rowspan - 1 >= last
-                           for r0, c0 in _crossing(grid, owner, p))
-            p = next((q for q in range(end, start + (end - start + 1) // 2, -1) if clean(q)), end)
-            _cut(grid, ncols, p)
-            start = p
-    return grid
-
-
-def _table(table: L.Table, st: Styles, rows: Grid) -> RLTable:
-    widths = [w * mm for w in table.widths_mm]
-    ncols = len(widths)
-    all_rows = normalise(table.header, ncols) + rows
-    data = [["" for _ in range(ncols)] for _ in all_rows]
-    cmds = [("FONTNAME", (0, 0), (-1, -1), st.fonts.body), ("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD_X), ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD_X),
-            ("TOPPADDING", (0, 0), (-1, -1), CELL_PAD_Y), ("BOTTOMPADDING", (0, 0), (-1, -1), CELL_PAD_Y)]
-    for r, row in enumerate(all_rows):
-        for c, cell in enumerate(row[:ncols]):
-            if cell is None:
-                continue
-            data[r][c] = _para(cell.text, st.cell(cell.align, cell.bold))
-            if cell.rowspan > 1 or cell.colspan > 1:
-                cmds.append(("SPAN", (c, r), (min(c + cell.colspan, ncols) - 1, r + cell.rowspan - 1)))
-    return RLTable(data, colWidths=widths, repeatRows=len(table.header), style=TableStyle(cmds), hAlign="CENTER")
-
-
-def _table_flowables(table: L.Table, st: Styles, with_caption: bool) -> list:
-    widths = [w * mm for w in table.widths_mm]
-    header_h = sum(_row_heights(normalise(table.header, len(widths)), widths, st))
-    rows = chunk_groups(table, widths, st, budget=FRAME_H - header_h - 24)
-    t = _table(table, st, rows)
-    if not with_caption:
-        return [t]
-    caption = _para(table.caption, st.caption)
-    first = sum(_row_heights(rows[:3], widths, st)) + header_h
-    return [CondPageBreak(min(first + 40, FRAME_H / 3)), caption, t]
+def _table_flowables(table: L.Table, st: Styles, caption: list) -> list:
+    """The table, and before it the caption (and headings) kept with its first rows."""
+    ncols = len(table.widths_mm)
+    t = GridTable(normalise(table.header, ncols), normalise(table.rows, ncols), table.widths_mm, st.cells,
+                  frozenset(first for first, _ in table.group_rows))
+    if not caption:
+        return [t, Spacer(1, 8)]
+    h = t.heights(FRAME_W, FRAME_H)
+    need = sum(h[:len(table.header) + min(3, len(table.rows))]) + sum(f.wrap(FRAME_W, FRAME_H)[1] for f in caption)
+    return [CondPageBreak(min(need + 20, FRAME_H / 2)), *caption, t, Spacer(1, 8)]
 
 
 def _signature(sig: L.Signature, st: Styles) -> KeepTogether:
     fields = list(sig.fields)
     last = fields.pop() if fields and fields[-1][0].startswith("单位") else None
-    data, cmds = [], [("FONTNAME", (0, 0), (-1, -1), st.fonts.body), ("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-                      ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2)]
+    data, cmds = [], [("FONTNAME", (0, 0), (-1, -1), st.fonts.body), ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                      ("BOTTOMPADDING", (0, 0), (-1, -1), 3), ("LEFTPADDING", (0, 0), (-1, -1), 2),
+                      ("RIGHTPADDING", (0, 0), (-1, -1), 2)]
     label_style = ParagraphStyle("signlabel", parent=st.sign, alignment=TA_RIGHT)
     for i in range(0, len(fields), 2):
         row = []
@@ -272,13 +147,22 @@ def story(doc: L.Document, st: Styles) -> list:
     for b in doc.blocks:
         if isinstance(b, L.Heading):
             level = min(max(b.level, 1), 4)
+            if isinstance(prev, L.Table):
+                out.append(Spacer(1, LINE / 2))
             out.append(_Heading(b.number + b.text, st.headings[level], level))
         elif isinstance(b, L.Paragraph):
             out.append(_para(b.text, st.body))
         elif isinstance(b, L.Table):
             # a head table (no header rows) and its indicator table share one caption and one grid
-            joined = isinstance(prev, L.Table) and not prev.header and prev.caption == b.caption
-            out.extend(_table_flowables(b, st, with_caption=not joined))
+            if isinstance(prev, L.Table) and not prev.header and prev.caption == b.caption:
+                if out and isinstance(out[-1], Spacer):
+                    out.pop()
+                out.extend(_table_flowables(b, st, []))
+            else:
+                lead = []  # headings right above the table go with its caption and first rows
+                while out and isinstance(out[-1], _Heading):
+                    lead.insert(0, out.pop())
+                out.extend(_table_flowables(b, st, lead + [_para(b.caption, st.caption)]))
         elif isinstance(b, L.Signature):
             out.append(_signature(b, st))
         elif isinstance(b, L.PageBreak):
@@ -307,20 +191,42 @@ class _Doc(SimpleDocTemplate):
             self.canv.addOutlineEntry(text, key, level=level - 1, closed=level > 1)
 
 
+def _watermark(fonts: FontSet):
+    """“草稿” as a light grey picture: drawn as text, its two characters would show up in
+    copied or searched text (pdftotext puts them mid-sentence)."""
+    try:
+        from PIL import Image, ImageDraw, ImageFont
+        from reportlab.lib.utils import ImageReader
+
+        path, index = fonts.file("heading") or ("", 0)
+        font = ImageFont.truetype(path, 400, index=index)
+        left, top, right, bottom = font.getbbox("草稿")
+        img = Image.new("RGBA", (right - left + 20, bottom - top + 20), (255, 255, 255, 0))
+        ImageDraw.Draw(img).text((10 - left, 10 - top), "草稿", font=font, fill=(140, 140, 140, 64))
+        return ImageReader(img), img.size
+    except (ImportError, OSError, ValueError):
+        return None
+
+
 def _page_decorator(doc: L.Document, fonts: FontSet):
     reasons = "；".join(doc.draft_reasons)
+    mark = _watermark(fonts) if doc.draft else None
 
     def on_page(canvas, template):
         n = canvas.getPageNumber()
         canvas.saveState()
         if doc.draft:
-            canvas.setFillColor(colors.Color(0.6, 0.6, 0.6, alpha=0.25))
-            canvas.setFont(fonts.heading, 150)
+            canvas.saveState()
             canvas.translate(PAGE_W / 2, PAGE_H / 2)
             canvas.rotate(45)
-            canvas.drawCentredString(0, -50, "草稿")
-            canvas.rotate(-45)
-            canvas.translate(-PAGE_W / 2, -PAGE_H / 2)
+            if mark:
+                (img, (w, h)), width = mark, 330
+                canvas.drawImage(img, -width / 2, -width * h / w / 2, width, width * h / w, mask="auto")
+            else:
+                canvas.setFillColor(colors.Color(0.55, 0.55, 0.55, alpha=0.25))
+                canvas.setFont(fonts.heading, 150)
+                canvas.drawCentredString(0, -50, "草稿")
+            canvas.restoreState()
             canvas.setFillColor(colors.Color(0.35, 0.35, 0.35))
             canvas.setFont(fonts.body, 9)
             canvas.drawCentredString(PAGE_W / 2, PAGE_H - 18 * mm,
@@ -364,4 +270,4 @@ def write_pdf(report, path: str | Path, *, templates=None,
     return write_document(L.build_document(report, templates), path, fonts=fonts)
 
 
-__all__ = ["write_pdf", "write_document", "render", "patch_kinsoku", "chunk_groups", "story", "Styles"]
+__all__ = ["write_pdf", "write_document", "render", "patch_kinsoku", "story", "Styles"]
