@@ -355,7 +355,9 @@ def cmd_backup(args) -> int:
                 raise StorageError(f"“{target}”是一个文件夹，请给出备份文件名，例如 {target / 'jixiao-备份.db'}")
             storage.backup(target)
         else:
-            target = storage.rolling_backup()
+            from core.paths import backup_keep
+
+            target = storage.rolling_backup(keep=backup_keep())
     print(f"已备份到 {target}")
     return EXIT_OK
 

@@ -165,3 +165,15 @@ def drive_problem(
         return _message(kind, path) if kind else None
     except Exception:  # a warning helper must never stop the app from starting
         return None
+
+
+DEFAULT_BACKUP_KEEP = 10
+
+
+def backup_keep() -> int:
+    """How many rolling backups to keep: ``JIXIAO_BACKUP_KEEP`` (1–365), else 10."""
+    try:
+        n = int(os.environ.get("JIXIAO_BACKUP_KEEP", DEFAULT_BACKUP_KEEP))
+    except ValueError:
+        return DEFAULT_BACKUP_KEEP
+    return min(max(n, 1), 365)

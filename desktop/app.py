@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from core.instance_lock import InstanceLock
 from core.paths import data_dir as default_data_dir
-from core.paths import drive_problem
+from core.paths import backup_keep, drive_problem
 from core.storage import Storage, StorageError
 
 
@@ -57,13 +57,15 @@ def run(argv: list[str] | None = None) -> int:
     from desktop.main_window import MainWindow
 
     window = MainWindow(storage, data)
-    if getattr(storage, "recovery_message", ""):
-        window.say(storage.recovery_message)
+    recovery = getattr(storage, "recovery_message", "")
     try:
-        storage.auto_backup()
+        storage.auto_backup(keep=backup_keep())
     except StorageError as e:
         window.say(f"自动备份失败：{e}")
     window.show()
+    if recovery:  # not routine: the clerk must know what may be missing
+        window.say(recovery)
+        QMessageBox.warning(window, "数据库已从备份恢复", recovery)
     window.reopen_last()
     try:
         return app.exec()

@@ -98,3 +98,14 @@ def test_data_dir_precedence(monkeypatch, tmp_path):
     assert data_dir() == tmp_path / "default" and (tmp_path / "default").is_dir()
     assert paths.database_path(arg_dir) == arg_dir / "jixiao.db"
 
+
+
+def test_backup_keep_is_configurable(monkeypatch):
+    from core.paths import backup_keep
+
+    monkeypatch.delenv("JIXIAO_BACKUP_KEEP", raising=False)
+    assert backup_keep() == 10
+    monkeypatch.setenv("JIXIAO_BACKUP_KEEP", "3")
+    assert backup_keep() == 3
+    monkeypatch.setenv("JIXIAO_BACKUP_KEEP", "很多")
+    assert backup_keep() == 10
