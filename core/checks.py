@@ -16,7 +16,7 @@ from core import figures as fig
 from core import model, values
 from core.findings import ERROR, HINT, WARNING, Finding
 from core.rounding import fmt_score, q2
-from core.scoring import (POSITIVE, REVERSE, ReportScore, TableResult, score_report,
+from core.scoring import (POSITIVE, ReportScore, score_report,
                           table_template)
 from core.templates import Template, TemplateSet, default_set
 

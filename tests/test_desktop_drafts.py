@@ -1,10 +1,8 @@
 """The clerk's drafts in the window: type, close, come back; delete and restore; next year."""
-import json
 import subprocess
 import sys
 import time
 
-import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from conftest import ROOT, SEEDS

@@ -199,7 +199,7 @@ def test_read_only_folder_raises_chinese_error(seeds, tmp_path, monkeypatch):
         if os.access(folder, os.W_OK):  # root ignores the mode: refuse the rename like a read-only folder
             def refuse(*a, **k):
                 raise PermissionError(errno.EACCES, "Permission denied")
-            monkeypatch.setattr(docx_export.write_output.__globals__["os"], "replace", refuse)
+            monkeypatch.setattr(os, "replace", refuse)
         with pytest.raises(ExportError) as e:
             docx_export.write_docx(seeds["004"], folder / "报告.docx")
         assert "无法写入" in str(e.value) and "报告.docx" in str(e.value)

@@ -1,5 +1,4 @@
 """Export from the 审核与导出 page as a clerk does it: off the UI thread, with a clear result."""
-from pathlib import Path
 
 import pytest
 from docx import Document as read_docx

@@ -9,10 +9,10 @@ saying what happened and what to do. No half-written file that looks finished is
 from __future__ import annotations
 
 import errno
-import os
-import tempfile
 from pathlib import Path
 from typing import Callable
+
+from core.atomic import atomic_produce
 
 
 class ExportError(Exception):
@@ -37,34 +37,6 @@ def _message(e: OSError, path: Path) -> str:
 def write_output(path: str | Path, produce: Callable[[Path], None]) -> Path:
     path = Path(path)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix + ".tmp", dir=path.parent)
+        return atomic_produce(path, produce)
     except OSError as e:
         raise ExportError(_message(e, path)) from e
-    os.close(fd)
-    tmp_path = Path(tmp)
-    try:
-        produce(tmp_path)
-        os.chmod(tmp_path, 0o666 & ~_umask())  # mkstemp makes it private; an export is an ordinary file
-        with open(tmp_path, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp_path, path)
-    except OSError as e:
-        _remove(tmp_path)
-        raise ExportError(_message(e, path)) from e
-    except BaseException:
-        _remove(tmp_path)
-        raise
-    return path
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _remove(p: Path) -> None:
-    try:
-        p.unlink()
-    except OSError:
-        pass

@@ -6,9 +6,9 @@ import datetime
 import os
 import shutil
 import sqlite3
-import tempfile
 from pathlib import Path
 
+from core.atomic import atomic_produce
 from core.paths import database_path
 from core.storage.schema import (_BACKUP_RE, _STAMP, BACKUPS_DIR, BEFORE_RESTORE, MIGRATIONS,
                                  NEWER_DATABASE, StorageError, known_migrations)
@@ -108,19 +108,7 @@ def _is_damaged(path: Path) -> bool:
 
 def _copy_into_place(source: Path, target: Path) -> None:
     """Copy ``source`` over ``target`` atomically (temp file beside it, fsync, replace)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
-        shutil.copyfile(source, tmp)
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    atomic_produce(target, lambda tmp: shutil.copyfile(source, tmp))
 
 
 def _recover(data_dir: Path, path: Path) -> str:
