@@ -212,3 +212,51 @@ def test_sigkill_never_loses_a_committed_save(tmp_path):
         assert info.title == stored.title
     assert hot_journals >= 1  # some kills landed inside a write and were rolled back
     assert time.monotonic() - started < 30
+
+
+AUTOSAVE_CHILD = r"""
+import os, sys
+from itertools import count
+from pathlib import Path
+from core import model
+from core.autosave import Autosaver
+from core.storage import Storage
+data_dir, progress = Path(sys.argv[1]), sys.argv[2]
+s = Storage.open(data_dir)
+draft = s.create(model.Report(template="t", year=2023, title="第-1次编辑"))
+saver = Autosaver(lambda: Storage.open(data_dir), draft, delay=0.05)
+with open(progress, "a", encoding="utf-8") as fh:
+    for i in count():  # a clerk typing without pause; every 7th keystroke we wait for the disk
+        saver.changed(model.Report(template="t", year=2023, title=f"第{i}次编辑"))
+        if i % 7 == 6:
+            assert saver.flush()
+            fh.write(f"{i}\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+"""
+
+
+def test_sigkill_while_autosaving_keeps_the_last_flushed_edit(tmp_path):
+    """The app's own path: the autosaver's writer thread killed at random moments."""
+    rng = random.Random(20261123)
+    for run in range(12):
+        data_dir, progress = tmp_path / f"auto{run}", tmp_path / f"auto{run}.txt"
+        target = rng.randint(0, 120)
+        proc = subprocess.Popen([sys.executable, "-c", AUTOSAVE_CHILD, str(data_dir), str(progress)],
+                                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            deadline = time.monotonic() + 15
+            while _last_committed(progress) < target:
+                assert proc.poll() is None, proc.stderr.read().decode()
+                assert time.monotonic() < deadline, f"run {run}: child made no progress"
+                time.sleep(0.01)
+        finally:
+            proc.kill()
+            proc.wait()
+            proc.stderr.close()
+        last = _last_committed(progress)
+        with Storage.open(data_dir) as s:
+            assert s.integrity_ok()
+            stored = s.get(s.list()[0].id)
+        number = int(re.fullmatch(r"第(\d+)次编辑", stored.title).group(1))
+        assert number >= last, (run, last, number)  # every flushed edit survived the kill
