@@ -23,3 +23,40 @@ def seeds():
         assert report is not None, findings
         out[path.stem[4:]] = report
     return out
+
+
+@pytest.fixture
+def open_draft(tmp_path):
+    """``open_draft(report)`` → a DraftSession on a new draft in a throw-away data directory."""
+    from core.storage import Storage
+    from desktop.session import DraftSession
+
+    opened = []
+
+    def make(report):
+        storage = Storage.open(tmp_path / "data")
+        session = DraftSession(storage, tmp_path / "data", storage.create(report))
+        opened.append((session, storage))
+        return session
+    yield make
+    for session, storage in opened:
+        session.close()
+        storage.close()
+
+
+@pytest.fixture
+def show_page(qtbot):
+    """``show_page(PageClass, session)`` → the page loaded and shown at the wizard's page size."""
+    pages = []
+
+    def make(cls, session):
+        p = cls(session)
+        qtbot.addWidget(p)
+        p.resize(1166, 700)
+        p.load()
+        p.show()
+        pages.append(p)
+        return p
+    yield make
+    for p in pages:
+        p.close()  # a closed page takes no more shortcuts

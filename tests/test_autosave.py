@@ -181,16 +181,17 @@ def _last_committed(progress) -> int:
     return int(lines[-1]) if lines else -1
 
 
-def test_sigkill_never_loses_a_committed_save(tmp_path):
-    rng = random.Random(20240301)
-    started, hot_journals = time.monotonic(), 0
-    for run in range(25):
-        data_dir, progress = tmp_path / f"run{run}", tmp_path / f"progress{run}.txt"
-        target = rng.randint(0, 60)
-        proc = subprocess.Popen([sys.executable, "-c", CHILD, str(data_dir), str(progress)],
+def kill_at_random(tmp_path, child: str, runs: int, seed: int, most: int, name: str):
+    """Start ``child`` ``runs`` times; SIGKILL it once its progress file reaches a random
+    number ≤ ``most``; yield (data dir, last number it reported) for each run."""
+    rng = random.Random(seed)
+    for run in range(runs):
+        data_dir, progress = tmp_path / f"{name}{run}", tmp_path / f"{name}{run}.txt"
+        target = rng.randint(0, most)
+        proc = subprocess.Popen([sys.executable, "-c", child, str(data_dir), str(progress)],
                                 cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
-            deadline = time.monotonic() + 10
+            deadline = time.monotonic() + 15
             while _last_committed(progress) < target:
                 assert proc.poll() is None, proc.stderr.read().decode()
                 assert time.monotonic() < deadline, f"run {run}: child made no progress"
@@ -201,15 +202,25 @@ def test_sigkill_never_loses_a_committed_save(tmp_path):
             proc.stderr.close()
         last = _last_committed(progress)
         assert last >= target
+        yield data_dir, last
+
+
+def stored_number(data_dir):
+    with Storage.open(data_dir) as s:
+        assert s.integrity_ok()
+        [info] = s.list()
+        stored = s.get(info.id)
+    assert info.title == stored.title
+    return int(re.fullmatch(r"第(\d+)次编辑", stored.title).group(1))
+
+
+def test_sigkill_never_loses_a_committed_save(tmp_path):
+    started, hot_journals = time.monotonic(), 0
+    for data_dir, last in kill_at_random(tmp_path, CHILD, runs=25, seed=20240301, most=60, name="run"):
         hot_journals += (data_dir / "jixiao.db-journal").exists()  # killed mid-transaction
-        with Storage.open(data_dir) as s:
-            assert s.integrity_ok()
-            [info] = s.list()
-            stored = s.get(info.id)
-        number = int(re.fullmatch(r"第(\d+)次编辑", stored.title).group(1))
+        number = stored_number(data_dir)
         # the last reported commit survived; at most one more committed before the kill
-        assert last <= number <= last + 1, (run, last, number)
-        assert info.title == stored.title
+        assert last <= number <= last + 1, (last, number)
     assert hot_journals >= 1  # some kills landed inside a write and were rolled back
     assert time.monotonic() - started < 30
 
@@ -238,25 +249,5 @@ with open(progress, "a", encoding="utf-8") as fh:
 
 def test_sigkill_while_autosaving_keeps_the_last_flushed_edit(tmp_path):
     """The app's own path: the autosaver's writer thread killed at random moments."""
-    rng = random.Random(20261123)
-    for run in range(12):
-        data_dir, progress = tmp_path / f"auto{run}", tmp_path / f"auto{run}.txt"
-        target = rng.randint(0, 120)
-        proc = subprocess.Popen([sys.executable, "-c", AUTOSAVE_CHILD, str(data_dir), str(progress)],
-                                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        try:
-            deadline = time.monotonic() + 15
-            while _last_committed(progress) < target:
-                assert proc.poll() is None, proc.stderr.read().decode()
-                assert time.monotonic() < deadline, f"run {run}: child made no progress"
-                time.sleep(0.01)
-        finally:
-            proc.kill()
-            proc.wait()
-            proc.stderr.close()
-        last = _last_committed(progress)
-        with Storage.open(data_dir) as s:
-            assert s.integrity_ok()
-            stored = s.get(s.list()[0].id)
-        number = int(re.fullmatch(r"第(\d+)次编辑", stored.title).group(1))
-        assert number >= last, (run, last, number)  # every flushed edit survived the kill
+    for data_dir, last in kill_at_random(tmp_path, AUTOSAVE_CHILD, runs=12, seed=20261123, most=120, name="auto"):
+        assert stored_number(data_dir) >= last  # every flushed edit survived the kill

@@ -2,26 +2,12 @@
 from decimal import Decimal as D
 
 import pytest
-from conftest import SEEDS
-from core.report_io import load_report
-from core.storage import Storage
 from desktop.pages.budget import BudgetPage
-from desktop.session import DraftSession
 
 
 @pytest.fixture
-def page(qtbot, tmp_path):
-    storage = Storage.open(tmp_path)
-    report, _ = load_report(SEEDS / "seed001.json")
-    session = DraftSession(storage, tmp_path, storage.create(report))
-    p = BudgetPage(session)
-    qtbot.addWidget(p)
-    p.resize(1166, 700)
-    p.load()
-    p.show()
-    yield p
-    session.close()
-    storage.close()
+def page(open_draft, show_page, seeds):
+    return show_page(BudgetPage, open_draft(seeds["001"]))
 
 
 def field(page, path):

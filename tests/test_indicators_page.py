@@ -6,34 +6,20 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QAbstractItemView
 
-from conftest import SEEDS
-from core.report_io import load_report
-from core.storage import Storage
 from desktop.editor import DraftEditor
 from desktop.indicator_model import (COL_ACTUAL, COL_NOTE, COL_RULE, COL_SCORE, COL_WEIGHT, DIFF_BRUSH,
                                      PATH_ROLE, IndicatorModel)
 from desktop.pages.indicators import IndicatorsPage
-from desktop.session import DraftSession
 
 
 @pytest.fixture
-def session(tmp_path, qtbot):
-    storage = Storage.open(tmp_path)
-    report, _ = load_report(SEEDS / "seed004.json")
-    s = DraftSession(storage, tmp_path, storage.create(report))
-    yield s
-    s.close()
-    storage.close()
+def session(open_draft, seeds):
+    return open_draft(seeds["004"])
 
 
 @pytest.fixture
-def page(session, qtbot):
-    p = IndicatorsPage(session)
-    qtbot.addWidget(p)
-    p.resize(1166, 700)
-    p.show()
-    p.load()
-    return p
+def page(session, show_page):
+    return show_page(IndicatorsPage, session)
 
 
 def cell(model, path, column):

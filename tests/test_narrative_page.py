@@ -6,28 +6,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from core.narrative import section_record
-from core.storage import Storage
 from desktop.pages.narrative import NOTICE, NarrativePage
-from desktop.session import DraftSession
 
 
 @pytest.fixture
-def page(qtbot, tmp_path, seeds):
+def page(open_draft, show_page, seeds):
     """Seed 001 with the sections the program drafts left empty (a fresh draft)."""
     drafted = {"income_expenditure", "basic_expenditure", "performance"}
     report = dataclasses.replace(seeds["001"], sections=tuple(s for s in seeds["001"].sections
                                                                if s.key not in drafted))
-    storage = Storage.open(tmp_path)
-    session = DraftSession(storage, tmp_path, storage.create(report))
-    p = NarrativePage(session)
-    qtbot.addWidget(p)
-    p.resize(1166, 700)
-    p.load()
-    p.show()
-    yield p
-    p.close()  # a closed page takes no more shortcuts
-    session.close()
-    storage.close()
+    return show_page(NarrativePage, open_draft(report))
 
 
 def test_sections_of_the_outline_are_listed_with_their_numbers(page):
