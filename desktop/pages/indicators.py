@@ -169,7 +169,9 @@ class IndicatorsPage(Page):
         self.confirm_button.clicked.connect(self.confirm_carried)
         buttons.addWidget(self.confirm_button)
         layout.addLayout(buttons)
-        groups = QHBoxLayout()
+        self.group_row = QWidget()
+        groups = QHBoxLayout(self.group_row)
+        groups.setContentsMargins(0, 0, 0, 0)
         groups.addWidget(QLabel("一级指标："))
         groups.addWidget(self.level1_box)
         add1 = QPushButton("添加一级")
@@ -182,7 +184,7 @@ class IndicatorsPage(Page):
         add2.clicked.connect(self.add_level2)
         groups.addWidget(add2)
         groups.addStretch(1)
-        layout.addLayout(groups)
+        layout.addWidget(self.group_row)
 
         self.model = IndicatorModel(session, self._first_table() or "table")
         self.tree = IndicatorTree(self)
@@ -248,14 +250,26 @@ class IndicatorsPage(Page):
         while self.head_layout.count():
             w = self.head_layout.takeAt(0).widget()
             if w is not None:
+                w.hide()  # gone from the screen now, not only when Qt gets round to deleting it
+                w.setParent(None)
                 w.deleteLater()
         self.fields = []
-        goal = QGroupBox("名称与年度总体目标")
+        framework = where == "framework"  # a score table: no goal, no funds block of its own
+        self.group_row.setVisible(not framework)
+        goal = QGroupBox("评分表名称" if framework else "名称与年度总体目标")
         g = QVBoxLayout(goal)
         name = TextField(self.session, f"{where}/name", "项目或部门名称")
-        g.addWidget(QLabel("项目（部门）名称"))
+        g.addWidget(QLabel("名称" if framework else "项目（部门）名称"))
         g.addWidget(name)
         self.fields.append(name)
+        if framework:
+            g.addWidget(QLabel("评分表按模板的评分标准逐项打分；公式指标（如预算执行率）由预算收支数据计算，"
+                               "规则得分列显示计算结果。"))
+            self.head_layout.addWidget(goal, 1)
+            for f in self.fields:
+                f.load()
+            self.rate = None
+            return
         for label, path in (("预期目标", f"{where}/goal/expected"), ("实际完成情况", f"{where}/goal/achieved")):
             f = TextField(self.session, path, label, multiline=True)
             f.editor.setMinimumHeight(48)
