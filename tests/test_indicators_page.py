@@ -166,9 +166,9 @@ def test_switching_tables_shows_only_the_new_tables_head(open_draft, show_page, 
 
     page = show_page(IndicatorsPage, open_draft(seeds["002"]))
     page.show_table("framework")
-    boxes = [b.title() for b in page.head.findChildren(QGroupBox) if b.isVisible()]
-    assert boxes == ["评分表名称"] and not page.group_row.isVisible()
+    boxes = [b.title() for b in page.head.findChildren(QGroupBox) if not b.isHidden()]
+    assert boxes == ["评分表名称"] and page.group_row.isHidden()
     page.show_table("projects/1")
-    boxes = [b.title() for b in page.head.findChildren(QGroupBox) if b.isVisible()]
+    boxes = [b.title() for b in page.head.findChildren(QGroupBox) if not b.isHidden()]
     assert boxes == ["名称与年度总体目标", "资金情况（万元）与预算执行率"]
     assert [f.path for f in page.fields][0] == "projects/1/name"
