@@ -161,14 +161,16 @@ def test_totals_line_follows_edits_and_paste(page):
     assert page.totals.text() != before and page.model.result.weight_total == t.weight_total + 1
 
 
-def test_switching_tables_shows_only_the_new_tables_head(open_draft, show_page, seeds):
+def test_switching_tables_shows_only_the_new_tables_head(open_draft, show_page, seeds, qtbot):
     from PySide6.QtWidgets import QGroupBox
 
     page = show_page(IndicatorsPage, open_draft(seeds["002"]))
+
+    def boxes():
+        return [b.title() for b in page.head.findChildren(QGroupBox) if b.isVisible()]
     page.show_table("framework")
-    boxes = [b.title() for b in page.head.findChildren(QGroupBox) if not b.isHidden()]
-    assert boxes == ["评分表名称"] and page.group_row.isHidden()
+    qtbot.waitUntil(lambda: boxes() == ["评分表名称"])
+    assert page.group_row.isHidden()
     page.show_table("projects/1")
-    boxes = [b.title() for b in page.head.findChildren(QGroupBox) if not b.isHidden()]
-    assert boxes == ["名称与年度总体目标", "资金情况（万元）与预算执行率"]
+    qtbot.waitUntil(lambda: boxes() == ["名称与年度总体目标", "资金情况（万元）与预算执行率"])
     assert [f.path for f in page.fields][0] == "projects/1/name"
