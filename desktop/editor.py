@@ -57,6 +57,10 @@ class DraftEditor(QWidget):
         self._timer.setInterval(SNAPSHOT_EVERY_MS)
         self._timer.timeout.connect(lambda: self._snapshot("编辑中定时保存"))
         self._timer.start()
+        self._status_timer = QTimer(self)  # a failed autosave shows up within a second, typing or not
+        self._status_timer.setInterval(1000)
+        self._status_timer.timeout.connect(self._update_heading)
+        self._status_timer.start()
         session.changed.connect(self._on_changed)
         self._current = 0
         self.steps.setCurrentRow(0)
@@ -107,5 +111,6 @@ class DraftEditor(QWidget):
 
     def close_session(self) -> bool:
         self._timer.stop()
+        self._status_timer.stop()
         self._snapshot("关闭草稿")
         return self.session.close()

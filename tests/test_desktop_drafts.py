@@ -165,3 +165,21 @@ def test_larger_text_is_a_remembered_setting(qtbot, tmp_path):
     w2.large_text.setChecked(False)
     assert QApplication.font().pointSize() == normal
     w2.close()
+
+
+def test_a_failing_autosave_is_shown_in_red(qtbot, tmp_path):
+    w, storage = window(qtbot, tmp_path)
+    draft = storage.create_from_template("hunan-dept-short", "石峰区工商业联合会", 2024)
+    w.open_draft(draft)
+    session = w.editor.session
+
+    class Full:
+        def save(self, *a):
+            raise OSError(28, "No space left on device")
+
+        def close(self):
+            pass
+    session._autosaver._factory = Full  # the disk fills up behind the clerk's back
+    field(w, "overview/duties").editor.setPlainText("组织会员学习培训")
+    qtbot.waitUntil(lambda: "自动保存失败" in w.editor.status.text(), timeout=5000)
+    w.editor._timer.stop()
