@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SEED = ROOT / "tests" / "fixtures" / "seeds" / "seed004.json"
 
 
-def shoot(outdir: Path, seed: Path = DEFAULT_SEED, size: tuple[int, int] = (1366, 768)) -> list[Path]:
+def shoot(outdir: Path, seed: Path = DEFAULT_SEED, size: tuple[int, int] = (1366, 768),
+          large_text: bool = False) -> list[Path]:
     from desktop.app import make_app
 
     app = make_app(sys.argv[:1])
@@ -32,6 +33,7 @@ def shoot(outdir: Path, seed: Path = DEFAULT_SEED, size: tuple[int, int] = (1366
         storage = Storage.open(data)
         w = MainWindow(storage, data)
         w.resize(*size)
+        w.large_text.setChecked(large_text)
         w.show()
         draft = w.import_report(str(seed))
         app.processEvents()
@@ -54,23 +56,21 @@ def shoot(outdir: Path, seed: Path = DEFAULT_SEED, size: tuple[int, int] = (1366
 
 
 def main(argv: list[str]) -> int:
-    usage = "用法：python -m desktop.screenshots 输出目录 [报告.json] [--size 1280x720]"
-    argv = list(argv)
-    size = (1366, 768)
-    if "--size" in argv:
-        i = argv.index("--size")
-        try:
-            w, h = argv[i + 1].lower().split("x")
-            size = (int(w), int(h))
-        except (IndexError, ValueError):
-            print(usage, file=sys.stderr)
-            return 2
-        del argv[i:i + 2]
-    if not argv:
-        print(usage, file=sys.stderr)
-        return 2
-    seed = Path(argv[1]) if len(argv) > 1 else DEFAULT_SEED
-    for p in shoot(Path(argv[0]), seed, size):
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m desktop.screenshots",
+                                     description="每个向导页面截一张图（1366×768，无需显示器）")
+    parser.add_argument("outdir", help="输出目录")
+    parser.add_argument("report", nargs="?", default=str(DEFAULT_SEED), help="报告 JSON（默认：种子 004）")
+    parser.add_argument("--size", default="1366x768", help="窗口大小，如 1280x720")
+    parser.add_argument("--large-text", action="store_true", help="打开“大字体”后截图")
+    args = parser.parse_args(argv)
+    try:
+        w, h = args.size.lower().split("x")
+        size = (int(w), int(h))
+    except ValueError:
+        parser.error(f"--size 应写成 宽x高，例如 1280x720，而不是“{args.size}”")
+    for p in shoot(Path(args.outdir), Path(args.report), size, args.large_text):
         print(p)
     return 0
 
