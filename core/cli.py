@@ -271,13 +271,16 @@ KIND_LABELS = {model.DEPARTMENT: "部门整体", model.PROJECT: "项目"}
 
 
 def _open_storage(args):
-    from core.paths import data_dir
+    from core.paths import data_dir, drive_problem
     from core.storage import Storage, StorageError
 
     try:
         folder = data_dir(args.data_dir)
     except OSError as e:
         raise StorageError(f"无法使用数据目录“{args.data_dir or ''}”：{e.strerror or e}") from e
+    problem = drive_problem(folder)
+    if problem:  # the live database never sits on a USB stick or a network share
+        raise StorageError(problem)
     storage = Storage.open(folder)
     if storage.recovery_message:
         print(f"注意：{storage.recovery_message}", file=sys.stderr)

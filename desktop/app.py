@@ -9,8 +9,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from core.instance_lock import InstanceLock
-from core.paths import data_dir as default_data_dir
-from core.paths import backup_keep, drive_problem
+from core.paths import backup_keep, data_dir, default_data_dir, drive_problem
 from core.storage import Storage, StorageError
 
 
@@ -35,11 +34,11 @@ def run(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", help="数据目录（默认：本机用户数据目录）")
     args = parser.parse_args(argv)
     app = make_app(sys.argv[:1])
-    data = default_data_dir(args.data_dir)
+    data = data_dir(args.data_dir)
     problem = drive_problem(data)
     if problem:
         QMessageBox.warning(None, "数据目录不在本机磁盘上", problem)
-        data = default_data_dir(None) if args.data_dir else data
+        data = data_dir(default_data_dir())  # the local directory the message offers
         if drive_problem(data):
             return 2
     lock = InstanceLock.acquire(data)

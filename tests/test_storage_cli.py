@@ -165,3 +165,12 @@ def test_pending_migration_on_an_existing_database_is_backed_up_first(tmp_path):
     with Storage.open(tmp_path) as s:
         assert [m.name for m in MIGRATIONS.pending(s.db)] == []
     assert len(list((tmp_path / "backups").glob("jixiao-before-migration-*.db"))) == 1
+
+
+def test_a_data_directory_on_a_usb_stick_is_refused(tmp_path, monkeypatch, capsys):
+    from core import cli, paths
+
+    monkeypatch.setattr(paths, "drive_problem", lambda p, **k: "数据目录位于可移动磁盘（U 盘）上，请使用本机磁盘上的默认目录")
+    assert cli.main(["list", "--data-dir", str(tmp_path / "usb")]) == 2
+    assert "可移动磁盘" in capsys.readouterr().err
+    assert not (tmp_path / "usb" / "jixiao.db").exists()
