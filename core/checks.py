@@ -222,7 +222,7 @@ def check_actual_values(ctx: Context) -> Iterator[Finding]:
             elif act.comparator and act.kind == values.NUMBER:
                 yield Finding("ACTUAL_HAS_COMPARATOR", ERROR, r.where,
                               f"{_label(r)} 的实际完成值“{act.text.strip()}”带有比较符号，是目标的写法而不是实际测得的值",
-                              "填写实际完成的具体数值，例如“99.5%”")
+                              f"填写实际测得的数值{f'（单位“{act.unit}”）' if act.unit else ''}，不要带“≥”“≤”等符号")
             elif tgt.kind == values.NUMBER and act.kind in (values.WORD, values.UNKNOWN):
                 yield Finding("ACTUAL_NOT_NUMBER", WARNING, r.where,
                               f"{_label(r)} 的指标值是数值（{tgt.text.strip()}），实际完成值却是文字“{act.text.strip()}”",
