@@ -1,7 +1,8 @@
 #!/bin/sh
 # Install everything 绩效自评助手 needs for development into .venv.
 # On Debian/Ubuntu/UOS/Kylin it also installs, when missing, the system libraries Qt needs
-# headless, a CJK TrueType font (fonts-wqy-zenhei) for Chinese on screen and in PDFs, and
+# headless, CJK TrueType fonts (fonts-wqy-zenhei, fonts-arphic-uming/ukai) for Chinese on screen
+# and in PDFs, and
 # poppler-utils (pdftotext, pdffonts) for the PDF export tests.
 set -e
 cd "$(dirname "$0")/.."
@@ -9,12 +10,12 @@ PY=${PYTHON:-python3}
 
 if [ "$(uname -s)" = Linux ] && command -v apt-get >/dev/null 2>&1; then
   need=""
-  for pkg in libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 fontconfig; do
+  # Qt offscreen libraries; CJK TrueType fonts: a 黑体-like (WenQuanYi Zen Hei) and a 宋体/楷体-like
+  # (AR PL UMing/UKai) face, the free stand-ins for the official fonts on screen and in PDFs
+  for pkg in libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 fontconfig \
+             fonts-wqy-zenhei fonts-arphic-uming fonts-arphic-ukai; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need="$need $pkg"
   done
-  if ! command -v fc-list >/dev/null 2>&1 || ! fc-list :lang=zh | grep -q .; then
-    need="$need fonts-wqy-zenhei"
-  fi
   # pdftotext/pdffonts: the PDF export tests read the exported text and fonts back
   command -v pdftotext >/dev/null 2>&1 || need="$need poppler-utils"
   if [ -n "$need" ]; then

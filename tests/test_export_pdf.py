@@ -23,9 +23,20 @@ from core.export.output import ExportError
 from core.export.pdf_tables import CONTINUED, cut_rows, normalise
 
 FONTS = F.find_cjk_fonts()
-needs_poppler = pytest.mark.skipif(not (shutil.which("pdftotext") and shutil.which("pdffonts")),
-                                   reason="poppler-utils not installed (scripts/setup.sh installs it)")
-needs_fonts = pytest.mark.skipif(FONTS is None, reason="no CJK TrueType font (scripts/setup.sh installs one)")
+def _require(ok: bool, what: str):
+    """Not a skip: without these tools the exports cannot be checked, and CI must say so."""
+    def mark(fn):
+        def check(*a, **k):
+            assert ok, f"{what} missing: run scripts/setup.sh"
+            return fn(*a, **k)
+        check.__name__, check.__doc__ = fn.__name__, fn.__doc__
+        import functools
+        return functools.wraps(fn)(check)
+    return mark
+
+
+needs_poppler = _require(bool(shutil.which("pdftotext") and shutil.which("pdffonts")), "poppler-utils")
+needs_fonts = _require(FONTS is not None, "a CJK TrueType font")
 
 
 def poppler(tool: str, path: Path, *args: str) -> str:
@@ -88,8 +99,8 @@ def test_page_numbers_alternate_sides(exported):
     path, _ = exported["000"]
     odd = poppler("pdftotext", path, "-layout", "-f", "1", "-l", "1").splitlines()
     even = poppler("pdftotext", path, "-layout", "-f", "2", "-l", "2").splitlines()
-    odd_line = next(ln for ln in odd if "— 1 —" in ln)
-    even_line = next(ln for ln in even if "— 2 —" in ln)
+    odd_line = next(ln for ln in odd if re.search(r"—\s*1\s*—", ln))  # spacing depends on the font
+    even_line = next(ln for ln in even if re.search(r"—\s*2\s*—", ln))
     assert odd_line.index("—") > 30 and even_line.index("—") < 10
 
 
@@ -161,8 +172,8 @@ def test_normalise_drops_cells_under_a_span():
 @needs_fonts
 def test_cells_keep_numbers_whole():
     st = P.Styles(FONTS).cells
-    _, size, markup, _ = st.fit(L.Cell("100.00%"), 10 * P.mm)
-    assert markup == "100.00%" and size < 10.5
+    _, size, markup, _ = st.fit(L.Cell("100.00%"), L.SELF_EVAL_WIDTHS[7] * P.mm)  # the 执行率 column
+    assert markup == "100.00%"
     _, _, markup, _ = st.fit(L.Cell("提交议案21件，帮扶资金2690万元"), 19 * P.mm)
     assert "2690" in markup.split("<br/>")[-1] or any("2690" in ln for ln in markup.split("<br/>"))
 
