@@ -5,6 +5,8 @@ kept when the clerk leaves a page after changing something, and every few minute
 """
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QPushButton, QStackedWidget,
                                QVBoxLayout, QWidget)
@@ -36,6 +38,9 @@ class DraftEditor(QWidget):
         top.addWidget(self.back)
         top.addWidget(self.heading, 1)
         top.addWidget(self.status)
+        self.history_button = QPushButton("历史版本…")
+        self.history_button.clicked.connect(self.show_history)
+        top.addWidget(self.history_button)
 
         self.steps = QListWidget()
         self.steps.setMaximumWidth(200)
@@ -81,8 +86,18 @@ class DraftEditor(QWidget):
         r = self.session.report
         self.heading.setText(r.title or f"{r.year or ''}年度 {r.unit.name}")
         error = self.session.save_error
+        if not error and time.monotonic() < self._notice_until:
+            return  # a notice the clerk should get to read first
         self.status.setText(error or "每次修改都会自动保存")
         self.status.setStyleSheet("color: #b00020;" if error else "color: #2e7d32;")
+
+    def notice(self, text: str) -> None:
+        """A short message in the header, kept for a few seconds."""
+        self._notice_until = time.monotonic() + 8
+        self.status.setText(text)
+        self.status.setStyleSheet("color: #1a4f8b;")
+
+    _notice_until = 0.0
 
     def _snapshot(self, description: str) -> None:
         if self._dirty_since_snapshot:
@@ -106,8 +121,28 @@ class DraftEditor(QWidget):
                 self.steps.setCurrentRow(i)
                 page.focus_path(where)
                 return True
-        self.status.setText(f"“{where}”所在的页面还未开放")
+        self.notice(f"“{where}”所在的页面还未开放")
         return False
+
+    def show_history(self) -> None:
+        """Pick a history point of this draft and go back to it (the current state is kept too)."""
+        from desktop.dialogs import HistoryDialog
+
+        self._snapshot("查看历史版本前")
+        snaps = self.session.storage.snapshots(self.session.draft_id)
+        if not snaps:
+            self.notice("这份报告还没有历史版本")
+            return
+        chosen = HistoryDialog.ask(snaps, self)
+        if chosen is None:
+            return
+        self.session.flush()
+        self.session.storage.restore_snapshot(chosen)
+        self.session.reload()
+        self._dirty_since_snapshot = False
+        for page in self.pages:
+            page.load()
+        self.notice("已恢复到所选历史版本（恢复前的内容也已保存为历史版本）")
 
     def close_session(self) -> bool:
         self._timer.stop()

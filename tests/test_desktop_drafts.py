@@ -183,3 +183,24 @@ def test_a_failing_autosave_is_shown_in_red(qtbot, tmp_path):
     field(w, "overview/duties").editor.setPlainText("组织会员学习培训")
     qtbot.waitUntil(lambda: "自动保存失败" in w.editor.status.text(), timeout=5000)
     w.editor._timer.stop()
+
+
+def test_history_restore_from_the_open_editor(qtbot, tmp_path, monkeypatch):
+    from desktop.dialogs import HistoryDialog
+
+    w, storage = window(qtbot, tmp_path)
+    draft = storage.create_from_template("hunan-dept-short", "石峰区工商业联合会", 2024)
+    w.open_draft(draft)
+    field(w, "overview/duties").editor.setPlainText("第一稿")
+    w.editor.steps.setCurrentRow(1)  # leaving a page keeps a history point
+    first = storage.snapshots(draft)[-1].id
+    w.editor.steps.setCurrentRow(0)
+    field(w, "overview/duties").editor.setPlainText("第二稿，改坏了")
+    monkeypatch.setattr(HistoryDialog, "ask", classmethod(lambda cls, snaps, parent=None: first))
+    w.editor.show_history()
+    assert w.editor.session.report.overview.duties == "第一稿"
+    assert field(w, "overview/duties").editor.toPlainText() == "第一稿"
+    assert "已恢复" in w.editor.status.text()
+    # and the state before the restore is itself kept: the restore can be undone
+    assert any(s.description == "恢复前自动保存" for s in storage.snapshots(draft))
+    w.close()
