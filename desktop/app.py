@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -56,15 +56,18 @@ def run(argv: list[str] | None = None) -> int:
 
     window = MainWindow(storage, data)
     recovery = getattr(storage, "recovery_message", "")
-    try:
-        storage.auto_backup(keep=backup_keep())
-    except StorageError as e:
-        window.say(f"自动备份失败：{e}")
     window.show()
-    if recovery:  # not routine: the clerk must know what may be missing
-        window.say(recovery)
-        QMessageBox.warning(window, "数据库已从备份恢复", recovery)
-    window.reopen_last()
+
+    def after_start() -> None:  # the window is usable first; then the backup and the last draft
+        if recovery:  # not routine: the clerk must know what may be missing
+            window.say(recovery)
+            QMessageBox.warning(window, "数据库已从备份恢复", recovery)
+        try:
+            storage.auto_backup(keep=backup_keep())
+        except StorageError as e:
+            window.say(f"自动备份失败：{e}")
+        window.reopen_last()
+    QTimer.singleShot(0, after_start)
     try:
         return app.exec()
     finally:

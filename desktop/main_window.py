@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QStackedWidget
@@ -12,8 +13,9 @@ from core.findings import ERROR
 from core.report_io import load_report
 from core.storage import Storage, StorageError
 from desktop.drafts_view import DraftsView
-from desktop.editor import DraftEditor
-from desktop.session import DraftSession
+
+if TYPE_CHECKING:
+    from desktop.editor import DraftEditor
 
 UI_STATE = "ui.json"
 NORMAL_PT, LARGE_PT = 11, 14
@@ -65,6 +67,9 @@ class MainWindow(QMainWindow):
 
     # -- drafts ------------------------------------------------------------------------------
     def open_draft(self, draft_id: int) -> bool:
+        from desktop.editor import DraftEditor  # the wizard loads when a draft opens, not at start-up
+        from desktop.session import DraftSession
+
         self.close_draft()
         try:
             session = DraftSession(self.storage, self.data_dir, draft_id)

@@ -20,7 +20,6 @@ from core.carry_forward import next_year_draft
 from core.findings import ERROR
 from core.paths import database_path
 from core.report_io import report_from_dict, report_to_dict
-from core.scoring import score_report
 from core.storage.files import (_is_damaged, _parse_backup_name, _recover, _stamped_path,
                                 backups_dir, list_backups)
 from core.storage.schema import (AUTO_SNAPSHOT, BEFORE_MIGRATION, COPY_SUFFIX, FUNDS_ROWS,
@@ -68,6 +67,13 @@ def _report_json(report: model.Report) -> str:
 def _list_columns(report: model.Report) -> dict[str, Any]:
     return {"unit": report.unit.name, "year": report.year, "kind": report.kind,
             "template": report.template, "title": report.title}
+
+
+def score_report(report: model.Report):
+    """core.scoring.score_report, imported on first use: opening the app needs no scoring."""
+    from core.scoring import score_report as score
+
+    return score(report)
 
 
 def _score_columns(report: model.Report) -> dict[str, Any]:
