@@ -80,3 +80,17 @@ def test_empty_dir_gets_the_current_schema(tmp_path):
 
 def test_known_migrations_are_in_order():
     assert known_migrations() == ["0001_drafts_and_snapshots", "0002_draft_scores_and_previous"]
+
+
+def test_schema_v2_opens_unchanged(tmp_path, seeds):
+    """The schema of this release: nothing to migrate, nothing backed up, drafts and bin as stored."""
+    tmp_path.mkdir(exist_ok=True)
+    shutil.copyfile(FIXTURES / "schema-v2.db", paths.database_path(tmp_path))
+    with Storage.open(tmp_path) as s:
+        assert [m.name for m in MIGRATIONS.applied(s.db)] == known_migrations()
+        assert s.get(1) == seeds["001"] and s.get(2) == seeds["004"]
+        assert [i.id for i in s.list()] == [1]
+        assert {i.id: i.deleted_at is not None for i in s.list(include_deleted=True)} == {1: False, 2: True}
+        assert [x.description for x in s.snapshots(1)] == ["离开“部门概况”页"]
+        assert (s.list()[0].total, s.list()[0].grade) == (Decimal("99.00"), "优")
+    assert not list((tmp_path / "backups").glob("jixiao-before-migration-*.db"))
