@@ -18,6 +18,7 @@ from decimal import Decimal
 from core import formula as fx
 from core import model, values
 from core.findings import Finding
+from core.new_report import project_template_id
 from core.rounding import q2
 from core.templates import FormulaDef, Template, TemplateSet, default_set
 
@@ -94,6 +95,11 @@ class TableResult:
 
     def all_rows(self) -> tuple[IndicatorResult, ...]:
         return ((self.execution,) if self.execution else ()) + self.indicators
+
+    @property
+    def has_scores(self) -> bool:
+        """The clerk has scored some row: before that a total or a grade means nothing."""
+        return self.scored and any(r.reported_score is not None for r in self.all_rows())
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,11 +342,7 @@ def table_template(report: model.Report, where: str, table: model.SelfEvalTable,
                    templates: TemplateSet) -> tuple[Template | None, list[Finding]]:
     tid = table.template
     if not tid:
-        tid = report.template
-        if where.startswith("projects/"):
-            main, _ = templates.get(report.template)
-            if main is not None and main.project_template:
-                tid = main.project_template
+        tid = project_template_id(report, templates) if where.startswith("projects/") else report.template
     return templates.get(tid)
 
 

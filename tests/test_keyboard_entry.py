@@ -6,28 +6,20 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit
 
-from core.storage import Storage
 from desktop.indicator_model import COL_ACTUAL, COL_NAME, COL_SCORE, COL_TARGET, COL_WEIGHT
 from desktop.pages.indicators import IndicatorsPage
-from desktop.session import DraftSession
+from core.new_report import empty_report
+from core.templates import load_template
 
 
 @pytest.fixture
-def page(tmp_path, qtbot):
-    storage = Storage.open(tmp_path)
-    session = DraftSession(storage, tmp_path, storage.create_from_template(
-        "national-10hao-project", "石峰区工商业联合会", 2024))
-    p = IndicatorsPage(session)
-    qtbot.addWidget(p)
-    p.resize(1166, 700)
-    p.show()
-    p.load()
+def page(open_draft, show_page, qtbot):
+    tpl, _ = load_template("national-10hao-project")
+    p = show_page(IndicatorsPage, open_draft(empty_report(tpl, "石峰区工商业联合会", 2024)))
     qtbot.waitExposed(p)
     p.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is p)
-    yield p
-    session.close()
-    storage.close()
+    return p
 
 
 def editor_of(tree) -> QLineEdit:

@@ -38,12 +38,12 @@ from core.storage.drafts import (DraftInfo, SnapshotInfo, Storage, _info, _list_
 from core.storage.files import (backups_dir, check_database_file, list_backups,
                                 restore_database)
 from core.storage.schema import (AUTO_SNAPSHOT, BACKUPS_DIR, BEFORE_MIGRATION, BEFORE_RESTORE,
-                                 COPY_SUFFIX, FUNDS_ROWS, MIGRATIONS, NEWER_DATABASE, STATUSES,
+                                 COPY_SUFFIX, MIGRATIONS, NEWER_DATABASE, STATUSES,
                                  StorageError, known_migrations)
 
 __all__ = [
     "AUTO_SNAPSHOT", "BACKUPS_DIR", "BEFORE_MIGRATION", "BEFORE_RESTORE", "COPY_SUFFIX",
-    "FUNDS_ROWS", "MIGRATIONS", "NEWER_DATABASE", "STATUSES", "DraftInfo", "SnapshotInfo",
+    "MIGRATIONS", "NEWER_DATABASE", "STATUSES", "DraftInfo", "SnapshotInfo",
     "Storage", "StorageError", "backups_dir", "check_database_file", "empty_report",
     "known_migrations", "list_backups", "restore_database",
 ]

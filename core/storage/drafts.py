@@ -15,14 +15,14 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from core import model
+from core import model, new_report
 from core.carry_forward import next_year_draft
 from core.findings import ERROR
 from core.paths import database_path
 from core.report_io import report_from_dict, report_to_dict
 from core.storage.files import (_is_damaged, _parse_backup_name, _recover, _stamped_path,
                                 backups_dir, list_backups)
-from core.storage.schema import (AUTO_SNAPSHOT, BEFORE_MIGRATION, COPY_SUFFIX, FUNDS_ROWS,
+from core.storage.schema import (AUTO_SNAPSHOT, BEFORE_MIGRATION, COPY_SUFFIX,
                                  MIGRATIONS, NEWER_DATABASE, STATUSES, StorageError,
                                  known_migrations)
 from core.templates import load_template
@@ -78,12 +78,10 @@ def score_report(report: model.Report):
 
 def _score_columns(report: model.Report) -> dict[str, Any]:
     """rule_total (decimal string) and grade of the main (first) table; NULLs when it is not
-    scored (no weights, or no score of any kind yet) or when scoring fails."""
+    scored (no weights, or the clerk has scored nothing yet) or when scoring fails."""
     try:
         main = score_report(report).main
-        if main is None or not main.scored or not any(
-                r.rule_score is not None or r.reported_score is not None
-                for r in main.all_rows()):
+        if main is None or not main.has_scores:
             return {"rule_total": None, "grade": None}
         return {"rule_total": str(main.rule_total), "grade": main.grade or None}
     except Exception:  # noqa: BLE001 - a scoring bug must never block a save
@@ -106,20 +104,7 @@ def empty_report(template_id: str, unit: str, year: int) -> model.Report:
     if tpl is None:
         first = next((f.message for f in findings if f.severity == ERROR), "")
         raise StorageError(f"模板“{template_id}”无法使用" + (f"：{first}" if first else ""))
-    dept = tpl.kind == model.DEPARTMENT
-    groups = tuple(
-        model.IndicatorGroup(b.name, b.weight,
-                             tuple(model.IndicatorGroup(n) for n in b.level2))
-        for b in tpl.blocks)
-    table = model.SelfEvalTable(
-        name=unit if dept else "",
-        funds=model.FundsBlock(rows=tuple(model.FundsRow(label) for label in FUNDS_ROWS),
-                               weight=tpl.execution_weight),
-        groups=groups)
-    return model.Report(
-        template=template_id, kind=tpl.kind, year=year,
-        title=f"{year}年度{unit}{'部门整体支出' if dept else '项目支出'}绩效自评报告",
-        unit=model.Unit(name=unit), table=table, framework=tpl.framework)
+    return new_report.empty_report(tpl, unit, year)
 
 
 def _report_from_json(text: str, where: str) -> model.Report:

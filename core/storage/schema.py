@@ -18,7 +18,6 @@ BACKUPS_DIR = "backups"
 BEFORE_MIGRATION = "before-migration"
 BEFORE_RESTORE = "before-restore"
 STATUSES = ("draft", "final")
-FUNDS_ROWS = ("年度资金总额", "其中：当年财政拨款", "上年结转资金", "其他资金")
 _STAMP = "%Y%m%d-%H%M%S"
 _BACKUP_RE = re.compile(r"^jixiao-(?:(?P<kind>[a-z-]+)-)?(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?\.db$")
 

@@ -15,10 +15,10 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QGroup
                                QHeaderView, QLabel, QPushButton, QStyledItemDelegate, QTreeView,
                                QVBoxLayout, QWidget)
 
-from core import edit, model
+from core import edit
+from core.new_report import empty_funds, empty_project
 from core.rounding import fmt, fmt_score
 from core.table_import import read_pasted_rows
-from core.templates import default_set
 from desktop.fields import NumberField, TextField
 from desktop.indicator_model import (COL_ACTUAL, COL_NAME, COL_NOTE, COL_READING, COL_RULE,
                                      COL_SCORE, COL_TARGET, COL_TIER, COL_WEIGHT, IndicatorModel)
@@ -26,7 +26,6 @@ from desktop.pages.base import Page
 
 FIELD_COLUMN = {"name": COL_NAME, "target": COL_TARGET, "actual": COL_ACTUAL, "weight": COL_WEIGHT,
                 "score": COL_SCORE, "deviation_note": COL_NOTE, "tier": COL_TIER}
-FUNDS_ROWS = ("年度资金总额", "其中：当年财政拨款", "上年结转资金", "其他资金")
 
 
 class TierDelegate(QStyledItemDelegate):
@@ -319,7 +318,7 @@ class IndicatorsPage(Page):
             return
         self.totals.setText(f"本表合计：分值 {fmt_score(t.weight_total)}，填报得分 {fmt_score(t.reported_total)}，"
                             f"规则得分 {fmt_score(t.rule_total)}，"
-                            f"等级 {t.grade if any(r.reported_score is not None for r in t.all_rows()) else '—'}"
+                            f"等级 {t.grade if t.has_scores else '—'}"
                             + ("" if t.weight_total == tpl.total else f"（分值合计应为 {fmt_score(tpl.total)}）"))
         self.totals.setStyleSheet("" if t.weight_total == tpl.total else "color: #b00020;")
 
@@ -332,10 +331,7 @@ class IndicatorsPage(Page):
         self.message.setText(f"已确认本表沿用上年的 {n} 个数字" if n else "本表没有待核对的沿用数字")
 
     def _add_funds(self, where: str) -> None:
-        tpl = self.model.template
-        block = model.FundsBlock(rows=tuple(model.FundsRow(label) for label in FUNDS_ROWS),
-                                 weight=tpl.execution_weight if tpl else None)
-        self.session.set(f"{where}/funds", block)
+        self.session.set(f"{where}/funds", empty_funds(self.model.template))
         self._build_head(where)
 
     def _update_rate(self) -> None:
@@ -358,20 +354,12 @@ class IndicatorsPage(Page):
             rate.setText(f"执行率 {fmt(r.value)}%，规则得分 {fmt(r.rule_score) if r.rule_score is not None else '—'}")
 
     def add_project(self) -> None:
-        main, _ = default_set().get(self.session.report.template)
-        tid = (main.project_template if main and main.project_template else self.session.report.template)
-        tpl, _ = default_set().get(tid)
-        groups = tuple(model.IndicatorGroup(b.name, b.weight, tuple(model.IndicatorGroup(n) for n in b.level2))
-                       for b in (tpl.blocks if tpl else ()))
-        table = model.SelfEvalTable(
-            name="新项目", template=tid,
-            funds=model.FundsBlock(rows=tuple(model.FundsRow(label) for label in FUNDS_ROWS),
-                                   weight=tpl.execution_weight if tpl else None), groups=groups)
+        table = empty_project(self.session.report)
         n = len(self.session.report.projects)
         self.session.apply(lambda r: edit.insert_at(r, "projects", n, table), "projects")
         self.load()
         self.show_table(f"projects/{n}")
-        self.message.setText("已添加项目自评表：请在“指标”列改写项目名称所在的各行，或在上方改名。")
+        self.message.setText("已添加项目自评表：请在上方“项目（部门）名称”中填写项目名称。")
 
     # -- rows --------------------------------------------------------------------------------------
     def _current(self) -> QModelIndex:

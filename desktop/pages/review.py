@@ -26,11 +26,6 @@ FINDING_ROLE = Qt.UserRole + 2
 NOTE_ANSWERS = ("DEVIATION_NOTE_MISSING", "SCORE_ABOVE_RULE", "SCORE_BELOW_RULE")
 
 
-def _has_scores(t) -> bool:
-    """A grade means something only once some row has a score."""
-    return any(r.reported_score is not None or (r.rule_score and r.rule != "execution") for r in t.all_rows())
-
-
 class ReviewPage(Page):
     title = "审核与导出"
     finding_activated = Signal(str)  # where to go: the finding's where (+ "/deviation_note" when the answer goes there)
@@ -122,7 +117,7 @@ class ReviewPage(Page):
         for t in score.tables:
             top = QTreeWidgetItem(self.sheet, [t.name or t.where, fmt_score(t.weight_total),
                                                fmt_score(t.rule_total), fmt_score(t.reported_total),
-                                               fmt_score(t.stated_total) + (f"  等级 {t.grade}" if t.grade and _has_scores(t) else "")])
+                                               fmt_score(t.stated_total) + (f"  等级 {t.grade}" if t.grade and t.has_scores else "")])
             if t.execution is not None:
                 e = t.execution
                 QTreeWidgetItem(top, [e.names[0], fmt_score(e.weight), fmt_score(e.rule_score),
@@ -149,7 +144,7 @@ class ReviewPage(Page):
         open_warnings = sum(f.severity == WARNING and not f.answered for f in found)
         main = score.main
         total = (f"规则得分 {fmt_score(main.rule_total)} 分，等级 {main.grade}；"
-                 if main and main.scored and _has_scores(main) else "")
+                 if main and main.has_scores else "")
         self.summary.setText(f"{total}错误 {errors} 项，待说明的警告 {open_warnings} 项。"
                              + ("错误改正、警告说明后即可定稿导出。" if errors or open_warnings else "可以定稿导出。"))
 
