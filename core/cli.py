@@ -176,7 +176,7 @@ def _row(label: str, *cells: str) -> str:
 
 
 def print_sheet(t: TableResult, out) -> None:
-    kind = {"table": "自评表", "framework": "评分表"}.get(t.where, "项目自评表")
+    kind = model.Report.table_kind(t.where)
     print(f"\n【{kind}：{t.name or t.where}】（模板：{t.template}）", file=out)
     if not t.scored:
         print("  本表未设分值，不评分。", file=out)

@@ -230,6 +230,11 @@ class Report:
                 return s.text
         return ""
 
+    @staticmethod
+    def table_kind(where: str) -> str:
+        """What a table at ``where`` is called: 自评表, 项目自评表 or 评分表."""
+        return {"table": "自评表", "framework": "评分表"}.get(where, "项目自评表")
+
     def tables(self) -> Iterator[tuple[str, SelfEvalTable]]:
         """All score tables with their location prefix: table, projects/N, framework."""
         if self.table is not None:

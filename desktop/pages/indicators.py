@@ -212,7 +212,7 @@ class IndicatorsPage(Page):
     def _tables(self) -> list[tuple[str, str]]:
         out = []
         for where, t in self.session.report.tables():
-            kind = {"table": "自评表", "framework": "评分表"}.get(where, "项目自评表")
+            kind = self.session.report.table_kind(where)
             out.append((where, f"{kind}：{t.name or '（未命名）'}"))
         return out
 
