@@ -292,7 +292,7 @@ def check_execution(ctx: Context) -> Iterator[Finding]:
         table = ctx.table(t.where)
         yield from _rate_findings(e.value, e.where, f"“{t.name}”", low)
         if table is not None and table.funds is not None and table.funds.stated_rate is not None \
-                and abs(table.funds.stated_rate - e.value) > Decimal("0.5"):
+                and abs(table.funds.stated_rate - e.value) > _printed_precision(table.funds.stated_rate):
             yield Finding("EXECUTION_RATE_STATED", ERROR, f"{e.where}/stated_rate",
                           f"“{t.name}”执行率写为 {_n(table.funds.stated_rate)}%，按全年执行数/全年预算数应为 {q2(e.value)}%",
                           f"改为 {q2(e.value)}%")
