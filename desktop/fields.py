@@ -72,9 +72,11 @@ class NumberField(QWidget):
     """A number (万元, 人 …): accepts “1,234.56”, full-width digits and a trailing 万元."""
 
     def __init__(self, session: DraftSession, path: str, label: str, unit: str = "万元",
-                 integer: bool = False, parent: QWidget | None = None):
+                 integer: bool = False, as_int: bool = False, parent: QWidget | None = None):
         super().__init__(parent)
-        self.session, self.path, self.label, self.unit, self.integer = session, path, label, unit, integer
+        self.session, self.path, self.label, self.unit = session, path, label, unit
+        self.integer = integer or as_int
+        self.as_int = as_int  # stored as a Python int (the year), not a Decimal count
         self.editor = QLineEdit()
         self.editor.setAccessibleName(label)
         self.editor.setPlaceholderText(unit)
@@ -95,7 +97,7 @@ class NumberField(QWidget):
             if value is not None and self.integer:
                 if value != value.to_integral_value():
                     raise ValueError(f"“{text}”不是整数")
-                value = int(value) if self.path == "year" else Decimal(int(value))
+                value = int(value) if self.as_int else Decimal(int(value))
         except ValueError as e:
             self.error.setText(f"“{self.label}”：{e}。请填写数字，例如 {'5' if self.integer else '107.49'}。")
             self.error.show()

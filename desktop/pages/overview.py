@@ -30,7 +30,7 @@ class OverviewPage(Page):
             ("单位名称", TextField(s, "unit/name", "单位名称", placeholder="例如：石峰区工商业联合会")),
             ("单位代码", TextField(s, "unit/code", "单位代码")),
             ("主管部门", TextField(s, "unit/supervisor", "主管部门")),
-            ("年度", NumberField(s, "year", "年度", unit="例如 2024", integer=True)),
+            ("年度", NumberField(s, "year", "年度", unit="例如 2024", as_int=True)),
             ("报告标题", TextField(s, "title", "报告标题")),
             ("模板", self.template_label),
         ])
