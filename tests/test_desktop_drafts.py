@@ -56,6 +56,10 @@ def test_a_malformed_number_is_named_and_changes_nothing(qtbot, tmp_path):
     staff.editor.textEdited.emit("五个人")
     assert staff.has_error and "编制数" in staff.error.text()
     assert w.editor.session.report.overview.authorized_staff == 5
+    year = field(w, "year")
+    year.editor.setText("２０２５")
+    year.editor.textEdited.emit("２０２５")
+    assert w.editor.session.report.year == 2025 and type(w.editor.session.report.year) is int
     w.close()
 
 
