@@ -1,0 +1,244 @@
+"""The one validation gate for numbers and text coming in from outside.
+
+Every way in — report JSON, indicator tables (CSV/XLSX), packages, the editor's fields and
+templates — passes its values through these checks *before* anything is stored or computed,
+so that no input can crash, hang or exhaust memory later (a weight of ``1E+999999999`` would
+make ``format(d, "f")`` build a billion digits; a lone surrogate cannot be written as UTF-8;
+a year beyond 64 bits cannot be stored by SQLite; JSON nested a thousand deep overflows the
+stack of a recursive reader).
+
+The functions return a Chinese problem text (or raise ``InputError`` with one) that the caller
+puts behind the name of the field, so the clerk reads which field is wrong and what to do.
+The limits are stated in docs/format.md ("Limits"); change both together.
+"""
+from __future__ import annotations
+
+import json
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from typing import Any, Iterator
+
+#: A report JSON file larger than this is refused before it is parsed.
+MAX_REPORT_BYTES = 20 * 1024 * 1024
+#: An indicator table file (CSV/XLSX) larger than this is refused before it is read.
+MAX_TABLE_BYTES = 20 * 1024 * 1024
+#: Deepest nesting of JSON arrays/objects accepted (a report needs about 12).
+MAX_DEPTH = 64
+#: Longest text of one field, in characters (a long narrative section is ~20,000).
+MAX_TEXT_CHARS = 200_000
+#: Longest number as typed, in characters (before it is converted at all).
+MAX_NUMBER_CHARS = 40
+#: Most significant digits of a number (money to the fen in 万元 needs about 15).
+MAX_DIGITS = 20
+#: Largest magnitude: below 10**15 (a billion 亿元 in 万元 is 10**13).
+MAX_ADJUSTED_EXPONENT = 14
+#: Smallest step: 10**-10.
+MIN_EXPONENT = -10
+#: SQLite's INTEGER range (64-bit signed).
+MAX_INT = 2**63 - 1
+MIN_INT = -(2**63)
+
+_ALLOWED_CONTROLS = {"\t", "\n", "\r"}
+
+
+class InputError(ValueError):
+    """Input refused by the gate; ``str(e)`` is a Chinese message naming what and where."""
+
+    def __init__(self, message: str, where: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.where = where
+
+
+# -- numbers -------------------------------------------------------------------------------
+def number_problem(value: Decimal) -> str | None:
+    """None when ``value`` is a finite decimal within the bounds; else why not (Chinese)."""
+    if not isinstance(value, Decimal):
+        return "不是数字"
+    if not value.is_finite():
+        return "不是有限的数字（NaN、Infinity 等不能使用）"
+    if value.is_zero():
+        return None
+    if value.adjusted() > MAX_ADJUSTED_EXPONENT:
+        return f"数值过大（绝对值须小于 10 的 {MAX_ADJUSTED_EXPONENT + 1} 次方）"
+    _, digits, exponent = value.as_tuple()
+    # trailing zeros of the coefficient (1.000000000000, 5E+3 as 5000) carry no precision
+    zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    if exponent + zeros < MIN_EXPONENT:
+        return f"小数位数过多（最多 {-MIN_EXPONENT} 位小数）"
+    if len(digits) - zeros > MAX_DIGITS:
+        return f"有效数字过多（最多 {MAX_DIGITS} 位）"
+    return None
+
+
+def decimal_from_text(text: str) -> Decimal:
+    """A plain decimal string ("107.49", "-3", "1e3") as a bounded Decimal; InputError else.
+
+    The length is checked before conversion and the bounds right after, so no huge exponent
+    or digit string is ever computed with.
+    """
+    s = text.strip()
+    if len(s) > MAX_NUMBER_CHARS:
+        raise InputError(f"数字过长（最多 {MAX_NUMBER_CHARS} 个字符）")
+    try:
+        d = Decimal(s)
+    except (InvalidOperation, ValueError):
+        raise InputError(f"“{_clip(s)}”不是有效的数字") from None
+    problem = number_problem(d)
+    if problem:
+        raise InputError(problem)
+    return d
+
+
+def checked_decimal(value: Decimal) -> Decimal:
+    """``value`` itself when it passes ``number_problem``; InputError otherwise."""
+    problem = number_problem(value)
+    if problem:
+        raise InputError(problem)
+    return value
+
+
+def int_problem(value: int) -> str | None:
+    """None when ``value`` fits SQLite's INTEGER; else why not (Chinese)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return "不是整数"
+    if not MIN_INT <= value <= MAX_INT:
+        return "整数过大，超出可保存的范围"
+    return None
+
+
+# -- text ----------------------------------------------------------------------------------
+def text_problem(value: str, max_chars: int = MAX_TEXT_CHARS) -> str | None:
+    """None for valid text: real Unicode (no lone surrogates), no control characters except
+    tab and line breaks, at most ``max_chars`` characters. Else why not (Chinese)."""
+    if not isinstance(value, str):
+        return "不是文字"
+    if len(value) > max_chars:
+        return f"文字过长（{len(value)} 个字符，最多 {max_chars} 个）"
+    if value.isprintable() or not value:
+        return None
+    for i, ch in enumerate(value):
+        if ch.isprintable() or ch in _ALLOWED_CONTROLS:
+            continue
+        cat = unicodedata.category(ch)
+        if cat == "Cs":
+            return f"第 {i + 1} 个字符不是有效的 Unicode 字符（孤立的代理项），可能是复制时出错"
+        if cat == "Cc":
+            return (f"第 {i + 1} 个字符是不可见的控制字符（U+{ord(ch):04X}），"
+                    "请删除后重新输入")
+        # other non-printables (spaces such as U+3000, format marks such as U+200B) are text
+    return None
+
+
+def clean_text(value: str) -> str:
+    """``value`` with control characters (except tab and line breaks) removed and lone
+    surrogates replaced by U+FFFD — for text the clerk pastes into the editor, where refusing
+    a whole paste for one invisible character would be worse than dropping it."""
+    if value.isprintable():
+        return value
+    out = []
+    for ch in value:
+        if ch in _ALLOWED_CONTROLS or ch.isprintable():
+            out.append(ch)
+            continue
+        cat = unicodedata.category(ch)
+        if cat == "Cs":
+            out.append("\ufffd")
+        elif cat != "Cc":
+            out.append(ch)
+    return "".join(out)
+
+
+# -- JSON ----------------------------------------------------------------------------------
+def json_depth(text: str) -> int:
+    """The deepest nesting of ``[``/``{`` in JSON text, strings skipped (linear, no recursion)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+        elif ch in "]}":
+            depth -= 1
+    return deepest
+
+
+def _refuse_constant(name: str) -> Any:
+    raise InputError(f"文件中含有 {name}，这不是有效的数字；请改为具体数值或留空")
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > 19:
+        raise InputError(f"整数 {_clip(text)} 过大，超出可保存的范围")
+    value = int(text)
+    problem = int_problem(value)
+    if problem:
+        raise InputError(f"整数 {text} {problem}")
+    return value
+
+
+def _bounded_float(text: str) -> Decimal:
+    if len(text) > MAX_NUMBER_CHARS:
+        raise InputError(f"数字 {_clip(text)} 过长（最多 {MAX_NUMBER_CHARS} 个字符）")
+    d = Decimal(text)
+    problem = number_problem(d)
+    if problem:
+        raise InputError(f"数字 {text}：{problem}")
+    return d
+
+
+def loads(text: str, max_depth: int = MAX_DEPTH) -> Any:
+    """``json.loads`` behind the gate: numbers as bounded ``Decimal``/``int``, NaN and Infinity
+    refused, nesting at most ``max_depth``. Raises ``InputError`` (Chinese) for anything the
+    gate refuses and ``json.JSONDecodeError`` for broken syntax. Strings are checked by
+    ``check_tree`` afterwards (with their JSON path)."""
+    if json_depth(text) > max_depth:
+        raise InputError(f"文件的嵌套层数超过 {max_depth} 层，不是本软件的文件格式")
+    return json.loads(text, parse_float=_bounded_float, parse_int=_bounded_int,
+                       parse_constant=_refuse_constant)
+
+
+def check_tree(data: Any, where: str = "") -> Iterator[tuple[str, str]]:
+    """Every (JSON path, problem) in a parsed JSON value: keys and strings through
+    ``text_problem``, numbers through ``number_problem``/``int_problem``. Iterative."""
+    stack: list[tuple[str, Any]] = [(where, data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                problem = text_problem(key, 1000) if isinstance(key, str) else None
+                if problem:
+                    yield f"{path}/{_clip(key)}", f"字段名{problem}"
+                    continue
+                stack.append((f"{path}/{key}", item))
+        elif isinstance(value, list):
+            stack.extend((f"{path}/{i}", item) for i, item in enumerate(value))
+        elif isinstance(value, str):
+            problem = text_problem(value)
+            if problem:
+                yield path or "/", problem
+        elif isinstance(value, bool) or value is None:
+            continue
+        elif isinstance(value, int):
+            problem = int_problem(value)
+            if problem:
+                yield path or "/", problem
+        elif isinstance(value, (Decimal, float)):
+            d = value if isinstance(value, Decimal) else Decimal(str(value))
+            problem = number_problem(d)
+            if problem:
+                yield path or "/", problem
+
+
+def _clip(text: str, n: int = 30) -> str:
+    return text if len(text) <= n else text[:n] + "…"
