@@ -3,12 +3,22 @@
 ``jixiao score FILE`` prints the score sheet and the findings in Chinese; ``jixiao check FILE``
 prints findings only and exits 1 while an error remains. Both take ``--json``. FILE is a report
 JSON (docs/format.md) or a CSV/XLSX indicator table with the standard Chinese header, scored
-with ``--template NAME --budget A --executed B``. Exit status 2 means the input could not be
-read at all (the message says why).
+with ``--template NAME --budget A --executed B``.
 
 Drafts (``core.storage``), each with ``--data-dir DIR``: ``jixiao list [--deleted]``,
 ``jixiao export-json ID FILE``, ``jixiao import-json FILE``, ``jixiao backup [FILE]`` and
 ``jixiao restore FILE``. A storage failure prints its Chinese message and exits 2.
+
+Exit status (``EXIT_HELP`` is the same table for ``jixiao -h``):
+
+- 0 done; 1 errors remain (``check``; ``export --final`` on a report that is not clean);
+- 2 the input could not be read or the command could not be carried out (a bad file, a wrong
+  option, a storage failure); the message says where and why;
+- 3 an internal error — a bug of ours, not a fault of the input: ``main`` never lets an
+  exception out; it writes the traceback, the command line and the versions to
+  ``DATA/logs/jixiao-YYYYMMDD.log`` (``core.crash_log``; the temp folder if that fails) and
+  prints one Chinese line saying where the log is;
+- 130 cancelled with Ctrl+C (prints “已取消”).
 """
 from __future__ import annotations
 
@@ -24,26 +34,51 @@ from core import model
 from core.checks import run_checks
 from core.export import command as export_command
 from core.findings import ERROR, HINT, WARNING, Finding, format_finding, has_errors
+from core.os_errors import os_error_text
 from core.report_io import load_report, save_report
 from core.rounding import fmt_score
 from core.scoring import RULE_LABELS, ReportScore, TableResult, score_execution, score_report
 from core.templates import list_templates, load_template
 
-EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
+EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_CANCELLED = 130  # Ctrl+C, as shells report SIGINT
+
+EXIT_HELP = """退出码：
+  0    完成
+  1    仍有错误（check；export --final 时报告未通过审核）
+  2    无法读取输入或无法完成操作（文件损坏、选项有误、数据库无法使用等），提示中写明原因
+  3    程序内部错误：详细信息写入数据目录下 logs/jixiao-年月日.log（无法写入时写入临时文件夹），
+       请将该文件发给技术支持
+  130  已按 Ctrl+C 取消"""
 
 
 class _ArgParser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs):  # -h and the options heading in Chinese, for every subcommand
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._optionals.title = "选项"
+        self._positionals.title = "参数"
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="显示本帮助并退出")
+
+    def format_usage(self) -> str:
+        return super().format_usage().replace("usage: ", "用法：", 1)
+
+    def format_help(self) -> str:
+        return super().format_help().replace("usage: ", "用法：", 1)
+
     def error(self, message: str):  # argparse's English errors, in Chinese
         self.print_usage(sys.stderr)
         text = (message.replace("the following arguments are required", "缺少参数")
                 .replace("unrecognized arguments", "无法识别的参数")
                 .replace("invalid choice", "无效的选项")
+                .replace("choose from", "可选")
                 .replace("argument", "参数"))
         self.exit(EXIT_UNREADABLE, f"错误：{text}\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _ArgParser(prog="jixiao", description="绩效自评助手：预算绩效自评报告的评分、审核与导出")
+    p = _ArgParser(prog="jixiao", description="绩效自评助手：预算绩效自评报告的评分、审核与导出",
+                  epilog=EXIT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="command", metavar="命令")
     for name, help_ in (("score", "打印评分表和审核意见"), ("check", "只打印审核意见；有错误时退出码为 1")):
         s = sub.add_parser(name, help=help_, description=help_)
@@ -209,11 +244,59 @@ def print_findings(findings: list[Finding], out) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; never lets an exception out (see the module docstring for exit codes)."""
     try:
         return _main(argv)
     except BrokenPipeError:  # output piped into `head` and closed: not an error of ours
-        sys.stderr.close()
+        _quiet_close(sys.stderr)
         return EXIT_OK
+    except KeyboardInterrupt:  # Ctrl+C
+        _say("已取消")
+        return EXIT_CANCELLED
+    except Exception as e:  # noqa: BLE001 — MemoryError, RecursionError and every bug of ours
+        return internal_error(e, argv)
+
+
+def internal_error(e: BaseException, argv: list[str] | None = None) -> int:
+    """Log ``e`` with its traceback, print one Chinese line saying where, return EXIT_INTERNAL."""
+    from core.crash_log import internal_error_text, write_crash_log
+
+    args = sys.argv[1:] if argv is None else list(argv)
+    path = write_crash_log(e, argv=["jixiao", *args], data_override=_data_dir_option(args))
+    _say(internal_error_text(e, path))
+    return EXIT_INTERNAL
+
+
+def _data_dir_option(argv: list[str]) -> str | None:
+    """The ``--data-dir`` the command was given (the log goes there), without argparse."""
+    try:
+        for i, a in enumerate(argv):
+            if a == "--data-dir" and i + 1 < len(argv):
+                return argv[i + 1]
+            if a.startswith("--data-dir="):
+                return a.split("=", 1)[1]
+    except Exception:  # noqa: BLE001
+        pass
+    return None
+
+
+def _say(text: str) -> None:
+    """One line on stderr that cannot fail (closed or non-UTF-8 stream)."""
+    try:
+        print(text, file=sys.stderr, flush=True)
+    except Exception:  # noqa: BLE001
+        try:
+            sys.stderr.buffer.write((text + "\n").encode("utf-8", "replace"))
+            sys.stderr.flush()
+        except Exception:  # noqa: BLE001
+            pass
+
+
+def _quiet_close(stream) -> None:
+    try:
+        stream.close()
+    except Exception:  # noqa: BLE001
+        pass
 
 
 def _main(argv: list[str] | None) -> int:
@@ -277,7 +360,7 @@ def _open_storage(args):
     try:
         folder = data_dir(args.data_dir)
     except OSError as e:
-        raise StorageError(f"无法使用数据目录“{args.data_dir or ''}”：{e.strerror or e}") from e
+        raise StorageError(f"无法使用数据目录“{args.data_dir or ''}”：{os_error_text(e)}") from e
     problem = drive_problem(folder)
     if problem:  # the live database never sits on a USB stick or a network share
         raise StorageError(problem)
@@ -328,7 +411,7 @@ def cmd_export_json(args) -> int:
     try:
         save_report(report, args.file)
     except OSError as e:
-        raise StorageError(f"无法写入“{args.file}”：{e.strerror or e}") from e
+        raise StorageError(f"无法写入“{args.file}”：{os_error_text(e)}") from e
     print(f"已把草稿 {draft_id} 导出到 {args.file}")
     return EXIT_OK
 
@@ -372,7 +455,7 @@ def cmd_restore(args) -> int:
     try:
         folder = data_dir(args.data_dir)
     except OSError as e:
-        raise StorageError(f"无法使用数据目录“{args.data_dir or ''}”：{e.strerror or e}") from e
+        raise StorageError(f"无法使用数据目录“{args.data_dir or ''}”：{os_error_text(e)}") from e
     before, count = restore_database(folder, Path(args.file))
     print(f"已用 {args.file} 替换草稿数据库（现有草稿 {count} 份，含回收站）。")
     print(f"替换前的数据库已备份到 {before}")
