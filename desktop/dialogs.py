@@ -1,14 +1,15 @@
 """The few dialogs the clerk opens on purpose: a new draft, a new title, a draft's history.
 
-Each has a classmethod ``ask`` returning the answer (or None), so tests can patch it.
+Each has a classmethod ``ask`` returning the answer (or None), so tests can patch it; likewise
+``show_internal_error``, the one dialog the clerk did not ask for (``desktop.app.CrashReporter``).
 """
 from __future__ import annotations
 
 import datetime
 
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QInputDialog,
-                               QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton,
-                               QSpinBox, QVBoxLayout)
+                               QLabel, QLineEdit, QListWidget, QListWidgetItem, QMessageBox,
+                               QPushButton, QSpinBox, QVBoxLayout)
 
 from core.templates import list_templates
 
@@ -87,3 +88,8 @@ class HistoryDialog(QDialog):
         if d.exec() != QDialog.Accepted or d.list.currentItem() is None:
             return None
         return d.list.currentItem().data(256)
+
+
+def show_internal_error(parent, title: str, text: str) -> None:
+    """Tell the clerk about an unexpected error (modal; the app goes on after 确定)."""
+    QMessageBox.critical(parent, title, text)

@@ -1,24 +1,60 @@
 """Entry point of the ``jixiao`` command.
 
 With a subcommand (score, check, list …) it runs the command line of ``core.cli`` and never
-loads Qt; with no arguments, or only ``--data-dir DIR``, it opens the desktop window.
+loads Qt; with no arguments, or only ``--data-dir DIR``, it opens the desktop window. Neither
+path lets a traceback reach the clerk: the command line exits 3 with one Chinese line and a
+log (``core.crash_log``), the app shows a dialog. On Linux without a display (no ``DISPLAY``,
+no ``WAYLAND_DISPLAY``, no ``QT_QPA_PLATFORM``) the window is not attempted: Qt would abort with
+an English message, so a Chinese one is printed instead and the exit status is 2.
 """
 from __future__ import annotations
 
+import os
 import sys
 
 GUI_OPTIONS = ("--data-dir",)
+EXIT_NO_DISPLAY = 2
+EXIT_INTERNAL = 3
+
+NO_DISPLAY_TEXT = ("无法打开绩效自评助手的窗口：没有可用的图形界面（未设置 DISPLAY 或 WAYLAND_DISPLAY）。"
+                   "请在桌面环境中启动；在命令行中可使用 jixiao score、jixiao check 等命令（jixiao -h 列出全部）。")
+
+
+def display_problem(environ=None, platform: str | None = None) -> str | None:
+    """The Chinese message when the window cannot be shown here, else None."""
+    env = os.environ if environ is None else environ
+    if not (platform or sys.platform).startswith("linux"):
+        return None
+    if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY") or env.get("QT_QPA_PLATFORM"):
+        return None
+    return NO_DISPLAY_TEXT
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv and not argv[0].split("=")[0] in GUI_OPTIONS:
-        from core.cli import main as cli_main
+    try:
+        if argv and not argv[0].split("=")[0] in GUI_OPTIONS:
+            from core.cli import main as cli_main
 
-        return cli_main(argv)
-    from desktop.app import run
+            return cli_main(argv)
+        problem = display_problem()
+        if problem:
+            print(problem, file=sys.stderr)
+            return EXIT_NO_DISPLAY
+        from desktop.app import run
 
-    return run(argv)
+        return run(argv)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as e:  # noqa: BLE001 — an import that fails (a broken install): still no traceback
+        from core.crash_log import internal_error_text, write_crash_log
+
+        path = write_crash_log(e, argv=["jixiao", *argv], context="启动")
+        try:
+            print(internal_error_text(e, path), file=sys.stderr)
+        except Exception:  # noqa: BLE001
+            pass
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":
