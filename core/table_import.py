@@ -6,20 +6,45 @@
 (blank) 一级/二级 cells meaning "same as above", up to a 总分/合计 row whose last number is the
 stated total. It returns a :class:`model.SelfEvalTable` (groups only: no funds block, no goal)
 and the findings. Bad input never raises and changes nothing: when any finding is an error the
-table is ``None``. CSVs may be UTF-8 (with or without BOM), GBK/GB18030 or UTF-16 (Excel's
-“Unicode 文本”), separated by commas, tabs or semicolons. No Qt.
+table is ``None``. No Qt.
+
+Read right or refused:
+
+* CSV (``core.table_csv``): UTF-8 (with or without BOM), GBK/GB18030 as Chinese Excel saves it,
+  or UTF-16 (Excel's “Unicode 文本”), separated by commas, tabs or semicolons. A file mixing
+  UTF-8 and GBK lines is refused naming the line; so is a stray or unbalanced ``"`` (it would
+  swallow the rows below it).
+* XLSX (``core.table_xlsx``): the first sheet, values not formulas; merged cells are filled
+  with their top-left value, as Excel shows them, so merged 一级/二级/三级指标 give every row
+  its names. A row with values but no 三级指标 is an error at its row, and so is a 分值/得分
+  cell merged over several rows (it cannot be split between the indicators).
+* Every cell used passes the validation gate (``core.validate``): text without control
+  characters or lone surrogates, numbers finite and within bounds — a finding names the row
+  and column.
+
+Limits (``core.table_limits``; a larger file is refused in well under a second):
+
+* the file: at most ``validate.MAX_TABLE_BYTES`` (20 MB), checked before it is read;
+* at most 5,000 non-empty rows (100,000 lines with blank ones), 50 columns, 10,000 characters
+  in one cell;
+* xlsx, from the zip directory before anything is parsed: at most 2,000 parts, each at most
+  30 MB uncompressed (shared strings, sheets, styles …), 100 MB in all, and no part over 1 MB
+  compressed more than 200 : 1; at most 10,000 merged ranges.
 """
 from __future__ import annotations
 
-import csv
-import io
+import os
 import re
+import stat
 import unicodedata
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
-from core import model
+from core import model, table_csv, table_xlsx, validate
+from core import table_limits as lim
 from core.findings import ERROR, Finding
+from core.table_limits import TableError, mb
 from core.values import parse_number
 
 # column key -> (Chinese name, accepted header beginnings after normalization)
@@ -47,9 +72,12 @@ def _norm(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split())
 
 
-def _dtext(d: Decimal) -> str:
-    s = format(d, "f")
-    return s.rstrip("0").rstrip(".") if "." in s else s
+_dtext = table_xlsx._dtext
+
+
+def _clip(text: str, n: int = 30) -> str:
+    text = validate.clean_text(text)
+    return text if len(text) <= n else text[:n] + "…"
 
 
 def _text(cell: Cell | None) -> str:
@@ -59,7 +87,7 @@ def _text(cell: Cell | None) -> str:
 
 
 def _column_of(header: str) -> str:
-    h = _norm(header)
+    h = _norm(header[:60])
     if h == "单位":
         return "unit"
     for key, (_, forms) in COLUMNS.items():
@@ -81,125 +109,128 @@ def _find_header(rows: list[tuple[int, list[Cell]]]) -> int | None:
                  if {"level1", "level3"} <= _header_map(cells).keys()), None)
 
 
-# -- reading the files ------------------------------------------------------------------------
-def _decode(data: bytes) -> str | None:
-    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))  # Excel's “Unicode 文本”
-    for enc in ("utf-16",) if utf16 else ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    return None
-
-
-def _csv_rows(text: str) -> list[tuple[int, list[Cell]]]:
-    """Parse with each delimiter; keep the one whose header row has the most known columns."""
-    best, best_score = [], -1
-    for delim in (",", "\t", ";"):
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
-        rows, start = [], 1
-        try:
-            for record in reader:
-                rows.append((start, list(record)))
-                start = reader.line_num + 1
-        except csv.Error:
-            continue
-        head = _find_header(rows)
-        score = len(_header_map(rows[head][1])) if head is not None else 0
-        if score > best_score:
-            best, best_score = rows, score
-    return best
-
-
-def _xlsx_cell(value, number_format: str | None) -> Cell | None:
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, (int, float)):
-        d = Decimal(str(value))
-        if number_format and "%" in number_format:
-            return _dtext(d * 100) + "%"
-        return d
-    return str(value)  # dates and times: kept as text
-
-
-def _xlsx_rows(path: Path) -> list[tuple[int, list[Cell]]]:
-    import openpyxl
-
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        ws = wb.worksheets[0]
-        ws.reset_dimensions()  # some writers store a wrong <dimension>: read every cell there is
-        return [(n, [_xlsx_cell(c.value, getattr(c, "number_format", None)) for c in row])
-                for n, row in enumerate(ws.iter_rows(), start=1)]
-    finally:
-        wb.close()
-
-
 # -- building the table -----------------------------------------------------------------------
 def _group_label(label: str) -> tuple[str, Decimal | None]:
     """"产出\\n指标\\n（50分）" -> ("产出指标", 50)."""
     compact = "".join(label.split())
     m = _LABEL_WEIGHT.match(compact)
     if m:
-        try:
-            return m.group("name"), parse_number(m.group("w"))
-        except ValueError:
-            pass
+        w = _bounded_number(m.group("w"))
+        if w is not None:
+            return m.group("name"), w
     return compact, None
+
+
+def _bounded_number(text: str) -> Decimal | None:
+    """``parse_number`` behind the gate: None for no number, a number out of bounds or text."""
+    if len(text) > validate.MAX_NUMBER_CHARS:
+        return None
+    try:
+        d = parse_number(text)
+    except (ValueError, ArithmeticError):
+        return None
+    return d if d is not None and validate.number_problem(d) is None else None
 
 
 def _quiet_number(cell: Cell | None) -> Decimal | None:
     """The number in a cell, or None when it holds none (for the 总分 row)."""
     if isinstance(cell, Decimal):
-        return cell
-    try:
-        return parse_number(_text(cell).removesuffix("分"))
-    except ValueError:
-        return None
+        return cell if validate.number_problem(cell) is None else None
+    return _bounded_number(_text(cell).removesuffix("分"))
 
 
 def _join_lines(text: str) -> str:
     return "".join(line.strip() for line in text.splitlines())
 
 
+NAMES = {key: name for key, (name, _) in COLUMNS.items()}
+_TEXT_KEYS = ("level1", "level2", "level3", "target", "actual", "deviation", "direction", "unit")
+
+
 class _Reader:
     def __init__(self, filename: str):
         self.filename = filename
         self.findings: list[Finding] = []
+        self.dropped = 0  # findings beyond lim.MAX_FINDINGS, counted
 
     def error(self, code: str, message: str, fix: str = "", where: str = "") -> None:
+        if sum(f.severity == ERROR for f in self.findings) >= lim.MAX_FINDINGS:
+            self.dropped += 1
+            return
         self.findings.append(Finding(code, ERROR, where or self.filename, message, fix))
+
+    def refuse(self, exc: TableError) -> None:
+        where = f"{self.filename}:第{exc.line}行" if exc.line else self.filename
+        self.error(exc.code, exc.message, exc.fix, where)
+
+    def close(self) -> None:
+        if self.dropped:
+            self.findings.append(Finding(
+                "TABLE_MORE", ERROR, self.filename,
+                f"另有 {self.dropped} 处问题没有逐一列出。", "请先改正上面列出的问题，再重新导入查看其余问题。"))
+            self.dropped = 0
+
+    def where(self, row: int, column: str) -> str:
+        return f"{self.filename}:第{row}行“{column}”列"
+
+    def text(self, cell: Cell | None, row: int, column: str) -> str:
+        """The text of a cell through the gate: '' (and a finding) for text the gate refuses."""
+        if isinstance(cell, Decimal):
+            problem = validate.number_problem(cell)
+            if problem:
+                self.error("TABLE_NUMBER", f"第{row}行“{column}”列的数字{problem}。",
+                           f"请改正“{column}”后重新导入。", self.where(row, column))
+                return ""
+            return _dtext(cell)
+        text = _text(cell)
+        problem = validate.text_problem(text, lim.MAX_CELL_CHARS)
+        if problem:
+            self.error("TABLE_TEXT", f"第{row}行“{column}”列：{problem}。",
+                       f"请在 Excel 中改正第{row}行的“{column}”后重新导入。", self.where(row, column))
+            return ""
+        return text
 
     def number(self, cell: Cell | None, row: int, column: str) -> Decimal | None:
         if isinstance(cell, Decimal):
+            problem = validate.number_problem(cell)
+            if problem:
+                self.error("TABLE_NUMBER", f"第{row}行“{column}”列的数字{problem}。",
+                           f"请把“{column}”改为合理的数字后重新导入。", self.where(row, column))
+                return None
             return cell
-        text = _text(cell)
-        try:
-            return parse_number(text.removesuffix("分"))
-        except ValueError:
-            self.error("TABLE_NUMBER",
-                       f"第{row}行“{column}”列填的是“{text}”，不是数字，无法计分。",
-                       f"请把“{column}”改为数字（如 10 或 10分）后重新导入。",
-                       f"{self.filename}:第{row}行“{column}”列")
-            return None
+        text = self.text(cell, row, column)
+        problem = None
+        if len(text) > validate.MAX_NUMBER_CHARS:
+            problem = f"第{row}行“{column}”列填的是“{_clip(text)}”，太长，不是数字，无法计分。"
+        else:
+            try:
+                d = parse_number(text.removesuffix("分"))
+                gate = None if d is None else validate.number_problem(d)
+                if gate is None:
+                    return d
+                problem = f"第{row}行“{column}”列的数字“{_clip(text)}”{gate}。"
+            except (ValueError, ArithmeticError):
+                problem = f"第{row}行“{column}”列填的是“{_clip(text)}”，不是数字，无法计分。"
+        self.error("TABLE_NUMBER", problem,
+                   f"请把“{column}”改为数字（如 10 或 10分）后重新导入。", self.where(row, column))
+        return None
 
-    def build(self, rows: list[tuple[int, list[Cell]]], name: str) -> model.SelfEvalTable | None:
+    def build(self, rows: list[tuple[int, list[Cell]]], name: str,
+              merged: set[tuple[int, int]] = frozenset()) -> model.SelfEvalTable | None:
         head = _find_header(rows)
         if head is None:
             first = next((" ".join(_text(c) for c in cells if _text(c))
                           for _, cells in rows if any(_text(c) for c in cells)), "")
             self.error("TABLE_COLUMNS",
                        f"找不到表头行：没有一行同时含有“一级指标”和“三级指标”。"
-                       f"文件第一行是：“{first[:60]}”。",
+                       f"文件第一行是：“{_clip(first, 60)}”。",
                        "请确认文件是绩效指标表，表头包含一级指标、二级指标、三级指标等列。")
             return None
         header_row, header = rows[head]
         cols = _header_map(header)
         missing = [COLUMNS[k][0] for k in REQUIRED if k not in cols]
         if missing:
-            seen = "、".join(_text(c) for c in header if _text(c))
+            seen = "、".join(_clip(_text(c)) for c in header if _text(c))
             self.error("TABLE_COLUMNS",
                        f"缺少列：{'、'.join(missing)}。第{header_row}行的表头是：{seen}。",
                        "请在表头补上缺少的列（列名如“实际完成值”“得分”），再重新导入。",
@@ -210,6 +241,11 @@ class _Reader:
             i = cols.get(key)
             return cells[i] if i is not None and i < len(cells) else None
 
+        def own(cells: list[Cell], rownum: int, key: str) -> bool:
+            """The cell holds a value of its own (not one filled in from a merged range)."""
+            i = cols.get(key)
+            return bool(_text(get(cells, key))) and (rownum, i) not in merged
+
         groups: list[list] = []  # [name, weight, [[name2, [indicators]], ...]]
         label1 = label2 = None
         stated_total, grade, count = None, "", 0
@@ -218,19 +254,33 @@ class _Reader:
             filled = [t for t in texts if t]
             if not filled:
                 continue
-            if _norm(filled[0]).startswith(("总分", "合计")):
+            if _norm(filled[0][:20]).startswith(("总分", "合计")):
                 numbers = [v for v in map(_quiet_number, cells) if v is not None]
                 stated_total = numbers[-1] if numbers else None
-                m = _GRADE.search("".join(texts))
+                m = _GRADE.search("".join(t[:40] for t in texts))
                 grade = m.group(1) if m else ""
                 break
             if {"level1", "level3"} <= _header_map(cells).keys():
                 continue  # the header repeated (a table printed over two pages)
-            l1, l2 = _text(get(cells, "level1")), _text(get(cells, "level2"))
-            values = [_text(get(cells, k)) for k in ("level3", "target", "actual", "weight",
-                                                     "score", "deviation")]
-            if not any(values):
-                continue  # a row carrying only the rest of a merged label
+            keys = ("level3", "target", "actual", "weight", "score", "deviation")
+            if not any(own(cells, rownum, k) for k in keys):
+                continue  # a row carrying only the rest of merged labels
+            t = {k: self.text(get(cells, k), rownum, NAMES[k]) for k in _TEXT_KEYS}
+            if not t["level3"]:
+                if _text(get(cells, "level3")) == "":
+                    self.error("TABLE_NO_NAME",
+                               f"第{rownum}行填了指标值或分值，但“三级指标”是空的，导入后这一行没有名称。",
+                               f"请在第{rownum}行填写三级指标名称；如果名称在合并单元格里，"
+                               "请确认合并范围包括这一行。", self.where(rownum, "三级指标"))
+                continue
+            for key in ("weight", "score"):
+                if (rownum, cols[key]) in merged:
+                    self.error("TABLE_MERGED",
+                               f"第{rownum}行的“{NAMES[key]}”在一个跨行（或跨列）的合并单元格里，"
+                               "与别的行共用一个数，无法知道这一行各自的分值。",
+                               f"请在 Excel 中取消合并，给每个指标分别填写“{NAMES[key]}”后重新导入。",
+                               self.where(rownum, NAMES[key]))
+            l1, l2 = t["level1"], t["level2"]
             if not groups or (l1 and _norm(l1) != label1):
                 gname, gweight = _group_label(l1)
                 groups.append([gname, gweight, []])
@@ -240,21 +290,49 @@ class _Reader:
                 subs.append([_join_lines(l2), []])
                 label2 = _norm(l2)
             subs[-1][1].append(model.Indicator(
-                name=_join_lines(values[0]), target=values[1], actual=values[2],
+                name=_join_lines(t["level3"]), target=t["target"], actual=t["actual"],
                 weight=self.number(get(cells, "weight"), rownum, "分值"),
                 score=self.number(get(cells, "score"), rownum, "得分"),
-                deviation_note=values[5], direction=_text(get(cells, "direction")),
-                unit=_text(get(cells, "unit"))))
+                deviation_note=t["deviation"], direction=t["direction"], unit=t["unit"]))
             count += 1
-        if count == 0:
+        if count == 0 and not self.findings:
             self.error("TABLE_EMPTY", f"第{header_row}行表头下面没有指标行。",
                        "请在表头下逐行填写三级指标后重新导入。")
+            return None
+        if any(f.severity == ERROR for f in self.findings):
             return None
         return model.SelfEvalTable(
             name=name, stated_total=stated_total, stated_grade=grade,
             groups=tuple(model.IndicatorGroup(g, w, tuple(
                 model.IndicatorGroup(n2, None, tuple(leaves)) for n2, leaves in subs))
                 for g, w, subs in groups))
+
+
+def _read_bytes(path: Path, limit: int) -> bytes:
+    """The file's bytes; TableError when it is not a regular file or larger than ``limit`` —
+    decided from its size before reading, and by reading at most ``limit + 1`` bytes."""
+    st = os.stat(path)
+    if not stat.S_ISREG(st.st_mode):
+        raise TableError("TABLE_UNREADABLE", "这不是一个普通文件（可能是文件夹或设备），无法导入。",
+                         "请选择保存在磁盘上的 .xlsx 或 .csv 文件。")
+    if st.st_size > limit:
+        raise _too_big(st.st_size, limit)
+    with open(path, "rb") as f:
+        data = f.read(limit + 1)
+    if len(data) > limit:
+        raise _too_big(len(data), limit)
+    return data
+
+
+def _too_big(size: int, limit: int) -> TableError:
+    return TableError("TABLE_TOO_LARGE",
+                      f"文件有 {mb(size)}，超过 {mb(limit)} 的上限，不像是一张绩效指标表，没有读取。",
+                      "请确认选对了文件；如果是指标表，请只保留指标表部分另存为新文件后再导入。")
+
+
+def _header_score(rows: list[tuple[int, list[Cell]]]) -> int:
+    head = _find_header(rows)
+    return len(_header_map(rows[head][1])) if head is not None else 0
 
 
 def read_indicator_table(path: str | Path, name: str = ""
@@ -265,25 +343,35 @@ def read_indicator_table(path: str | Path, name: str = ""
     reader = _Reader(path.name)
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
-        reader.error("TABLE_FORMAT", f"不支持“{path.suffix or '无扩展名'}”格式的文件，只能导入"
+        reader.error("TABLE_FORMAT", f"不支持“{_clip(path.suffix) or '无扩展名'}”格式的文件，只能导入"
                      " .xlsx 或 .csv 文件。", "请在Excel中“另存为”.xlsx 或 CSV 文件后再导入。")
         return None, reader.findings
+    merged: set[tuple[int, int]] = set()
     try:
         if suffix == ".csv":
-            data = path.read_bytes()
-            text = _decode(data)
-            if text is None:
-                reader.error("TABLE_ENCODING", "无法识别文件的文字编码（既不是UTF-8也不是GBK）。",
-                             "请在Excel中另存为“CSV UTF-8（逗号分隔）”或 .xlsx 文件。")
-                return None, reader.findings
-            rows = _csv_rows(text) if text.strip() else []
+            text = table_csv.decode(_read_bytes(path, validate.MAX_TABLE_BYTES))
+            rows = table_csv.parse(text, _header_score) if text.strip() else []
         else:
-            rows = _xlsx_rows(path)
+            st = os.stat(path)
+            if not stat.S_ISREG(st.st_mode) or st.st_size > validate.MAX_TABLE_BYTES:
+                _read_bytes(path, validate.MAX_TABLE_BYTES)  # raises the right TableError
+            rows, merged = table_xlsx.read(path)
+    except TableError as exc:
+        reader.refuse(exc)
+        return None, reader.findings
     except OSError as exc:
         reader.error("TABLE_UNREADABLE", f"无法打开文件：文件不存在或正被其他程序占用"
                      f"（{type(exc).__name__}）。", "请关闭占用该文件的程序（如Excel）后再导入。")
         return None, reader.findings
-    except Exception as exc:  # zipfile.BadZipFile and the assorted errors of openpyxl
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, EOFError):
+        reader.error("TABLE_UNREADABLE", f"无法读取文件：文件已损坏，或不是真正的{suffix}文件。",
+                     "请用Excel打开该文件，另存为 .xlsx 后再导入。")
+        return None, reader.findings
+    except MemoryError:
+        reader.error("TABLE_TOO_LARGE", "文件内容太多，读取时内存不足，没有导入。",
+                     "请只保留指标表部分另存为新文件后再导入。")
+        return None, reader.findings
+    except Exception as exc:  # the assorted errors of openpyxl and of XML parsing
         reader.error("TABLE_UNREADABLE", f"无法读取文件：文件已损坏，或不是真正的{suffix}文件"
                      f"（{type(exc).__name__}）。", "请用Excel打开该文件，另存为 .xlsx 后再导入。")
         return None, reader.findings
@@ -291,7 +379,8 @@ def read_indicator_table(path: str | Path, name: str = ""
         reader.error("TABLE_EMPTY", "文件是空的，没有任何内容。",
                      "请选择填写了绩效指标的表格文件。")
         return None, reader.findings
-    table = reader.build(rows, name)
+    table = reader.build(rows, name, merged)
+    reader.close()
     if any(f.severity == ERROR for f in reader.findings):
         return None, reader.findings
     return table, reader.findings
@@ -306,11 +395,21 @@ def read_pasted_rows(text: str) -> tuple[list[tuple[str, str, model.Indicator]] 
     With a header row the columns are found by name; without one the columns are taken in
     the standard order — all eight (一级 … 偏差原因) or the six from 三级指标 on. A blank
     一级/二级 cell means "same as the row above" ('' on the first row: the caller decides,
-    e.g. the group selected in the table). Text in 分值/得分 is an error and nothing is pasted.
+    e.g. the group selected in the table). Text in 分值/得分 is an error and nothing is pasted,
+    and so is text the validation gate refuses (control characters) or more than
+    ``MAX_TABLE_ROWS`` rows.
     """
     reader = _Reader("粘贴的内容")
+    if len(text) > validate.MAX_TABLE_BYTES:
+        reader.error("TABLE_TOO_LARGE", "剪贴板里的内容太多，不像是指标行。", "请只复制需要的指标行。")
+        return None, reader.findings
     lines = [line for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n") if line.strip()]
-    rows = [(i + 1, [c.strip() for c in line.split("\t")]) for i, line in enumerate(lines)]
+    if len(lines) > lim.MAX_TABLE_ROWS:
+        reader.error("TABLE_TOO_LARGE", f"剪贴板里有 {len(lines)} 行，超过 {lim.MAX_TABLE_ROWS} 行的上限。",
+                     "请只复制需要的指标行。")
+        return None, reader.findings
+    rows = [(i + 1, [c.strip() for c in line.split("\t", lim.MAX_RAW_FIELDS)])
+            for i, line in enumerate(lines)]
     if not rows:
         reader.error("TABLE_EMPTY", "剪贴板里没有可粘贴的内容。", "先在 Excel 中选中并复制指标行。")
         return None, reader.findings
@@ -329,17 +428,19 @@ def read_pasted_rows(text: str) -> tuple[list[tuple[str, str, model.Indicator]] 
             return cells[i] if i is not None and i < len(cells) else ""
         if not get("level3") and not get("target"):
             continue
-        if _norm(cells[0]).startswith(("总分", "合计")):
+        if _norm(cells[0][:20]).startswith(("总分", "合计")):
             break
-        if get("level1"):
-            l1, l2 = get("level1"), ""
-        if get("level2"):
-            l2 = get("level2")
+        t = {k: reader.text(get(k), rownum, NAMES[k]) for k in _TEXT_KEYS}
+        if t["level1"]:
+            l1, l2 = t["level1"], ""
+        if t["level2"]:
+            l2 = t["level2"]
         out.append((l1, _join_lines(l2), model.Indicator(
-            name=_join_lines(get("level3")), target=get("target"), actual=get("actual"),
+            name=_join_lines(t["level3"]), target=t["target"], actual=t["actual"],
             weight=reader.number(get("weight"), rownum, "分值"),
             score=reader.number(get("score"), rownum, "得分"),
-            deviation_note=get("deviation"), direction=get("direction"), unit=get("unit"))))
+            deviation_note=t["deviation"], direction=t["direction"], unit=t["unit"])))
+    reader.close()
     if any(f.severity == ERROR for f in reader.findings):
         return None, reader.findings
     if not out:
