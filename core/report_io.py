@@ -9,11 +9,11 @@ import dataclasses
 import json
 import types
 import typing
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Union
 
-from core import model
+from core import model, validate
 from core.atomic import atomic_write_text
 from core.findings import ERROR, HINT, Finding
 
@@ -32,21 +32,41 @@ class _Reader:
 
     # -- scalars ---------------------------------------------------------------------------
     def decimal(self, value: Any, where: str) -> Decimal | None:
+        """A bounded Decimal (validate.number_problem) or None with a finding; never builds a
+        huge number: text goes through ``validate.decimal_from_text`` (length first)."""
         if value is None or value == "":
             return None
+        problem = None
         if isinstance(value, bool):
-            self.bad(where, f"“{where}”应为数字，实际是 {value!r}", "填写数字，例如 107.49")
-            return None
-        if isinstance(value, (int, float)):
-            return Decimal(str(value))
-        if isinstance(value, str):
+            d = None
+        elif isinstance(value, int):
+            if value.bit_length() > 64:
+                d, problem = None, "数值过大"
+            else:
+                d = Decimal(value)
+        elif isinstance(value, float):
+            d = Decimal(repr(value)) if value == value and value not in (float("inf"), float("-inf")) else \
+                Decimal("NaN")
+        elif isinstance(value, Decimal):
+            d = value
+        elif isinstance(value, str):
             try:
-                d = Decimal(value.strip().replace(",", ""))
-            except InvalidOperation:
+                return validate.decimal_from_text(value.replace(",", ""))
+            except validate.NotANumber:
                 d = None
-            if d is not None and d.is_finite():
-                return d
-        self.bad(where, f"“{where}”应为数字，实际是 {value!r}", "填写数字，例如 107.49")
+            except validate.InputError as e:
+                d, problem = None, e.message
+        else:
+            d = None
+        if d is not None:
+            problem = validate.number_problem(d)
+            if problem is None:
+                return validate.canonical(d)
+        if problem:
+            self.bad(where, f"“{where}”：{problem}", "填写不超过千亿的金额、分值或百分比，例如 107.49",
+                     code="JSON_VALUE")
+        else:
+            self.bad(where, f"“{where}”应为数字，实际是 {_show(value)}", "填写数字，例如 107.49")
         return None
 
     def convert(self, tp: Any, value: Any, where: str) -> Any:
@@ -83,18 +103,26 @@ class _Reader:
         if tp is str:
             if value is None:
                 return ""
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() <= 64:
+                return str(value)
+            if isinstance(value, (float, Decimal)) and validate.number_problem(Decimal(repr(value))
+                                                                               if isinstance(value, float) else value) is None:
                 return str(value)
             if not isinstance(value, str):
                 self.bad(where, f"“{where}”应为文字", "用引号写成文字")
                 return ""
             return value
         if tp is int:
-            if isinstance(value, int) and not isinstance(value, bool):
-                return value
-            if isinstance(value, str) and value.strip().isdigit():
-                return int(value.strip())
-            self.bad(where, f"“{where}”应为整数，实际是 {value!r}", "填写整数，例如 2022")
+            number = value.strip() if isinstance(value, str) else value
+            if isinstance(number, str) and number.isdecimal() and len(number) <= 19:
+                number = int(number)
+            if isinstance(number, int) and not isinstance(number, bool):
+                problem = validate.int_problem(number)
+                if problem is None:
+                    return number
+                self.bad(where, f"“{where}”：{problem}", "填写整数，例如 2022", code="JSON_VALUE")
+                return None
+            self.bad(where, f"“{where}”应为整数，实际是 {_show(value)}", "填写整数，例如 2022")
             return None
         if tp is bool:
             return bool(value)
@@ -109,6 +137,9 @@ class _Reader:
         if cls is model.Figures:
             items = {}
             for k, v in value.items():
+                if not isinstance(k, str):
+                    self.bad(where, f"“{where}”的项目名应为文字", "用引号写成文字")
+                    continue
                 d = self.decimal(v, f"{where}/{k}")
                 if d is not None:
                     items[k] = d
@@ -138,27 +169,64 @@ class _Reader:
         return cls(**kwargs)
 
 
+def gate_findings(data: Any, source: str) -> list[Finding]:
+    """JSON_VALUE errors for every value the validation gate refuses in ``data`` (NaN and
+    Infinity, numbers out of bounds, integers SQLite cannot store, control characters, lone
+    surrogates, over-long text), each naming its JSON path; at most ``validate.MAX_PROBLEMS``."""
+    out: list[Finding] = []
+    more = 0
+    for path, problem in validate.check_tree(data):
+        if len(out) >= validate.MAX_PROBLEMS:
+            more += 1
+            continue
+        where = path.strip("/")
+        out.append(Finding("JSON_VALUE", ERROR, f"{source}:{where}" if where else source,
+                           f"“{where or '文件'}”：{problem}", _VALUE_FIX))
+    if more:
+        out.append(Finding("JSON_VALUE", ERROR, source, f"另有 {more} 处同类问题未逐一列出", _VALUE_FIX))
+    return out
+
+
+_VALUE_FIX = "改正该处的值（数字须为有限的数，文字中不能有不可见的控制字符），或用本软件重新导出"
+
+
+def _show(value: Any) -> str:
+    """A short, printable rendering of a wrong value for a message."""
+    text = repr(value) if not isinstance(value, str) else f"“{value}”"
+    if isinstance(value, (dict, list)):
+        text = "对象" if isinstance(value, dict) else "列表"
+    text = validate.clean_text(text)
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
 def report_from_dict(data: Any, source: str = "") -> tuple[model.Report | None, list[Finding]]:
+    """The report in ``data`` (parsed JSON, or the same built in Python), or None with findings.
+
+    Everything passes the validation gate first (``validate.check_tree``), so a report that is
+    returned can be written with ``report_to_dict`` and read back unchanged."""
     r = _Reader(source or "报告")
+    gate = gate_findings(data, r.source)
+    if gate:
+        return None, gate
     if not isinstance(data, dict):
         r.bad("/", "文件内容不是一份报告（应为 JSON 对象）", "用本软件导出的报告 JSON 文件")
         return None, r.findings
     fmt = data.get("format", FORMAT)
     if fmt != FORMAT:
-        r.bad("format", f"文件格式为“{fmt}”，不是绩效自评报告（{FORMAT}）", "选择报告 JSON 文件")
+        r.bad("format", f"文件格式为{_show(fmt)}，不是绩效自评报告（{FORMAT}）", "选择报告 JSON 文件")
         return None, r.findings
     version = data.get("schema_version", SCHEMA_VERSION)
     if version not in SUPPORTED_VERSIONS:
         newer = isinstance(version, int) and version > max(SUPPORTED_VERSIONS)
         r.findings.append(Finding(
             "JSON_VERSION", ERROR, f"{r.source}:schema_version",
-            f"报告格式版本为 {version}，本程序支持 {list(SUPPORTED_VERSIONS)}。"
+            f"报告格式版本为 {_show(version)}，本程序支持 {list(SUPPORTED_VERSIONS)}。"
             + ("请升级软件后再打开。" if newer else ""),
             "请升级软件" if newer else "检查文件是否损坏"))
         return None, r.findings
     report = r.record(model.Report, data, "")
     if report is not None and report.kind not in model.REPORT_KINDS:
-        r.bad("kind", f"报告类型“{report.kind}”无效，应为 department_overall（部门整体）或 project（项目）",
+        r.bad("kind", f"报告类型{_show(report.kind)}无效，应为 department_overall（部门整体）或 project（项目）",
               "改为 department_overall 或 project")
     if any(f.severity == ERROR for f in r.findings):
         return None, r.findings
@@ -168,11 +236,14 @@ def report_from_dict(data: Any, source: str = "") -> tuple[model.Report | None, 
 def load_report(path: str | Path) -> tuple[model.Report | None, list[Finding]]:
     """Read a report JSON file. Never raises for bad content or an unreadable file."""
     p = Path(path)
-    name = p.name
+    name = validate.clean_text(p.name)
     try:
-        raw = p.read_bytes()
+        raw = validate.read_limited(p, validate.MAX_REPORT_BYTES)
+    except validate.InputError as e:
+        return None, [Finding("FILE_TOO_LARGE", ERROR, name, e.message,
+                              "选择本软件导出的报告 JSON 文件")]
     except OSError as e:
-        return None, [Finding("FILE_UNREADABLE", ERROR, name, f"无法读取文件：{e.strerror or e}",
+        return None, [Finding("FILE_UNREADABLE", ERROR, name, f"无法读取文件：{_os_error(e)}",
                               "检查文件路径是否正确、文件是否被其他程序占用")]
     if not raw.strip():
         return None, [Finding("FILE_EMPTY", ERROR, name, "文件是空的", "选择一份有内容的报告文件")]
@@ -182,11 +253,21 @@ def load_report(path: str | Path) -> tuple[model.Report | None, list[Finding]]:
         return None, [Finding("JSON_ENCODING", ERROR, name, "文件不是 UTF-8 编码的 JSON",
                               "用本软件导出报告，或另存为 UTF-8 编码")]
     try:
-        data = json.loads(text, parse_float=Decimal)
+        data = validate.loads(text, lenient=True)
+    except validate.InputError as e:
+        return None, [Finding("JSON_VALUE", ERROR, name, e.message, "选择本软件导出的报告 JSON 文件")]
     except json.JSONDecodeError as e:
         return None, [Finding("JSON_SYNTAX", ERROR, f"{name}:第{e.lineno}行第{e.colno}列",
                               f"JSON 格式错误：{_json_error_zh(e.msg)}", "检查该处的引号、逗号和括号")]
+    except (ValueError, RecursionError, MemoryError):  # the gate should make these impossible
+        return None, [Finding("JSON_VALUE", ERROR, name, "文件内容无法读取（数字或嵌套超出范围）",
+                              "选择本软件导出的报告 JSON 文件")]
     return report_from_dict(data, name)
+
+
+def _os_error(e: OSError) -> str:
+    from core.os_errors import os_error_text
+    return os_error_text(e)
 
 
 def _json_error_zh(msg: str) -> str:
@@ -197,8 +278,12 @@ def _json_error_zh(msg: str) -> str:
         "Unterminated string starting at": "引号没有闭合",
         "Extra data": "结尾有多余内容",
         "Expecting ':' delimiter": "此处缺少冒号",
+        "Invalid control character at": "文字中有不可见的控制字符（换行、制表符须写成 \\n、\\t）",
+        "Invalid \\escape": "反斜杠 \\ 后的转义写法无效",
+        "Invalid \\uXXXX escape": "\\u 后须为四位十六进制数",
+        "Unterminated string starting at": "引号没有闭合",
     }
-    return table.get(msg, msg)
+    return table.get(msg, "语法错误")
 
 
 # -- writing -------------------------------------------------------------------------------

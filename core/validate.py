@@ -20,6 +20,8 @@ from typing import Any, Iterator
 
 #: A report JSON file larger than this is refused before it is parsed.
 MAX_REPORT_BYTES = 20 * 1024 * 1024
+#: A template JSON file larger than this is refused before it is parsed (the largest shipped is ~30 KB).
+MAX_TEMPLATE_BYTES = 2 * 1024 * 1024
 #: An indicator table file (CSV/XLSX) larger than this is refused before it is read.
 MAX_TABLE_BYTES = 20 * 1024 * 1024
 #: Deepest nesting of JSON arrays/objects accepted (a report needs about 12).
@@ -34,6 +36,11 @@ MAX_DIGITS = 20
 MAX_ADJUSTED_EXPONENT = 14
 #: Smallest step: 10**-10.
 MIN_EXPONENT = -10
+#: Largest exponent written at all, either way (``0E-999999999`` is zero, but printing it
+#: with ``format(d, "f")`` would build a billion zeros).
+MAX_WRITTEN_EXPONENT = 100
+#: Most findings listed for one file; the rest are counted in one more line.
+MAX_PROBLEMS = 50
 #: SQLite's INTEGER range (64-bit signed).
 MAX_INT = 2**63 - 1
 MIN_INT = -(2**63)
@@ -50,6 +57,23 @@ class InputError(ValueError):
         self.where = where
 
 
+class NotANumber(InputError):
+    """``decimal_from_text``: the text is not a number at all (as opposed to one out of bounds)."""
+
+
+class Refused:
+    """A JSON number ``loads(..., lenient=True)`` refused: kept in its place so that
+    ``check_tree`` can name its JSON path."""
+
+    __slots__ = ("text", "problem")
+
+    def __init__(self, text: str, problem: str):
+        self.text, self.problem = text, problem
+
+    def __repr__(self) -> str:
+        return f"Refused({_clip(self.text)!r})"
+
+
 # -- numbers -------------------------------------------------------------------------------
 def number_problem(value: Decimal) -> str | None:
     """None when ``value`` is a finite decimal within the bounds; else why not (Chinese)."""
@@ -57,10 +81,15 @@ def number_problem(value: Decimal) -> str | None:
         return "不是数字"
     if not value.is_finite():
         return "不是有限的数字（NaN、Infinity 等不能使用）"
+    exponent = value.as_tuple().exponent
     if value.is_zero():
-        return None
+        if -MAX_WRITTEN_EXPONENT <= exponent <= MAX_WRITTEN_EXPONENT:
+            return None
+        return "数字的写法超出范围（指数过大或小数位数过多）"
     if value.adjusted() > MAX_ADJUSTED_EXPONENT:
         return f"数值过大（绝对值须小于 10 的 {MAX_ADJUSTED_EXPONENT + 1} 次方）"
+    if exponent < -MAX_WRITTEN_EXPONENT:
+        return f"小数位数过多（最多 {-MIN_EXPONENT} 位小数）"
     _, digits, exponent = value.as_tuple()
     # trailing zeros of the coefficient (1.000000000000, 5E+3 as 5000) carry no precision
     zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
@@ -83,11 +112,20 @@ def decimal_from_text(text: str) -> Decimal:
     try:
         d = Decimal(s)
     except (InvalidOperation, ValueError):
-        raise InputError(f"“{_clip(s)}”不是有效的数字") from None
+        raise NotANumber(f"“{_clip(s)}”不是有效的数字") from None
     problem = number_problem(d)
     if problem:
         raise InputError(problem)
-    return d
+    return canonical(d)
+
+
+def canonical(value: Decimal) -> Decimal:
+    """``value`` (already within the bounds) without trailing zeros beyond the smallest step:
+    ``1.000000000000000000000000E-10`` → ``1E-10`` written as ``0.0000000001``. Equal in value;
+    it keeps ``format(d, "f")`` within ``MAX_NUMBER_CHARS`` so what is written reads back."""
+    if value.as_tuple().exponent < MIN_EXPONENT:
+        return value.quantize(Decimal(1).scaleb(MIN_EXPONENT))
+    return value
 
 
 def checked_decimal(value: Decimal) -> Decimal:
@@ -197,15 +235,52 @@ def _bounded_float(text: str) -> Decimal:
     return d
 
 
-def loads(text: str, max_depth: int = MAX_DEPTH) -> Any:
+def _lenient(parse):
+    def wrapped(text: str) -> Any:
+        try:
+            return parse(text)
+        except InputError as e:
+            return Refused(text, e.message)
+    return wrapped
+
+
+def loads(text: str, max_depth: int = MAX_DEPTH, lenient: bool = False) -> Any:
     """``json.loads`` behind the gate: numbers as bounded ``Decimal``/``int``, NaN and Infinity
     refused, nesting at most ``max_depth``. Raises ``InputError`` (Chinese) for anything the
     gate refuses and ``json.JSONDecodeError`` for broken syntax. Strings are checked by
-    ``check_tree`` afterwards (with their JSON path)."""
+    ``check_tree`` afterwards (with their JSON path).
+
+    ``lenient=True``: a refused number does not raise but stays in its place as a ``Refused``
+    marker, which ``check_tree`` reports with its JSON path (too deep nesting still raises)."""
     if json_depth(text) > max_depth:
         raise InputError(f"文件的嵌套层数超过 {max_depth} 层，不是本软件的文件格式")
-    return json.loads(text, parse_float=_bounded_float, parse_int=_bounded_int,
-                       parse_constant=_refuse_constant)
+    parse_float, parse_int, parse_constant = _bounded_float, _bounded_int, _refuse_constant
+    if lenient:
+        parse_float, parse_int, parse_constant = map(_lenient, (parse_float, parse_int, parse_constant))
+    return json.loads(text, parse_float=parse_float, parse_int=parse_int,
+                      parse_constant=parse_constant)
+
+
+def read_limited(path, limit: int) -> bytes:
+    """The bytes of the file at ``path``, refusing (InputError, Chinese) a file over ``limit``
+    bytes before reading it — and never reading more than ``limit + 1`` bytes, in case the size
+    on disk was not the whole story (a pipe, a file still growing). OSError passes through."""
+    import os
+
+    with open(path, "rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        if size > limit:
+            raise InputError(_too_large(size, limit))
+        data = f.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(_too_large(len(data), limit))
+    return data
+
+
+def _too_large(size: int, limit: int) -> str:
+    mb = 1024 * 1024
+    return (f"文件过大（{size / mb:.1f} MB，最多 {limit / mb:.0f} MB），不是本软件能读取的文件；"
+            "请确认选对了文件")
 
 
 def check_tree(data: Any, where: str = "") -> Iterator[tuple[str, str]]:
@@ -216,9 +291,10 @@ def check_tree(data: Any, where: str = "") -> Iterator[tuple[str, str]]:
         path, value = stack.pop()
         if isinstance(value, dict):
             for key, item in value.items():
-                problem = text_problem(key, 1000) if isinstance(key, str) else None
+                problem = text_problem(key, 1000) if isinstance(key, str) else "不是文字"
                 if problem:
-                    yield f"{path}/{_clip(key)}", f"字段名{problem}"
+                    # the path names the object: the bad key itself cannot be shown safely
+                    yield path or "/", f"字段名{problem}"
                     continue
                 stack.append((f"{path}/{key}", item))
         elif isinstance(value, list):
@@ -229,15 +305,19 @@ def check_tree(data: Any, where: str = "") -> Iterator[tuple[str, str]]:
                 yield path or "/", problem
         elif isinstance(value, bool) or value is None:
             continue
+        elif isinstance(value, Refused):
+            yield path or "/", value.problem
         elif isinstance(value, int):
             problem = int_problem(value)
             if problem:
                 yield path or "/", problem
         elif isinstance(value, (Decimal, float)):
-            d = value if isinstance(value, Decimal) else Decimal(str(value))
+            d = value if isinstance(value, Decimal) else Decimal(repr(value))
             problem = number_problem(d)
             if problem:
                 yield path or "/", problem
+        else:
+            yield path or "/", f"不是 JSON 的值（{type(value).__name__}）"
 
 
 def _clip(text: str, n: int = 30) -> str:
