@@ -254,10 +254,25 @@ def test_failed_export_leaves_target_and_no_temp(seeds, tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["report.pdf"]
 
 
+@needs_poppler
 @needs_fonts
-def test_cell_taller_than_a_page_is_a_chinese_error(tmp_path):
+def test_cell_taller_than_a_page_continues_on_the_next_pages(tmp_path):
+    """Before: LayoutError (“一页放不下”). A row taller than a page is cut between its lines."""
     C = L.Cell
-    huge = L.Table("framework", "表", (40, 116), (), ((C("说明"), C("很长的说明。" * 900)),))
+    text = "".join(f"第{i:03d}句很长的说明。" for i in range(700))
+    huge = L.Table("framework", "表", (40, 116), ((C("项目", bold=True), C("说明", bold=True)),),
+                   ((C("说明"), C(text)), (C("下一行"), C("最后一格"))))
+    path = P.write_document(L.Document("题", "单位", (huge,), False, ()), tmp_path / "x.pdf", fonts=FONTS)
+    squeezed = re.sub(r"—\d+—项目说明", "", flat(poppler("pdftotext", path, "-raw")))  # page ends: number, header
+    assert int(poppler("pdfinfo", path).split("Pages:")[1].split()[0]) >= 4
+    assert all(f"第{i:03d}句很长的说明。" in squeezed for i in range(700))  # every line printed, in order
+    assert squeezed.index("第000句") < squeezed.index("第699句") < squeezed.index("最后一格")
+
+
+@needs_fonts
+def test_header_taller_than_a_page_is_a_chinese_error(tmp_path):
+    C = L.Cell
+    huge = L.Table("framework", "表", (40, 116), ((C("说明"), C("很长的表头。" * 900)),), ((C("a"), C("b")),))
     target = tmp_path / "x.pdf"
     target.write_bytes(b"old")
     with pytest.raises(ExportError) as e:

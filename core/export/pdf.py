@@ -99,7 +99,7 @@ def _table_flowables(table: L.Table, st: Styles, caption: list) -> list:
     """The table, and before it the caption (and headings) kept with its first rows."""
     ncols = len(table.widths_mm)
     t = GridTable(normalise(table.header, ncols), normalise(table.rows, ncols), table.widths_mm, st.cells,
-                  frozenset(first for first, _ in table.group_rows))
+                  frozenset(first for first, _ in table.group_rows), page_height=FRAME_H)
     if not caption:
         return [t, Spacer(1, 8)]
     h = t.heights(FRAME_W, FRAME_H)

@@ -71,16 +71,32 @@ def wrap_cell(text: str, font: str, size: float, width: float) -> tuple[list[str
             if line.strip():
                 lines.append(line.rstrip())
             line = atom.lstrip()
-            while stringWidth(line, font, size) > width + 0.01 and len(line) > 1:  # wider than the cell
+            if len(line) > 1 and stringWidth(line, font, size) > width + 0.01:  # wider than the cell
                 whole = False
-                n = max(k for k in range(1, len(line) + 1)
-                        if k == 1 or stringWidth(line[:k], font, size) <= width + 0.01)
-                lines.append(line[:n])
-                line = line[n:]
+                *full, line = chop(line, font, size, width)
+                lines.extend(full)
         lines.append(line.rstrip())
         if any(len(ln.strip()) == 1 for ln in lines[first:-1]):
             whole = False
     return lines, whole
+
+
+def chop(text: str, font: str, size: float, width: float) -> list[str]:
+    """``text`` cut by characters into pieces no wider than ``width`` (at least one character
+    each), in one pass: a long unbroken string (an URL, a run of digits or letters) wraps by
+    characters, as CJK text does. Glyph widths are added up, as reportlab measures them."""
+    pieces, start, used = [], 0, 0.0
+    widths: dict[str, float] = {}
+    for i, ch in enumerate(text):
+        w = widths.get(ch)
+        if w is None:
+            w = widths[ch] = stringWidth(ch, font, size)
+        if i > start and used + w > width + 0.01:
+            pieces.append(text[start:i])
+            start, used = i, 0.0
+        used += w
+    pieces.append(text[start:])
+    return pieces
 
 
 def normalise(rows: Iterable[Sequence["L.Cell | None"]], ncols: int) -> Grid:
@@ -115,13 +131,30 @@ def _crossing(grid: Grid, p: int) -> list[tuple[int, int]]:
 def cut_rows(rows: Grid, p: int) -> tuple[Grid, Grid]:
     """Split the grid above row ``p``; a span running across is cut in two and the lower part
     repeats its label with “（续）”."""
-    grid = [list(r) for r in rows]
-    for r0, c0 in _crossing(grid, p):
-        cell = grid[r0][c0]
+    return cut_top(rows, p), cut_rest(rows, p)
+
+
+def cut_top(rows: Grid, p: int) -> Grid:
+    """The rows above ``p``, spans running across cut short (reads only those rows)."""
+    top = [list(r) for r in rows[:p]]
+    for r0, c0 in _crossing(rows, p):
+        top[r0][c0] = replace(rows[r0][c0], rowspan=p - r0)
+    return top
+
+
+def cut_rest(rows: Grid, p: int) -> Grid:
+    """The rows from ``p`` on; a span running across starts again there, its label repeated
+    with “（续）”. Only row ``p`` is copied: the others are shared with ``rows``."""
+    rest = list(rows[p:])
+    if not rest:
+        return rest
+    first = list(rest[0])
+    for r0, c0 in _crossing(rows, p):
+        cell = rows[r0][c0]
         text = cell.text if not cell.text or cell.text.endswith(CONTINUED) else cell.text + CONTINUED
-        grid[p][c0] = replace(cell, text=text, rowspan=r0 + cell.rowspan - p)
-        grid[r0][c0] = replace(cell, rowspan=p - r0)
-    return grid[:p], grid[p:]
+        first[c0] = replace(cell, text=text, rowspan=r0 + cell.rowspan - p)
+    rest[0] = first
+    return rest
 
 
 class CellStyles:
@@ -131,6 +164,7 @@ class CellStyles:
         self.body, self.heading = body, heading  # bold cells are drawn in the heading (黑体) face
         self._cells: dict[tuple, ParagraphStyle] = {}
         self._fits: dict[tuple, tuple[float, float, str, int]] = {}
+        self._lines: dict[tuple, list[str]] = {}
 
     def cell(self, align: str, bold: bool, size: float = CELL_SIZE, indent: int = 0) -> ParagraphStyle:
         key = (align, bold, size, indent)
@@ -161,72 +195,189 @@ class CellStyles:
                     best = (pad, size, lines)
                     break
             pad, size, lines = best
-            self._fits[key] = (pad, size, "<br/>".join(escape(ln) for ln in lines), indent)
+            self._remember(key, pad, size, lines, indent)
         return self._fits[key]
+
+    def _remember(self, key: tuple, pad: float, size: float, lines: list[str], indent: int) -> None:
+        self._fits[key] = (pad, size, "<br/>".join(escape(ln) for ln in lines), indent)
+        self._lines[key] = lines
+
+    def cut(self, cell: "L.Cell", width: float, n: int) -> "tuple[L.Cell, L.Cell] | None":
+        """``cell`` as its first ``n`` printed lines and the rest, each printing exactly as in the
+        whole cell (same size, same line breaks); None when it has ``n`` lines or fewer."""
+        pad, size, _, indent = self.fit(cell, width)
+        lines = self._lines[(cell.text, cell.bold, round(width, 2))]
+        if len(lines) <= n:
+            return None
+        parts = []
+        for piece in (lines[:n], lines[n:]):
+            part = replace(cell, text="　" * indent + "\n".join(piece))
+            self._remember((part.text, part.bold, round(width, 2)), pad, size, piece, indent)
+            parts.append(part)
+        return parts[0], parts[1]
+
+    def markup(self, cell: "L.Cell", width: float, most: int | None = None) -> str:
+        """The cell's markup, cut after ``most`` lines when it has more (for measuring only)."""
+        _, _, markup, _ = self.fit(cell, width)
+        if most is not None:
+            lines = self._lines[(cell.text, cell.bold, round(width, 2))]
+            if len(lines) > most:
+                return "<br/>".join(escape(ln) for ln in lines[:most])
+        return markup
+
+    def leading(self, cell: "L.Cell", width: float) -> float:
+        _, size, _, indent = self.fit(cell, width)
+        return self.cell(cell.align, cell.bold, size, indent).leading
+
+
+WINDOW = 48  # rows wrapped at first when a table is measured against a page (doubled as needed)
 
 
 class GridTable(Flowable):
     """A layout table that splits at any row: when a page ends inside a merged 一级/二级 cell,
     the cell is cut there and its label repeated with “（续）” under the repeated header, so no
-    span is ever taller than a page (reportlab itself only splits between span blocks)."""
+    span is ever taller than a page (reportlab itself only splits between span blocks). A row
+    taller than a page is cut between its lines, its text continuing on the next page.
+
+    The cost is linear in rows: a table is measured against a page through a window of its
+    first rows (``_window``: doubled until it is taller than the page), never as a whole, so
+    each page wraps only about the rows it holds; reportlab alone re-wraps every remaining row
+    for every page (quadratic)."""
 
     def __init__(self, header: Grid, rows: Grid, widths_mm: Sequence[float], st: CellStyles,
-                 group_starts: frozenset[int] = frozenset()):
+                 group_starts: frozenset[int] = frozenset(), offset: int = 0, page_height: float | None = None):
         super().__init__()
         self.header, self.rows, self.widths = header, rows, [w * mm for w in widths_mm]
         self.widths_mm, self.st, self.group_starts = tuple(widths_mm), st, group_starts
+        self.offset = offset  # rows[0] is row ``offset`` of the whole table (group_starts count from there)
+        self.page_height = page_height  # a full frame: a first row taller than this is cut between lines
         self.hAlign = "CENTER"
         self._t: RLTable | None = None
+        self._windows: dict[tuple[float, float], tuple[RLTable, int]] = {}
 
     def _table(self) -> RLTable:
         if self._t is None:
-            self._t = _rl_table(self.header, self.rows, self.widths, self.st)
+            self._t = _rl_table(self.header, self.rows, self.widths, self.st, self._most())
         return self._t
 
+    def _most(self) -> int | None:
+        """Lines a cell is measured with at most: more than a page holds (smallest type, 7.5 pt,
+        has 9.75 pt lines). A cell with more lines cannot fit a page whatever the rest, so
+        cutting it there for measuring changes no decision, and a tall cell costs only the
+        lines of one page to measure (reportlab would re-break all its text for every page).
+        A table that is drawn fits a page, so none of its cells is ever cut."""
+        return None if self.page_height is None else int(self.page_height / 9.5) + 2
+
+    def _window(self, aW, aH) -> tuple[RLTable, int]:  # noqa: N803
+        """(reportlab table of the header and the first k rows, wrapped, k): all rows, or enough
+        to be taller than ``aH``."""
+        key = (round(aW, 2), round(aH, 2))
+        if key not in self._windows:
+            n = len(self.rows)
+            k = min(n, WINDOW)
+            while True:
+                t = self._table() if k == n else _rl_table(self.header, cut_top(self.rows, k), self.widths, self.st,
+                                                           self._most())
+                _, h = t.wrap(aW, aH)
+                if k == n or h > aH:
+                    break
+                k = min(n, 2 * k)
+            self._windows = {key: (t, k)}  # only the last size asked for: memory stays bounded
+        return self._windows[key]
+
     def wrap(self, aW, aH):  # noqa: N803
-        self.width, self.height = self._table().wrap(aW, aH)
+        t, _ = self._window(aW, aH)
+        self.width, self.height = t._width, t._height
         return self.width, self.height
 
     def draw(self):
-        self._table().drawOn(self.canv, 0, 0)
+        t = self._table()
+        if not hasattr(t, "_rowHeights"):
+            t.wrap(self.width, self.height)
+        t.drawOn(self.canv, 0, 0)
 
     def heights(self, aW: float, aH: float) -> list[float]:  # noqa: N803
-        t = self._table()
-        t.wrap(aW, aH)
+        """Heights of the header rows and of the first rows (at least a page of them)."""
+        t, _ = self._window(aW, aH)
         return list(t._rowHeights)
 
-    def _part(self, rows: Grid, starts_at: int) -> "GridTable":
-        return GridTable(self.header, rows, self.widths_mm, self.st,
-                         frozenset(s - starts_at for s in self.group_starts if s > starts_at))
+    def _part(self, rows: Grid, offset: int) -> "GridTable":
+        return GridTable(self.header, rows, self.widths_mm, self.st, self.group_starts, offset, self.page_height)
 
-    def _fits(self, q: int, aW, aH) -> "tuple[GridTable, GridTable] | None":  # noqa: N803
-        top, rest = cut_rows(self.rows, q)
-        first = self._part(top, 0)
-        return (first, self._part(rest, q)) if first.wrap(aW, aH)[1] <= aH + 0.01 else None
+    def _first_fits(self, q: int, aW, aH) -> "GridTable | None":  # noqa: N803
+        first = self._part(cut_top(self.rows, q), self.offset)
+        return first if first.wrap(aW, aH)[1] <= aH + 0.01 else None
 
     def split(self, aW, aH):  # noqa: N803
-        h = self.heights(aW, aH)
+        t, k = self._window(aW, aH)
+        h = t._rowHeights
         nh = len(self.header)
         room, p = aH - sum(h[:nh]), 0
-        while p < len(self.rows) - 1 and room >= h[nh + p]:
+        while p < min(k, len(self.rows) - 1) and room >= h[nh + p]:
             room -= h[nh + p]
             p += 1
-        while p + 1 < len(self.rows) and self._fits(p + 1, aW, aH):  # cut cells may need less room
+        while p + 1 < len(self.rows) and self._first_fits(p + 1, aW, aH):  # cut cells may need less room
             p += 1
         if p == 0:
-            return []
+            return self._split_tall_row(aW, aH, room)
         # best: a 一级 boundary, then any boundary no merged cell runs across, a few rows up; else cut here
         near = range(p, max(p - 4, 0), -1)
-        order = ([q for q in near if q in self.group_starts] + [q for q in near if not _crossing(self.rows, q)]
-                 + list(range(p, 0, -1)))
+        order = ([q for q in near if q + self.offset in self.group_starts]
+                 + [q for q in near if not _crossing(self.rows, q)] + list(range(p, 0, -1)))
         for q in dict.fromkeys(order):
-            parts = self._fits(q, aW, aH)
-            if parts:  # the rest starts a new page: never a second header lower on this one
-                return [parts[0], PageBreak(), parts[1]]
+            first = self._first_fits(q, aW, aH)
+            if first:  # the rest starts a new page: never a second header lower on this one
+                return [first, PageBreak(), self._part(cut_rest(self.rows, q), self.offset + q)]
+        return self._split_tall_row(aW, aH, room)
+
+    def _split_tall_row(self, aW, aH, room: float):  # noqa: N803
+        """Nothing fits above the first cut: when the first row would not fit on a fresh page
+        either, cut it between lines here; else [] (the frame moves on to a fresh page)."""
+        if self.page_height is not None and self._first_fits(1, aW, self.page_height):
+            return []
+        return self._split_row(aW, aH, room)
+
+    def _split_row(self, aW, aH, room: float):  # noqa: N803
+        """The first row does not fit in ``room``: cut the cells too tall for it between their
+        lines, the rest continuing in a row of its own on the next page. [] when even a line
+        does not fit (the frame then moves on to a fresh page)."""
+        row = self.rows[0]
+        pieces: dict[int, tuple[float, float]] = {}  # column → (cell width, leading)
+        for c, cell in enumerate(row):
+            if cell is not None:
+                w = sum(self.widths[c:c + cell.colspan])
+                pieces[c] = (w, self.st.leading(cell, w))
+        n_room = {c: int((room - 2 * CELL_PAD_Y - 0.5) // lead) for c, (_, lead) in pieces.items()}
+        tries = 0
+        while tries < 40 and min(n_room.values(), default=0) >= 1:
+            tries += 1
+            top: list = [None] * len(row)
+            below: list = [None] * len(row)
+            cut_any = False
+            for c, cell in enumerate(row):
+                if cell is None:
+                    continue
+                parts = self.st.cut(cell, pieces[c][0], n_room[c])
+                if parts:
+                    cut_any = True
+                    top[c] = replace(parts[0], rowspan=1)
+                    below[c] = parts[1]  # keeps its rowspan: the rest of the text over the rest of the span
+                elif cell.rowspan > 1:
+                    top[c] = replace(cell, rowspan=cell.rowspan + 1)  # spans the new row; cut below with （续）
+                else:
+                    top[c] = cell
+                    below[c] = replace(cell, text="")
+            if not cut_any:
+                return []  # nothing here is taller than the room: the row moves to the next page
+            grid = [top, below] + self.rows[1:]
+            first = self._part(cut_top(grid, 1), self.offset)
+            if first.wrap(aW, aH)[1] <= aH + 0.01:
+                return [first, PageBreak(), self._part(cut_rest(grid, 1), self.offset)]
+            n_room = {c: n - max(1, n // 10) for c, n in n_room.items()}
         return []
 
 
-def _rl_table(header: Grid, rows: Grid, widths: list[float], st: CellStyles) -> RLTable:
+def _rl_table(header: Grid, rows: Grid, widths: list[float], st: CellStyles, most: int | None = None) -> RLTable:
     ncols = len(widths)
     all_rows = header + rows
     data: list[list] = [["" for _ in range(ncols)] for _ in all_rows]
@@ -240,6 +391,8 @@ def _rl_table(header: Grid, rows: Grid, widths: list[float], st: CellStyles) -> 
                 continue
             c1 = min(c + cell.colspan, ncols) - 1
             pad, size, markup, indent = st.fit(cell, sum(widths[c:c1 + 1]))
+            if most is not None:
+                markup = st.markup(cell, sum(widths[c:c1 + 1]), most)
             data[r][c] = RLParagraph(markup, st.cell(cell.align, cell.bold, size, indent))
             if pad != CELL_PAD_X:
                 cmds += [("LEFTPADDING", (c, r), (c, r), pad), ("RIGHTPADDING", (c, r), (c, r), pad)]
@@ -248,4 +401,5 @@ def _rl_table(header: Grid, rows: Grid, widths: list[float], st: CellStyles) -> 
     return RLTable(data, colWidths=widths, repeatRows=len(header), style=TableStyle(cmds), hAlign="CENTER")
 
 
-__all__ = ["GridTable", "CellStyles", "wrap_cell", "normalise", "cut_rows", "CONTINUED"]
+__all__ = ["GridTable", "CellStyles", "wrap_cell", "chop", "normalise", "cut_rows", "cut_top", "cut_rest",
+           "CONTINUED"]
