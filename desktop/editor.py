@@ -2,24 +2,80 @@
 
 Every field is saved as it is typed (through the session's autosave). A history point is
 kept when the clerk leaves a page after changing something, and every few minutes of editing.
+
+The header says whether everything is saved: "已保存", or while writes fail (full disk, the
+database locked by another program …) "未保存（自 HH:MM:SS 起），正在重试…" in red with the
+reason below, within a fraction of a second and gone as soon as a retry succeeds. Closing the
+draft waits a few seconds for the last write; if it still cannot be done the clerk chooses
+between waiting longer and closing with the edits kept in a recovery file.
 """
 from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QPushButton, QStackedWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtCore import QEventLoop, Qt, QTimer, Signal
+from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QListWidget, QMessageBox,
+                               QPushButton, QStackedWidget, QVBoxLayout, QWidget)
 
 from desktop.pages.budget import BudgetPage
 from desktop.pages.indicators import IndicatorsPage
 from desktop.pages.narrative import NarrativePage
 from desktop.pages.overview import OverviewPage
 from desktop.pages.review import ReviewPage
+from core.autosave import describe
 from desktop.session import DraftSession
 
 PAGES = (OverviewPage, BudgetPage, IndicatorsPage, NarrativePage, ReviewPage)
 SNAPSHOT_EVERY_MS = 5 * 60 * 1000
+STATUS_EVERY_MS = 250  # how often the header looks at the autosave state
+CLOSE_WAIT = 3.0  # seconds closing waits for the last write before asking
+SAVED = "已保存"
+OK_STYLE = "color: #2e7d32;"
+ERROR_STYLE = "color: #b00020; font-weight: bold;"
+PROBLEM_STYLE = ("color: #b00020; background: #fdecea; border: 1px solid #f5c2c0;"
+                 " border-radius: 3px; padding: 4px 8px;")
+
+
+def unsaved_text(session: DraftSession) -> str:
+    since = session.unsaved_since
+    return f"未保存（自 {since:%H:%M:%S} 起），正在重试…" if since else "未保存，正在重试…"
+
+
+def problem_text(session: DraftSession) -> str:
+    """The reason and what happens to the edits, for the line under the header."""
+    text = f"{session.save_error}。修改仍在本窗口中，问题解决后会自动保存，无需重新输入"
+    if session.kept_path is not None:
+        text += "；另已保存一份恢复副本，即使程序意外关闭也能找回"
+    return text + "。"
+
+
+class ClosePrompt:
+    """Asked when closing a draft whose last edits still cannot be written."""
+    WAIT, CLOSE = "wait", "close"
+
+    @staticmethod
+    def ask(parent: QWidget | None, session: DraftSession) -> str:
+        kept = session.kept_path
+        since = session.unsaved_since
+        when = f"自 {since:%H:%M:%S} 起的修改" if since else "最后的修改"
+        reason = (session.save_error or "").removeprefix("自动保存失败：") or "数据库暂时没有响应"
+        text = f"{when}还没能写入数据库。\n原因：{reason}"
+        if kept is not None:
+            info = (f"这些修改已另存为恢复文件：\n{kept}\n下次启动时会提示恢复。"
+                    "也可以继续等待，问题解决后会自动保存。")
+            close_text = "关闭（保留恢复副本）"
+        else:
+            info = (f"恢复副本也无法写入（{session.keep_error or '原因不明'}），现在关闭会丢失这些修改。"
+                    "请先腾出磁盘空间或关闭占用数据库的程序，再继续等待。")
+            close_text = "仍然关闭（丢失修改）"
+        box = QMessageBox(QMessageBox.Warning, "修改尚未保存", text, parent=parent)
+        box.setInformativeText(info)
+        wait = box.addButton("继续等待", QMessageBox.AcceptRole)
+        close = box.addButton(close_text, QMessageBox.DestructiveRole)
+        box.setDefaultButton(wait)
+        box.setEscapeButton(wait)
+        box.exec()
+        return ClosePrompt.CLOSE if box.clickedButton() is close else ClosePrompt.WAIT
 
 
 class DraftEditor(QWidget):
@@ -34,6 +90,10 @@ class DraftEditor(QWidget):
         self.heading = QLabel()
         self.heading.setStyleSheet("font-weight: bold;")
         self.status = QLabel()
+        self.problem = QLabel()  # why the autosave fails, while it does
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet(PROBLEM_STYLE)
+        self.problem.hide()
         top = QHBoxLayout()
         top.addWidget(self.back)
         top.addWidget(self.heading, 1)
@@ -56,6 +116,7 @@ class DraftEditor(QWidget):
         body.addWidget(self.stack, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.problem)
         layout.addLayout(body, 1)
 
         self._timer = QTimer(self)
@@ -63,7 +124,7 @@ class DraftEditor(QWidget):
         self._timer.timeout.connect(lambda: self._snapshot("编辑中定时保存"))
         self._timer.start()
         self._status_timer = QTimer(self)  # a failed autosave shows up within a second, typing or not
-        self._status_timer.setInterval(1000)
+        self._status_timer.setInterval(STATUS_EVERY_MS)
         self._status_timer.timeout.connect(self._update_heading)
         self._status_timer.start()
         session.changed.connect(self._on_changed)
@@ -86,10 +147,14 @@ class DraftEditor(QWidget):
         r = self.session.report
         self.heading.setText(r.title or f"{r.year or ''}年度 {r.unit.name}")
         error = self.session.save_error
+        if error:
+            self.problem.setText(problem_text(self.session))
+        self.problem.setVisible(bool(error))
         if not error and time.monotonic() < self._notice_until:
             return  # a notice the clerk should get to read first
-        self.status.setText(error or "每次修改都会自动保存")
-        self.status.setStyleSheet("color: #b00020;" if error else "color: #2e7d32;")
+        self.status.setText(unsaved_text(self.session) if error else SAVED)
+        self.status.setStyleSheet(ERROR_STYLE if error else OK_STYLE)
+        self.status.setToolTip(error or "每次修改都会自动保存")
 
     def notice(self, text: str) -> None:
         """A short message in the header, kept for a few seconds."""
@@ -100,8 +165,13 @@ class DraftEditor(QWidget):
     _notice_until = 0.0
 
     def _snapshot(self, description: str) -> None:
-        if self._dirty_since_snapshot:
-            self.session.snapshot(description)
+        if not self._dirty_since_snapshot:
+            return
+        try:
+            kept = self.session.snapshot(description)
+        except Exception:  # the database refuses now; the next occasion tries again
+            return
+        if kept is not None:
             self._dirty_since_snapshot = False
 
     def _show_page(self, row: int) -> None:
@@ -128,24 +198,57 @@ class DraftEditor(QWidget):
         """Pick a history point of this draft and go back to it (the current state is kept too)."""
         from desktop.dialogs import HistoryDialog
 
+        if not self.session.flush():
+            self.notice("最近的修改还没能保存，请等“已保存”出现后再恢复历史版本")
+            return
         self._snapshot("查看历史版本前")
-        snaps = self.session.storage.snapshots(self.session.draft_id)
+        try:
+            snaps = self.session.storage.snapshots(self.session.draft_id)
+        except Exception as e:
+            self.notice(f"无法读取历史版本：{describe(e)}")
+            return
         if not snaps:
             self.notice("这份报告还没有历史版本")
             return
         chosen = HistoryDialog.ask(snaps, self)
         if chosen is None:
             return
-        self.session.flush()
-        self.session.storage.restore_snapshot(chosen)
-        self.session.reload()
+        try:
+            self.session.flush()
+            self.session.storage.restore_snapshot(chosen)
+            self.session.reload()
+        except Exception as e:
+            self.notice(f"未能恢复历史版本：{describe(e)}")
+            return
         self._dirty_since_snapshot = False
         for page in self.pages:
             page.load()
         self.notice("已恢复到所选历史版本（恢复前的内容也已保存为历史版本）")
 
     def close_session(self) -> bool:
+        """Stop editing: wait (a few seconds) for the last write; if it still fails, ask whether
+        to wait longer or close with the edits kept in the recovery file. True when all saved."""
         self._timer.stop()
-        self._status_timer.stop()
         self._snapshot("关闭草稿")
-        return self.session.close()
+        while not self._wait_saved(CLOSE_WAIT):
+            self.session.keep_unsaved()  # the newest edit on disk before asking
+            if ClosePrompt.ask(self, self.session) == ClosePrompt.CLOSE:
+                break
+        self._status_timer.stop()
+        return self.session.close(timeout=0.5)
+
+    def _wait_saved(self, seconds: float) -> bool:
+        """Wait for every edit to be written, keeping the window painted (no input taken)."""
+        if self.session.wait_saved(0.2):
+            return True
+        deadline = time.monotonic() + seconds
+        QApplication.setOverrideCursor(Qt.WaitCursor)
+        try:
+            while time.monotonic() < deadline:
+                self._update_heading()
+                QApplication.processEvents(QEventLoop.ExcludeUserInputEvents)
+                if self.session.wait_saved(0.1):
+                    return True
+            return False
+        finally:
+            QApplication.restoreOverrideCursor()

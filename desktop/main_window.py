@@ -1,4 +1,10 @@
-"""The main window: the drafts list, and the editor of the open draft in its place."""
+"""The main window: the drafts list, and the editor of the open draft in its place.
+
+Edits the autosave could not write (kept in ``DATA/unsaved/``, see ``core.unsaved``) are offered
+at the next start (``reopen_last``) and whenever their draft is opened: restoring takes a history
+point of the draft first, so it can be undone; not restoring sets the file aside as a report JSON
+that 文件 › 导入 reads.
+"""
 from __future__ import annotations
 
 import json
@@ -6,12 +12,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QFont, QKeySequence
-from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QStackedWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMessageBox, QStackedWidget
 
+from core import unsaved
 from core.atomic import atomic_write_text
+from core.autosave import describe
 from core.findings import ERROR
 from core.report_io import load_report
-from core.storage import Storage, StorageError
+from core.storage import Storage
 from desktop.drafts_view import DraftsView
 
 if TYPE_CHECKING:
@@ -19,6 +27,33 @@ if TYPE_CHECKING:
 
 UI_STATE = "ui.json"
 NORMAL_PT, LARGE_PT = 11, 14
+BEFORE_RECOVERY = "恢复未保存的修改前"
+
+
+class RecoveryPrompt:
+    """Asked at start for each draft with edits that never reached the database."""
+    RESTORE, SET_ASIDE = "restore", "set_aside"
+
+    @staticmethod
+    def ask(parent, title: str, found: unsaved.Unsaved) -> str | None:
+        """RESTORE, SET_ASIDE, or None to decide later (the file stays)."""
+        when = found.written_at or found.since
+        when_text = f"{when:%Y-%m-%d %H:%M:%S}" if when else "时间不详"
+        box = QMessageBox(QMessageBox.Question, "有未保存的修改",
+                          f"草稿“{title}”有未保存的修改（{when_text}），是否恢复？", parent=parent)
+        box.setInformativeText(
+            "这些修改上次未能写入数据库，保存在恢复文件中。恢复前，草稿现在的内容会先保存为"
+            "历史版本，可随时退回。选择“不恢复”，这些修改会另存到数据目录中的“unsaved”"
+            "文件夹，之后仍可用“文件 › 导入报告文件”找回。")
+        restore = box.addButton("恢复", QMessageBox.AcceptRole)
+        aside = box.addButton("不恢复（另存备查）", QMessageBox.RejectRole)
+        later = box.addButton("以后再说", QMessageBox.NoRole)
+        box.setDefaultButton(restore)
+        box.setEscapeButton(later)
+        box.exec()
+        clicked = box.clickedButton()
+        return (RecoveryPrompt.RESTORE if clicked is restore
+                else RecoveryPrompt.SET_ASIDE if clicked is aside else None)
 
 
 class MainWindow(QMainWindow):
@@ -71,28 +106,44 @@ class MainWindow(QMainWindow):
         from desktop.session import DraftSession
 
         self.close_draft()
+        note = ""
+        found = unsaved.find(self.data_dir, draft_id)
+        if found is not None:  # edits from before: asked about first, never started over
+            self.offer_unsaved(found)
+            still = unsaved.find(self.data_dir, draft_id)
+            if still is not None:
+                try:
+                    where = unsaved.set_aside(self.data_dir, still)
+                    note = f"；未恢复的修改已另存为 {where}（可用“导入报告文件”找回）"
+                except OSError as e:
+                    self.say(f"未能另存恢复文件：{describe(e)}")
+                    return False
         try:
             session = DraftSession(self.storage, self.data_dir, draft_id)
-        except StorageError as e:
-            self.say(str(e))
+        except Exception as e:  # StorageError, or the database refusing to be read now
+            self.say(f"无法打开草稿：{describe(e)}")
             return False
         self.editor = DraftEditor(session)
         self.editor.back_requested.connect(self.show_list)
         self.stack.addWidget(self.editor)
         self.stack.setCurrentWidget(self.editor)
         self._remember(draft_id)
-        self.say(f"已打开：{session.report.title or session.report.unit.name}")
+        self.say(f"已打开：{session.report.title or session.report.unit.name}{note}")
         return True
 
     def close_draft(self) -> None:
         if self.editor is None:
             return
+        session = self.editor.session
         ok = self.editor.close_session()
         self.stack.removeWidget(self.editor)
         self.editor.deleteLater()
         self.editor = None
         if not ok:
-            self.say("最后的修改未能保存，请检查磁盘空间后重试")
+            if session.kept_path is not None:
+                self.say("最后的修改未能写入数据库，已保存在恢复文件中，下次启动时会提示恢复")
+            else:
+                self.say(f"最后的修改未能保存：{session.save_error or session.keep_error or '原因不明'}")
 
     def show_list(self) -> None:
         draft_id = self.editor.session.draft_id if self.editor else None
@@ -134,9 +185,66 @@ class MainWindow(QMainWindow):
         self._save_state(last_draft=draft_id)
 
     def reopen_last(self) -> bool:
+        """At start: offer any unsaved edits, then open the draft they went to, or the last one."""
+        restored, deferred = None, set()
+        for found in unsaved.list_unsaved(self.data_dir):
+            draft_id = self.offer_unsaved(found)
+            restored = draft_id if restored is None else restored
+            if unsaved.path_for(self.data_dir, found.draft_id).exists():
+                deferred.add(found.draft_id)  # "以后再说": not opened (that would set it aside)
+        if restored is not None:
+            return self.open_draft(restored)
         last = self._state().get("last_draft")
         alive = {d.id for d in self.storage.list()}
-        return isinstance(last, int) and last in alive and self.open_draft(last)
+        return isinstance(last, int) and last in alive and last not in deferred and self.open_draft(last)
+
+    # -- unsaved edits from before -----------------------------------------------------------
+    def offer_unsaved(self, found: unsaved.Unsaved) -> int | None:
+        """Ask about one recovery file and do what the clerk chose; the draft restored into."""
+        try:
+            exists = found.draft_id in {d.id for d in self.storage.list(include_deleted=True)}
+            current = self.storage.get(found.draft_id) if exists else None
+        except Exception:
+            exists, current = True, None  # unreadable now: asked about, restoring may still work
+        if current == found.report:  # it was written after all
+            self._forget(found)
+            return None
+        title = (current or found.report).title or (current or found.report).unit.name or f"编号 {found.draft_id}"
+        choice = RecoveryPrompt.ask(self, title, found)
+        if choice == RecoveryPrompt.RESTORE:
+            return self.restore_unsaved(found, exists)
+        if choice == RecoveryPrompt.SET_ASIDE:
+            try:
+                where = unsaved.set_aside(self.data_dir, found)
+            except OSError as e:
+                self.say(f"未能另存恢复文件：{describe(e)}；下次启动时会再次提示")
+                return None
+            self.say(f"未恢复；这些修改已另存为 {where}")
+        return None
+
+    def restore_unsaved(self, found: unsaved.Unsaved, exists: bool = True) -> int | None:
+        """Put the kept report into its draft, after a history point (so it can be undone)."""
+        try:
+            if exists:
+                self.storage.snapshot(found.draft_id, BEFORE_RECOVERY)
+                self.storage.save(found.draft_id, found.report)
+                draft_id = found.draft_id
+            else:
+                draft_id = self.storage.create(found.report)
+        except Exception as e:
+            self.say(f"未能恢复未保存的修改：{describe(e)}。恢复文件仍保留，下次启动时会再次提示")
+            return None
+        self._forget(found)
+        self.drafts.refresh(draft_id)
+        self.say("已恢复未保存的修改（恢复前的内容已保存为历史版本“恢复未保存的修改前”）"
+                 if exists else "原草稿已不存在，未保存的修改已恢复为一份新草稿")
+        return draft_id
+
+    def _forget(self, found: unsaved.Unsaved) -> None:
+        try:
+            found.path.unlink()
+        except OSError:
+            pass
 
     def closeEvent(self, event) -> None:
         self.close_draft()

@@ -2,12 +2,14 @@
 
 Pages never hold their own copy of the report: they read ``session.report`` and change it with
 ``session.set(path, value)`` (paths as in ``core.edit``). Every change is handed to the
-autosaver at once (it writes within about a second, off the UI thread) and announced with the
-``changed`` signal so derived values (totals, findings) refresh.
+autosaver at once (it writes within about a second, off the UI thread, and retries by itself
+when a write fails) and announced with the ``changed`` signal so derived values (totals,
+findings) refresh. An edit that cannot be written is kept in ``DATA/unsaved/`` (``core.unsaved``).
 """
 from __future__ import annotations
 
 from dataclasses import replace
+import datetime
 from pathlib import Path
 from typing import Any, Callable
 
@@ -24,9 +26,11 @@ class DraftSession(QObject):
     def __init__(self, storage: Storage, data_dir: Path, draft_id: int, parent: QObject | None = None):
         super().__init__(parent)
         self.storage = storage
+        self.data_dir = Path(data_dir)
         self.draft_id = draft_id
         self.report: model.Report = storage.get(draft_id)
-        self._autosaver = Autosaver(lambda: Storage.open(data_dir), draft_id)
+        self._autosaver = Autosaver(lambda: Storage.open(self.data_dir), draft_id,
+                                    keep_dir=self.data_dir)
 
     # -- edits ------------------------------------------------------------------------------
     def set(self, path: str, value: Any) -> None:
@@ -61,14 +65,44 @@ class DraftSession(QObject):
     # -- saving and history -----------------------------------------------------------------
     @property
     def save_error(self) -> str | None:
+        """Why the last write failed ("自动保存失败：…"); None once a write succeeded."""
         return self._autosaver.last_error
 
+    @property
+    def unsaved_since(self) -> datetime.datetime | None:
+        """The first edit not yet in the database, while a write is failing (else None)."""
+        return self._autosaver.unsaved_since if self._autosaver.last_error else None
+
+    @property
+    def saved(self) -> bool:
+        return self._autosaver.saved
+
+    @property
+    def kept_path(self) -> Path | None:
+        """The recovery file holding the unsaved edits, while there is one."""
+        return self._autosaver.kept_path
+
+    @property
+    def keep_error(self) -> str | None:
+        return self._autosaver.keep_error
+
     def flush(self) -> bool:
+        """Wait until the edits so far are written or a write failed; True when written."""
         return self._autosaver.flush()
 
-    def snapshot(self, description: str) -> int:
-        """Keep a history point (after the pending edits are written)."""
-        self.flush()
+    def wait_saved(self, timeout: float) -> bool:
+        """Wait (retrying) at most ``timeout`` seconds until every edit is written."""
+        return self._autosaver.wait_saved(timeout)
+
+    def keep_unsaved(self) -> Path | None:
+        """Write the unsaved edits to the recovery file now; its path or None."""
+        return self._autosaver.keep()
+
+    def snapshot(self, description: str) -> int | None:
+        """Keep a history point (after the pending edits are written). None while writes fail:
+        the database holds an older state then, not worth a history point."""
+        if self._autosaver.last_error or not self.flush():
+            return None
         return self.storage.snapshot(self.draft_id, description)
 
     def reload(self) -> None:
@@ -77,5 +111,7 @@ class DraftSession(QObject):
         self.report = self.storage.get(self.draft_id)
         self.changed.emit("")
 
-    def close(self) -> bool:
-        return self._autosaver.close()
+    def close(self, timeout: float | None = 5.0) -> bool:
+        """Stop autosaving after writing what is left (retrying at most ``timeout`` seconds);
+        False when an edit could not be written — it stays in the recovery file."""
+        return self._autosaver.close(timeout)

@@ -1,8 +1,10 @@
 """The clerk's drafts in the window: type, close, come back; delete and restore; next year."""
+import re
 import subprocess
 import sys
 import time
 
+import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from conftest import ROOT, SEEDS
@@ -171,11 +173,15 @@ def test_larger_text_is_a_remembered_setting(qtbot, tmp_path):
     w2.close()
 
 
-def test_a_failing_autosave_is_shown_in_red(qtbot, tmp_path):
+def test_a_failing_autosave_is_shown_in_red_and_clears_when_a_retry_succeeds(qtbot, tmp_path, monkeypatch):
+    from desktop import editor as editor_module
+
     w, storage = window(qtbot, tmp_path)
     draft = storage.create_from_template("hunan-dept-short", "石峰区工商业联合会", 2024)
     w.open_draft(draft)
     session = w.editor.session
+    assert w.editor.status.text() == "已保存"
+    real_factory = session._autosaver._factory
 
     class Full:
         def save(self, *a):
@@ -184,9 +190,19 @@ def test_a_failing_autosave_is_shown_in_red(qtbot, tmp_path):
         def close(self):
             pass
     session._autosaver._factory = Full  # the disk fills up behind the clerk's back
+    session._autosaver.backoff = lambda n: 0.05
     field(w, "overview/duties").editor.setPlainText("组织会员学习培训")
-    qtbot.waitUntil(lambda: "自动保存失败" in w.editor.status.text(), timeout=5000)
-    w.editor._timer.stop()
+    qtbot.waitUntil(lambda: "正在重试" in w.editor.status.text(), timeout=3000)
+    assert re.fullmatch(r"未保存（自 \d\d:\d\d:\d\d 起），正在重试…", w.editor.status.text())
+    assert "#b00020" in w.editor.status.styleSheet()
+    assert w.editor.problem.isVisibleTo(w) and "磁盘空间不足" in w.editor.problem.text()
+    assert "No space" not in w.editor.problem.text() + w.editor.status.text()
+    session._autosaver._factory = real_factory  # space freed: no typing needed
+    qtbot.waitUntil(lambda: w.editor.status.text() == "已保存", timeout=5000)
+    assert not w.editor.problem.isVisibleTo(w)
+    assert storage.get(draft).overview.duties == "组织会员学习培训"
+    monkeypatch.setattr(editor_module.ClosePrompt, "ask", staticmethod(lambda *a: pytest.fail("asked")))
+    w.close()
 
 
 def test_history_restore_from_the_open_editor(qtbot, tmp_path, monkeypatch):
