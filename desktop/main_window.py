@@ -193,7 +193,12 @@ class MainWindow(QMainWindow):
             if unsaved.path_for(self.data_dir, found.draft_id).exists():
                 deferred.add(found.draft_id)  # "以后再说": not opened (that would set it aside)
         if restored is not None:
-            return self.open_draft(restored)
+            message = self.statusBar().currentMessage()
+            opened = self.open_draft(restored)
+            if opened:
+                self.say(message)  # what was restored, not just "已打开"
+                self.editor.notice("已恢复上次未保存的修改，可在“历史版本…”中退回")
+            return opened
         last = self._state().get("last_draft")
         alive = {d.id for d in self.storage.list()}
         return isinstance(last, int) and last in alive and last not in deferred and self.open_draft(last)
