@@ -468,11 +468,22 @@ def check_carried(ctx: Context) -> Iterator[Finding]:
                       "逐一核对后修改或确认")
 
 
+# -- rules that could not be applied ------------------------------------------------------------
+def check_rule_failures(ctx: Context) -> Iterator[Finding]:
+    """A row whose scoring rule could not be applied (a template formula that divides by zero
+    for this row's numbers, a rule that crashed): the clerk's score stands, and this says why."""
+    for t in ctx.score.tables:
+        for r in t.all_rows():
+            if r.problem:
+                yield Finding("RULE_FAILED", WARNING, r.where, f"{_label(r)}：{r.problem}，本行采用填报得分",
+                              "核对本行得分；模板的问题请向发布模板的财政局反映")
+
+
 RULES: tuple[Rule, ...] = (
     check_block_weights, check_total_weight, check_stated_total, check_scores_in_range,
     check_rule_vs_reported, check_deviation_note, check_actual_values, check_direction,
     check_over_achievement, check_execution, check_figure_identities, check_stated_values,
-    check_placeholders, check_grade, check_carried,
+    check_placeholders, check_grade, check_carried, check_rule_failures,
 )
 
 

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from core import formula as fx
 from core import model, values
-from core.findings import Finding
+from core.findings import WARNING, Finding
 from core.new_report import project_template_id
 from core.rounding import q2
 from core.templates import FormulaDef, Template, TemplateSet, default_set
@@ -57,6 +57,7 @@ class IndicatorResult:
     value: Decimal | None = None  # the computed ratio for formula rows (percent)
     reached: bool | None = None
     tier: str = ""  # the qualitative tier the rule placed the row in
+    problem: str = ""  # why the rule could not be applied at all (a template formula, a crash)
 
     @property
     def counted_score(self) -> Decimal:
@@ -133,6 +134,8 @@ def formula_env(report: model.Report) -> dict[str, Decimal]:
 
 
 def compute(fd: FormulaDef, env: dict[str, Decimal]) -> FormulaValue:
+    """The value of a template formula for this report; never raises (``missing`` says why
+    there is none: a figure's name, ``zero`` for a division by zero, ``error`` otherwise)."""
     try:
         v = fx.evaluate(fd.expr, env)
         return FormulaValue(fd.key, fd.label, Decimal(v), unit=fd.unit)
@@ -140,14 +143,35 @@ def compute(fd: FormulaDef, env: dict[str, Decimal]) -> FormulaValue:
         return FormulaValue(fd.key, fd.label, None, missing=e.name, unit=fd.unit)
     except fx.ZeroDivide:
         return FormulaValue(fd.key, fd.label, None, missing="zero", unit=fd.unit)
+    except Exception:  # noqa: BLE001 - a formula that cannot be computed is not a crash
+        return FormulaValue(fd.key, fd.label, None, missing="error", unit=fd.unit)
+
+
+class StepFailed(Exception):
+    """A scoring step of a template formula cannot be evaluated; ``str(e)`` says why (Chinese)."""
 
 
 def step_score(fd: FormulaDef, value: Decimal, weight: Decimal) -> Decimal:
+    """The score of the first step whose condition holds (0 when none), within [0, weight].
+    Raises StepFailed (Chinese) when a step cannot be evaluated for these numbers."""
     env = {"value": value, "weight": weight}
     for step in fd.steps:
-        if not step.condition or fx.evaluate(step.condition, env):
-            return q2(min(max(Decimal(fx.evaluate(step.score, env)), ZERO), weight))
+        expr = step.condition
+        try:
+            if not step.condition or fx.evaluate(step.condition, env):
+                expr = step.score
+                return q2(min(max(Decimal(fx.evaluate(step.score, env)), ZERO), weight))
+        except fx.ZeroDivide:
+            raise StepFailed(f"模板中“{fd.label}”的评分公式“{_short(expr)}”在指标值 {q2(value)}、分值 {weight} 时"
+                             "除以 0") from None
+        except Exception as e:  # noqa: BLE001 - a template bug must not stop the scoring
+            raise StepFailed(f"模板中“{fd.label}”的评分公式“{_short(expr)}”无法计算"
+                             f"（{type(e).__name__}）") from None
     return ZERO
+
+
+def _short(expr: str) -> str:
+    return expr if len(expr) <= 60 else expr[:60] + "…"
 
 
 def _pct(v: Decimal) -> str:
@@ -173,7 +197,11 @@ def score_execution(funds: model.FundsBlock, tpl: Template, where: str) -> Indic
         return IndicatorResult(where, names, weight, MANUAL, None, funds.score, "全年预算数为 0，无法计算执行率")
     rate = executed / annual * HUNDRED
     if tpl.execution is not None:
-        score = step_score(tpl.execution, rate, weight)
+        try:
+            score = step_score(tpl.execution, rate, weight)
+        except StepFailed as e:
+            return IndicatorResult(where, names, weight, MANUAL, None, funds.score,
+                                   f"{e}，采用填报得分", value=rate, problem=str(e))
     else:
         score = q2(min(weight * rate / HUNDRED, weight))
     note = f"执行率 = {executed}/{annual} = {_pct(rate)}，得分 = 分值 × 执行率（不超过分值）"
@@ -212,11 +240,14 @@ def score_leaf(leaf: model.Indicator, names: tuple[str, ...], where: str, tpl: T
             return result(MANUAL, None, f"模板中没有公式“{leaf.formula}”")
         fv = compute(fd, env)
         if fv.value is None:
-            why = "分母为 0" if fv.missing == "zero" else f"缺少数据“{fv.missing}”"
+            why = {"zero": "分母为 0", "error": "结果超出范围"}.get(fv.missing, f"缺少数据“{fv.missing}”")
             return result(MANUAL, None, f"{fd.label}无法计算（{why}），采用填报得分")
         if w is None:
             return result(FORMULA, None, f"{fd.label} = {_pct(fv.value)}（不单独计分）", value=fv.value)
-        score = step_score(fd, fv.value, w)
+        try:
+            score = step_score(fd, fv.value, w)
+        except StepFailed as e:
+            return result(MANUAL, None, f"{e}，采用填报得分", value=fv.value, problem=str(e))
         return result(FORMULA, score, f"{fd.label} = {_pct(fv.value)}，按模板评分规则得 {score}", value=fv.value)
     if w is None:
         return result(UNSCORED, None, "该行没有分值")
@@ -299,10 +330,23 @@ def _walk(node, prefix: str, names: tuple[str, ...], tpl: Template, reverse: boo
     for i, child in enumerate(node.children):
         where = f"{prefix}/children/{i}"
         if isinstance(child, model.Indicator):
-            out.append(score_leaf(child, names + (child.name,), where, tpl, reverse, env))
+            out.append(_guarded_leaf(child, names + (child.name,), where, tpl, reverse, env))
         else:
             rev = reverse or any(_same(child.name, r) for b in tpl.blocks for r in b.reverse_level2)
             _walk(child, where, names + (child.name,), tpl, rev, env, out)
+
+
+def _crashed(e: Exception) -> str:
+    return f"评分规则出错（{type(e).__name__}），无法按规则计分"
+
+
+def _guarded_leaf(leaf, names, where, tpl, reverse, env) -> IndicatorResult:
+    """``score_leaf``, but a rule that crashes becomes a finding (RULE_FAILED), not a crash."""
+    try:
+        return score_leaf(leaf, names, where, tpl, reverse, env)
+    except Exception as e:  # noqa: BLE001
+        return IndicatorResult(where, names, leaf.weight, MANUAL, None, leaf.score,
+                               f"{_crashed(e)}，采用填报得分", problem=_crashed(e))
 
 
 def _same(a: str, b: str) -> bool:
@@ -313,7 +357,11 @@ def score_table(table: model.SelfEvalTable, where: str, tpl: Template,
                 env: dict[str, Decimal]) -> TableResult:
     execution = None
     if table.funds is not None:
-        execution = score_execution(table.funds, tpl, f"{where}/funds")
+        try:
+            execution = score_execution(table.funds, tpl, f"{where}/funds")
+        except Exception as e:  # noqa: BLE001 - a rule that crashes becomes a finding
+            execution = IndicatorResult(f"{where}/funds", ("预算执行率",), table.funds.weight, MANUAL, None,
+                                        table.funds.score, f"{_crashed(e)}，采用填报得分", problem=_crashed(e))
     blocks, indicators = [], []
     for gi, group in enumerate(table.groups):
         gwhere = f"{where}/groups/{gi}"
@@ -347,25 +395,37 @@ def table_template(report: model.Report, where: str, table: model.SelfEvalTable,
 
 
 def score_report(report: model.Report, templates: TemplateSet | None = None) -> ReportScore:
+    """Score every table of ``report``. Never raises: a template that does not load is listed in
+    ``template_findings`` and its tables are not scored; a row whose rule fails keeps the
+    clerk's score and says why in ``problem`` (reported by the RULE_FAILED check); a table
+    that cannot be scored at all is a RULE_FAILED finding of its own."""
     templates = templates or default_set()
     env = formula_env(report)
     tables, findings = [], []
-    seen: set[str] = set()
-    for where, table in report.tables():
-        tpl, tf = table_template(report, where, table, templates)
-        for f in tf:
-            if f.where not in seen:
-                seen.add(f.where)
+    seen: set[tuple[str, str, str]] = set()
+
+    def add(found) -> None:
+        for f in found:
+            key = (f.code, f.where, f.message)
+            if key not in seen:
+                seen.add(key)
                 findings.append(f)
-        if tpl is not None:
-            tables.append(score_table(table, where, tpl, env))
+
+    for where, table in report.tables():
+        try:
+            tpl, tf = table_template(report, where, table, templates)
+            add(tf)
+            if tpl is not None:
+                tables.append(score_table(table, where, tpl, env))
+        except Exception as e:  # noqa: BLE001 - a rule that crashes becomes a finding
+            add([Finding("RULE_FAILED", WARNING, where,
+                         f"“{table.name or report.table_kind(where)}”{_crashed(e)}，未评分",
+                         "请把报告文件发给软件维护人员")])
     main, mf = templates.get(report.template)
     formulas = []
     if main is not None:
         defs = ((main.execution,) if main.execution else ()) + main.formulas
         formulas = [compute(fd, env) for fd in defs]
     else:
-        for f in mf:
-            if f.where not in seen:
-                findings.append(f)
+        add(mf)
     return ReportScore(tuple(tables), tuple(formulas), tuple(findings))

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from core import formula, model
+from core import figures, formula, model, validate
 from core.findings import ERROR, Finding
 from core.resources import resource_path
 
@@ -137,22 +137,61 @@ def templates_dir() -> Path:
     return resource_path("templates")
 
 
+#: Names a formula's ``expr`` may use: every figure key, with ``_budget``/``_last``, and the staff
+#: counts of the report's overview.
+FORMULA_NAMES = frozenset({f.key + suffix for f in figures.FIGURES for suffix in figures.SUFFIXES}
+                          | {"authorized_staff", "actual_staff"})
+STEP_NAMES = frozenset({"value", "weight"})
+
+
+def installed(directory: Path | None = None) -> dict[str, Path]:
+    """The installed templates of a folder: ``{id: file}`` for each ``<id>.json`` in it.
+
+    This is the only way from an id to a file: a report's ``template``, a template's
+    ``extends`` and ``project_template`` must be one of these keys exactly, so a path
+    (``../../x``, ``/abs/x``, ``sub/x``, ``x.json``) can never name a file elsewhere."""
+    out = {}
+    try:
+        for p in (directory or templates_dir()).glob("*.json"):
+            if not p.name.startswith(".") and p.is_file():
+                out[p.stem] = p
+    except OSError:
+        pass
+    return out
+
+
+def id_problem(template_id: object, known: dict[str, Path]) -> str | None:
+    """None when ``template_id`` names an installed template; else why not (Chinese)."""
+    if isinstance(template_id, str) and template_id in known:
+        return None
+    if not isinstance(template_id, str):
+        return "模板名称应为文字（如 national-10hao-project）"
+    shown = validate.clean_text(template_id)
+    shown = shown if len(shown) <= 60 else shown[:60] + "…"
+    if any(c in template_id for c in "/\\:") or template_id.startswith(".") or template_id.endswith(".json"):
+        return (f"“{shown}”不是模板名称：只能用模板名称（如 national-10hao-project）指定模板文件夹中"
+                "已安装的模板，不能写文件路径")
+    return f"找不到模板“{shown}”：模板文件夹中没有 {shown}.json"
+
+
 def list_templates(directory: Path | None = None) -> list[tuple[str, str]]:
     """(id, name) of every usable template, sorted by id."""
     out = []
-    for p in sorted((directory or templates_dir()).glob("*.json")):
+    for tid, p in sorted(installed(directory).items()):
         try:
-            data = json.loads(p.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            data = validate.loads(validate.read_limited(p, validate.MAX_TEMPLATE_BYTES).decode("utf-8-sig"))
+        except (OSError, ValueError, RecursionError):
             continue
         if isinstance(data, dict) and not data.get("abstract"):
-            out.append((p.stem, str(data.get("name", p.stem))))
+            name = data.get("name", tid)
+            out.append((tid, validate.clean_text(name) if isinstance(name, str) else tid))
     return out
 
 
 class _Loader:
-    def __init__(self, file: str):
+    def __init__(self, file: str, known: dict[str, Path] | None = None):
         self.file = file
+        self.known = known or {}
         self.findings: list[Finding] = []
 
     def bad(self, key: str, message: str, fix: str = "") -> None:
@@ -163,14 +202,19 @@ class _Loader:
         if value is None:
             return default
         try:
-            if isinstance(value, bool):
-                raise InvalidOperation
-            d = Decimal(str(value))
-            if not d.is_finite():
-                raise InvalidOperation
-            return d
-        except (InvalidOperation, ValueError):
-            self.bad(key, f"“{key}”应为数字，实际是 {value!r}")
+            if isinstance(value, bool) or not isinstance(value, (int, Decimal, str)):
+                raise validate.NotANumber("")
+            if isinstance(value, str):
+                return validate.decimal_from_text(value)
+            if isinstance(value, int) and value.bit_length() > 64:
+                raise validate.InputError("数值过大")
+            return validate.canonical(validate.checked_decimal(Decimal(value)))
+        except validate.NotANumber:
+            shown = validate.clean_text(repr(value))
+            self.bad(key, f"“{key}”应为数字，实际是 {shown[:40]}")
+            return default
+        except validate.InputError as e:
+            self.bad(key, f"“{key}”：{e.message}")
             return default
 
     def text(self, value: Any, key: str, required: bool = False) -> str:
@@ -199,18 +243,23 @@ class _Loader:
             return []
         return value
 
-    def expr(self, value: Any, key: str, allowed: set[str] | None = None) -> str:
+    def expr(self, value: Any, key: str, allowed: frozenset[str] = FORMULA_NAMES,
+             want: str = formula.NUMBER) -> str:
+        """A formula that ``formula.check`` accepts: it can be evaluated for any report."""
         text = self.text(value, key, required=True)
         if not text:
             return ""
         try:
-            used = formula.names(text)
+            formula.check(text, want, allowed)
         except formula.FormulaError as e:
-            self.bad(key, str(e))
+            if "未知名称" in str(e):
+                fix = ("步骤中只能使用 value（指标值）和 weight（分值）" if allowed == STEP_NAMES else
+                       "公式中只能使用预算数字的名称（见 core/figures.py，可加 _budget、_last）和 "
+                       "authorized_staff、actual_staff")
+                self.bad(key, str(e), fix)
+            else:
+                self.bad(key, str(e))
             return ""
-        if allowed is not None and not used <= allowed:
-            self.bad(key, f"公式“{text}”用到未知名称：{'、'.join(sorted(used - allowed))}",
-                     "步骤中只能使用 value（指标值）和 weight（分值）")
         return text
 
     def formula_def(self, key: str, data: Any, where: str) -> FormulaDef | None:
@@ -223,8 +272,8 @@ class _Loader:
             if not isinstance(s, dict):
                 self.bad(sw, "评分步骤应为对象 {\"if\": …, \"score\": …}")
                 continue
-            cond = self.expr(s["if"], f"{sw}/if", {"value", "weight"}) if "if" in s else ""
-            steps.append(Step(cond, self.expr(s.get("score"), f"{sw}/score", {"value", "weight"})))
+            cond = self.expr(s["if"], f"{sw}/if", STEP_NAMES, formula.CONDITION) if "if" in s else ""
+            steps.append(Step(cond, self.expr(s.get("score"), f"{sw}/score", STEP_NAMES)))
         return FormulaDef(
             key=key,
             label=self.text(data.get("label"), f"{where}/label", required=True),
@@ -256,22 +305,39 @@ def _merge(base: dict, child: dict) -> dict:
     out.update(child)
     if "abstract" not in child:
         out.pop("abstract", None)
-    if "formulas" in base and "formulas" in child:
+    if isinstance(base.get("formulas"), dict) and isinstance(child.get("formulas"), dict):
         out["formulas"] = {**base["formulas"], **child["formulas"]}
     return out
 
 
 def _read_json(path: Path, loader: _Loader) -> dict | None:
+    """The template file's JSON through the validation gate (size, numbers, text, nesting)."""
+    from core.os_errors import os_error_text
+    from core.report_io import _json_error_zh
+
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = validate.loads(validate.read_limited(path, validate.MAX_TEMPLATE_BYTES).decode("utf-8-sig"),
+                              lenient=True)
     except FileNotFoundError:
         loader.bad("/", f"找不到模板文件 {path.name}", "检查模板名称，或把模板文件放入 resources/templates/")
         return None
-    except (OSError, UnicodeDecodeError) as e:
-        loader.bad("/", f"无法读取模板文件：{e}")
+    except OSError as e:
+        loader.bad("/", f"无法读取模板文件：{os_error_text(e)}")
+        return None
+    except UnicodeDecodeError:
+        loader.bad("/", "模板文件不是 UTF-8 编码", "另存为 UTF-8 编码")
         return None
     except json.JSONDecodeError as e:
-        loader.bad(f"第{e.lineno}行第{e.colno}列", f"模板文件不是有效的 JSON：{e.msg}", "检查该处的引号、逗号和括号")
+        loader.bad(f"第{e.lineno}行第{e.colno}列", f"模板文件不是有效的 JSON：{_json_error_zh(e.msg)}",
+                   "检查该处的引号、逗号和括号")
+        return None
+    except validate.InputError as e:
+        loader.bad("/", e.message)
+        return None
+    problems = list(validate.check_tree(data))
+    for where, problem in problems[:validate.MAX_PROBLEMS]:
+        loader.bad(where.strip("/") or "/", problem)
+    if problems:
         return None
     if not isinstance(data, dict):
         loader.bad("/", "模板文件应为 JSON 对象")
@@ -284,7 +350,11 @@ def _resolve_base(directory: Path, name: object, loader: _Loader, depth: int = 0
     if not isinstance(name, str) or depth > 5:
         loader.bad("extends", "“extends”应为另一个模板的名称，且不能循环引用")
         return None
-    data = _read_json(directory / f"{name}.json", _Loader(f"{name}.json"))
+    problem = id_problem(name, loader.known)
+    if problem:
+        loader.bad("extends", f"被继承的模板：{problem}", "“extends”只能写同一模板文件夹中另一个模板的名称")
+        return None
+    data = _read_json(loader.known[name], _Loader(f"{name}.json"))
     if data is None:
         loader.bad("extends", f"找不到被继承的模板“{name}”")
         return None
@@ -297,7 +367,9 @@ def _resolve_base(directory: Path, name: object, loader: _Loader, depth: int = 0
 
 
 def load_template_file(path: Path) -> tuple[Template | None, list[Finding]]:
-    loader = _Loader(path.name)
+    """Load the template file ``path``; its ``extends`` and ``project_template`` must name
+    templates installed in the same folder."""
+    loader = _Loader(path.name, installed(path.parent))
     data = _read_json(path, loader)
     if data is None:
         return None, loader.findings
@@ -316,6 +388,8 @@ def load_template_file(path: Path) -> tuple[Template | None, list[Finding]]:
             return None, loader.findings
         data = _merge(base, {k: v for k, v in data.items() if k != "extends"})
         loader.file = f"{path.name}（继承自 {parent}.json）"
+    if "extends" in data and not parent:
+        data = {k: v for k, v in data.items() if k != "extends"}
     return _build(data, loader, path.stem)
 
 
@@ -389,6 +463,12 @@ def _build(data: dict, L: _Loader, stem: str) -> tuple[Template | None, list[Fin
                     not (execution and execution.key == leaf.formula):
                 L.bad(f"framework/{p}/formula", f"评分表指标“{leaf.name}”引用了未定义的公式“{leaf.formula}”",
                       "在 formulas 中定义该公式，或改正名称")
+    project_template = L.text(data.get("project_template"), "project_template")
+    if project_template:
+        problem = id_problem(project_template, L.known)
+        if problem:
+            L.bad("project_template", f"“project_template”：{problem}",
+                  "写同一模板文件夹中另一个模板的名称")
     over = data.get("over_achievement_ratio")
     template = Template(
         id=stem,
@@ -409,7 +489,7 @@ def _build(data: dict, L: _Loader, stem: str) -> tuple[Template | None, list[Fin
         formulas=tuple(formulas),
         outline=L.outline(data.get("outline"), "outline"),
         framework=framework,
-        project_template=L.text(data.get("project_template"), "project_template"),
+        project_template=project_template,
         file=L.file,
     )
     if template.equal_target not in ("proportional", "all_or_nothing"):
@@ -439,13 +519,23 @@ class TemplateSet:
         self._cache: dict[str, tuple[Template | None, list[Finding]]] = {}
 
     def get(self, template_id: str) -> tuple[Template | None, list[Finding]]:
+        """The template with this id — only ever one installed in ``directory``."""
+        if not isinstance(template_id, str):
+            template_id = repr(template_id)
         if template_id not in self._cache:
             if not template_id:
                 self._cache[template_id] = (None, [Finding(
                     "TEMPLATE_MISSING", ERROR, "template", "报告没有指定模板",
                     "在报告中选择一个模板（jixiao templates 列出可用模板）")])
             else:
-                self._cache[template_id] = load_template_file(self.directory / f"{template_id}.json")
+                known = installed(self.directory)
+                problem = id_problem(template_id, known)
+                if problem:
+                    self._cache[template_id] = (None, [Finding(
+                        "TEMPLATE_UNKNOWN", ERROR, "template", problem,
+                        "选择已安装的模板（jixiao templates 列出可用模板）；新模板须先放入模板文件夹")])
+                else:
+                    self._cache[template_id] = load_template_file(known[template_id])
         return self._cache[template_id]
 
 

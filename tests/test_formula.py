@@ -36,3 +36,21 @@ def test_missing_value_and_zero_division_are_named():
     assert e.value.name == "carryover_last"
     with pytest.raises(formula.ZeroDivide):
         formula.evaluate("a / b", {"a": D(1), "b": D(0)})
+
+
+@pytest.mark.parametrize("expr", [
+    "min()", "max(x)", "abs()", "abs(x, a)", "True", "x + False", "x / 0", "1e400", "1" * 5000,
+    "(" * 300 + "x" + ")" * 300, "x > 1 + (a < 2)", "-(x > 1)", "min(x > 1, a)",
+])
+def test_formulas_that_cannot_be_evaluated_are_refused_when_parsed(expr):
+    with pytest.raises(formula.FormulaError) as e:
+        formula.check(expr)
+    assert not str(e.value).isascii()
+
+
+def test_a_runtime_problem_is_a_formula_problem_never_another_exception():
+    for expr, env in (("a / (b - b)", {"a": D(1), "b": D(2)}), ("(a - a) / (b - b)", {"a": D(1), "b": D(2)})):
+        with pytest.raises(formula.ZeroDivide):
+            formula.evaluate(expr, env)
+    assert formula.check("value <= 10 and not value < 0", want="bool") == {"value"}
+    assert formula.check("min(weight * value / 100, weight)") == {"value", "weight"}

@@ -61,3 +61,69 @@ def test_execution_rate_is_capped():
 
 def test_round_half_up_not_bankers():
     assert q2(D("1.625")) == D("1.63") and q2(D("0.125")) == D("0.13") and q2(D("2.675")) == D("2.68")
+
+
+# -- a rule that cannot be evaluated is a finding on its row, never a crash (issue 8) ------------
+import json  # noqa: E402
+import shutil  # noqa: E402
+
+from core.checks import run_checks  # noqa: E402
+from core.scoring import MANUAL, score_report  # noqa: E402
+from core.templates import TemplateSet, templates_dir  # noqa: E402
+
+
+def _templates(tmp_path, change):
+    for p in templates_dir().glob("*.json"):
+        shutil.copy(p, tmp_path / p.name)
+    p = tmp_path / "base-national.json"
+    data = json.loads(p.read_text(encoding="utf-8"))
+    change(data)
+    p.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return TemplateSet(tmp_path)
+
+
+def _report(figures, formula_row=True):
+    row = model.Indicator("某比率", weight=D(5), score=D(5), formula="x") if formula_row else \
+        model.Indicator("x", target="1次", actual="1次", weight=D(5), score=D(5))
+    table = model.SelfEvalTable(
+        name="项目", funds=model.FundsBlock(rows=(model.FundsRow("年度资金总额", annual=D(10), executed=D(10)),),
+                                           weight=D(10), score=D(10)),
+        groups=(model.IndicatorGroup("产出指标", children=(model.IndicatorGroup("数量指标", children=(row,)),)),))
+    return model.Report(template="national-10hao-project", kind="project", table=table,
+                        figures=model.Figures.of({k: D(v) for k, v in figures.items()}))
+
+
+@pytest.mark.parametrize("change,where", [
+    # a step that divides by (value - 100) when the value is 100
+    (lambda d: d.update(formulas={"x": {"label": "某比率", "expr": "executed / annual_budget * 100",
+                                        "steps": [{"score": "weight / (value - 100)"}]}}),
+     "table/groups/0/children/0/children/0"),
+    (lambda d: d.update(formulas={"x": {"label": "某比率", "expr": "executed / annual_budget * 100",
+                                        "steps": [{"if": "weight / (value - 100) > 1", "score": "weight"}]}}),
+     "table/groups/0/children/0/children/0"),
+    (lambda d: d["execution"].update(steps=[{"score": "weight * 100 / (value - 100)"}]), "table/funds"),
+])
+def test_a_step_that_divides_by_zero_is_a_finding_on_its_row(tmp_path, change, where):
+    templates = _templates(tmp_path, change)
+    report = _report({"executed": 10, "annual_budget": 10})
+    score = score_report(report, templates)
+    row = next(r for r in score.main.all_rows() if r.where == where)
+    assert row.rule == MANUAL and row.rule_score is None and row.counted_score == D(5 if "groups" in where else 10)
+    findings = run_checks(report, score, templates)
+    f = next(f for f in findings if f.where == where and f.code == "RULE_FAILED")
+    assert not f.message.isascii() and "0" in f.message
+    assert not [f for f in findings if f.code == "CHECK_CRASHED"]
+
+
+def test_a_rule_that_crashes_becomes_a_finding_not_a_crash(monkeypatch):
+    import core.scoring as S
+
+    def boom(*a, **k):
+        raise KeyError("boom")
+    monkeypatch.setattr(S, "score_leaf", boom)
+    report = _report({}, formula_row=False)
+    score = score_report(report)
+    row = score.main.indicators[0]
+    assert row.rule == MANUAL and row.rule_score is None and row.counted_score == D(5)
+    f = next(f for f in run_checks(report, score) if f.code == "RULE_FAILED")
+    assert f.where == row.where and not f.message.isascii()

@@ -88,3 +88,128 @@ def test_template_that_is_not_json(tdir):
 def test_unknown_template_id():
     tpl, findings = TemplateSet().get("no-such-template")
     assert tpl is None and "no-such-template.json" in findings[0].message
+
+
+# -- templates by id only (issue 8) ------------------------------------------------------------
+@pytest.fixture
+def outside(tdir):
+    """A valid template file outside the template folder, with its own (wrong) rules."""
+    path = tdir.parent / "x.json"
+    data = json.loads((tdir / "national-10hao-project.json").read_text(encoding="utf-8"))
+    data["name"] = "外来模板"
+    data["extends"] = str(tdir / "base-national")
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    (tdir / "sub").mkdir()
+    (tdir / "sub" / "y.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("make_id", [
+    lambda tdir, out: "../x", lambda tdir, out: "../../../x", lambda tdir, out: str(out.with_suffix("")),
+    lambda tdir, out: str(out), lambda tdir, out: "x.json", lambda tdir, out: "sub/y", lambda tdir, out: "sub\\y",
+    lambda tdir, out: "national-10hao-project.json", lambda tdir, out: ".", lambda tdir, out: "\x00",
+    lambda tdir, out: "national-10hao-project/../national-10hao-project", lambda tdir, out: "x" * 5000,
+])
+def test_a_template_is_named_by_an_installed_id_only(tdir, outside, make_id):
+    tid = make_id(tdir, outside)
+    tpl, findings = TemplateSet(tdir).get(tid)
+    assert tpl is None
+    assert findings and all(f.severity == "error" and not f.message.isascii() for f in findings)
+    assert any(f.code == "TEMPLATE_UNKNOWN" for f in findings), findings
+    assert all(len(f.message) < 400 for f in findings)
+
+
+@pytest.mark.parametrize("extends", ["../x", "/etc/passwd", "ABS", "sub/y", "base-national.json", 5, ["base-national"]])
+def test_extends_names_an_installed_id_only(tdir, outside, extends):
+    value = str(outside.with_suffix("")) if extends == "ABS" else extends
+    edit(tdir, "national-10hao-project", lambda d: d.update(extends=value))
+    tpl, findings = TemplateSet(tdir).get("national-10hao-project")
+    assert tpl is None
+    assert any(f.code == "TEMPLATE_INVALID" and f.where.endswith(":extends") for f in findings), findings
+
+
+def test_the_outside_file_is_never_read(tdir, outside, monkeypatch):
+    import core.templates as T
+    opened = []
+    real = T._read_json
+
+    def spy(path, loader):
+        opened.append(path.resolve())
+        return real(path, loader)
+    monkeypatch.setattr(T, "_read_json", spy)
+    TemplateSet(tdir).get("../x")
+    edit(tdir, "generic-project", lambda d: d.update(extends="../x"))
+    TemplateSet(tdir).get("generic-project")
+    assert outside.resolve() not in opened
+
+
+def test_a_report_naming_a_path_is_not_scored_with_it(tdir, outside, seeds):
+    from dataclasses import replace
+
+    from core.checks import run_checks
+    from core.scoring import score_report
+    report = replace(seeds["003"], template="../x")
+    score = score_report(report, TemplateSet(tdir))
+    assert score.tables == () and any(f.code == "TEMPLATE_UNKNOWN" for f in score.template_findings)
+    assert any(f.code == "TEMPLATE_UNKNOWN" for f in run_checks(report, templates=TemplateSet(tdir)))
+
+
+@pytest.mark.parametrize("content", ["{\"format\": NaN}", "{\"format\": \"jixiao-template\", \"name\": \"\\ud800\"}",
+                                     "[" * 1000 + "]" * 1000, "{\"version\": " + "1" * 5000 + "}"])
+def test_template_json_passes_the_gate(tdir, content):
+    (tdir / "generic-project.json").write_text(content, encoding="utf-8")
+    tpl, findings = TemplateSet(tdir).get("generic-project")
+    assert tpl is None and findings[0].code == "TEMPLATE_INVALID" and not findings[0].message.isascii()
+    assert "generic-project" not in [t for t, _ in list_templates(tdir)] or True  # listing never raises
+
+
+@pytest.mark.parametrize("key,value,where", [
+    ("total", "1E+999999999", "total"), ("total", "NaN", "total"), ("execution_low", True, "execution_low"),
+    ("project_template", "../x", "project_template"), ("project_template", "no-such", "project_template"),
+])
+def test_template_values_are_bounded(tdir, key, value, where):
+    edit(tdir, "hunan-dept-2022", lambda d: d.update({key: value}))
+    tpl, findings = TemplateSet(tdir).get("hunan-dept-2022")
+    assert tpl is None and any(f.where.endswith(":" + where) for f in findings), findings
+
+
+# -- template formulas that could never be evaluated are refused at load ------------------------
+def _formula(expr="executed / annual_budget * 100", steps=None):
+    return lambda d: d.update(formulas={"x": {"label": "某比率", "expr": expr, "steps": steps or [{"score": "weight"}]}})
+
+
+@pytest.mark.parametrize("change,where", [
+    (_formula("min()"), "formulas/x/expr"),
+    (_formula("max(executed)"), "formulas/x/expr"),
+    (_formula("abs(executed, annual_budget)"), "formulas/x/expr"),
+    (_formula("abs()"), "formulas/x/expr"),
+    (_formula("True"), "formulas/x/expr"),
+    (_formula("executed * False"), "formulas/x/expr"),
+    (_formula("executed / 0"), "formulas/x/expr"),
+    (_formula("executed / 0.0"), "formulas/x/expr"),
+    (_formula("no_such_figure * 100"), "formulas/x/expr"),
+    (_formula("executed > 1"), "formulas/x/expr"),
+    (_formula("1e400 * executed"), "formulas/x/expr"),
+    (_formula("1" * 5000), "formulas/x/expr"),
+    (_formula("(" * 300 + "executed" + ")" * 300), "formulas/x/expr"),
+    (_formula("-" * 300 + "executed"), "formulas/x/expr"),
+    (_formula("executed" + " + executed" * 2000), "formulas/x/expr"),
+    (_formula(steps=[{"score": "weight / 0"}]), "formulas/x/steps/0/score"),
+    (_formula(steps=[{"if": "True", "score": "weight"}]), "formulas/x/steps/0/if"),
+    (_formula(steps=[{"if": "value", "score": "weight"}]), "formulas/x/steps/0/if"),
+    (_formula(steps=[{"score": "value > 1"}]), "formulas/x/steps/0/score"),
+    (_formula(steps=[{"score": "min()"}]), "formulas/x/steps/0/score"),
+    (_formula(steps=[{"if": 1, "score": "weight"}]), "formulas/x/steps/0/if"),
+    (_formula(steps=[{"score": "executed"}]), "formulas/x/steps/0/score"),
+    (lambda d: d.update(formulas=[1, 2]), "formulas"),
+    (lambda d: d.update(formulas={"x": 1}), "formulas/x"),
+    (lambda d: d.update(formulas={"x": {"label": "x", "expr": "executed", "steps": "weight"}}), "formulas/x/steps"),
+    (lambda d: d["execution"].update(expr="min()"), "execution/expr"),
+    (lambda d: d["execution"].update(steps=[{"score": "abs(value, weight)"}]), "execution/steps/0/score"),
+])
+def test_a_formula_that_cannot_be_evaluated_makes_the_template_unusable(tdir, change, where):
+    edit(tdir, "base-national", change)
+    tpl, findings = TemplateSet(tdir).get("national-10hao-project")
+    assert tpl is None
+    assert any(f.code == "TEMPLATE_INVALID" and f.where.endswith(":" + where) for f in findings), findings
+    assert all(not f.message.isascii() and len(f.message) < 400 for f in findings)
