@@ -3,6 +3,13 @@
 The live database must sit on a local disk (docs: tech-notes §4), so the default is the
 per-user *local* (not roaming) data directory, e.g. ``%LOCALAPPDATA%\\jixiao`` on Windows.
 Tests and portable setups point elsewhere with ``JIXIAO_DATA_DIR`` or an explicit override.
+
+Privacy: the drafts are the clerk's own. On POSIX a data directory the program creates is
+0700, and the default directory is tightened to 0700 on every start (older versions left it
+0755); a directory the user names that already exists keeps its mode (it may be a folder of
+theirs), but the database, its backups and copies inside are 0600 (``core.storage``). On
+Windows ``%LOCALAPPDATA%`` is private to the user by its default ACL (only the user, SYSTEM
+and Administrators), and the data directory inherits that; nothing is changed there.
 """
 from __future__ import annotations
 
@@ -17,6 +24,30 @@ import platformdirs
 APP_NAME = "jixiao"
 ENV_VAR = "JIXIAO_DATA_DIR"
 DATABASE_NAME = "jixiao.db"
+PRIVATE_DIR = 0o700
+PRIVATE_FILE = 0o600
+
+
+def make_private(path: str | Path, mode: int = PRIVATE_FILE) -> None:
+    """Set ``path``'s permission bits to ``mode`` (POSIX; a no-op on Windows, where the
+    per-user folder's ACL keeps it private). Never raises: a file we may not chmod (another
+    owner, a read-only disk) is left as it is."""
+    if os.name != "posix":
+        return
+    try:
+        if (os.stat(path).st_mode & 0o7777) != mode:
+            os.chmod(path, mode)
+    except OSError:
+        pass
+
+
+def make_data_dir(path: str | Path) -> Path:
+    """Create the data directory ``path`` (0700 when created here); returns it."""
+    path = Path(path)
+    if not path.is_dir():
+        path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+        make_private(path, PRIVATE_DIR)  # mkdir's mode is masked by the umask
+    return path
 
 
 def default_data_dir() -> Path:
@@ -36,8 +67,10 @@ def data_dir(override: str | Path | None = None) -> Path:
         path = Path(os.environ[ENV_VAR].strip()).expanduser()
     else:
         path = default_data_dir()
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+        make_data_dir(path)
+        make_private(path, PRIVATE_DIR)  # ours alone: tighten what an older version left
+        return path
+    return make_data_dir(path)
 
 
 def database_path(data_dir: str | Path) -> Path:

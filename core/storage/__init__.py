@@ -35,8 +35,8 @@ the ``DraftInfo`` / ``SnapshotInfo`` records and the report/row helpers).
 """
 from core.storage.drafts import (DraftInfo, SnapshotInfo, Storage, _info, _list_columns, _now,
                                  _report_from_json, _report_json, _score_columns, empty_report)
-from core.storage.files import (backups_dir, check_database_file, list_backups,
-                                restore_database)
+from core.storage.files import backups_dir, check_database_file, list_backups
+from core.storage.restore import restore_database
 from core.storage.schema import (AUTO_SNAPSHOT, BACKUPS_DIR, BEFORE_MIGRATION, BEFORE_RESTORE,
                                  COPY_SUFFIX, MIGRATIONS, NEWER_DATABASE, STATUSES,
                                  StorageError, known_migrations)

@@ -2,6 +2,7 @@
 ``SnapshotInfo`` records and the report/row helpers (``empty_report`` among them)."""
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import json
@@ -15,17 +16,23 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from core import model, new_report
+from core import model, new_report, validate
 from core.carry_forward import next_year_draft
 from core.findings import ERROR
-from core.paths import database_path
+from core.os_errors import os_error_text
+from core.paths import database_path, make_data_dir, make_private
 from core.report_io import report_from_dict, report_to_dict
-from core.storage.files import (_is_damaged, _parse_backup_name, _recover, _stamped_path,
-                                backups_dir, list_backups)
-from core.storage.schema import (AUTO_SNAPSHOT, BEFORE_MIGRATION, COPY_SUFFIX,
+from core.storage import recovery
+from core.storage.errors import error_text, translated
+from core.storage.files import _parse_backup_name, _stamped_path, backups_dir, draft_count, list_backups
+from core.storage.schema import (AUTO_SNAPSHOT, BEFORE_MIGRATION, COPY_SUFFIX, EMPTIED_BY_CLERK,
                                  MIGRATIONS, NEWER_DATABASE, STATUSES, StorageError,
                                  known_migrations)
 from core.templates import load_template
+
+#: Seconds a write waits for another connection's write lock before it gives up (SQLite's
+#: busy timeout): a briefly held lock (a backup, a command-line import) is waited for.
+BUSY_TIMEOUT = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,10 +115,14 @@ def empty_report(template_id: str, unit: str, year: int) -> model.Report:
 
 
 def _report_from_json(text: str, where: str) -> model.Report:
+    """A stored report, read through the validation gate (``core.validate.loads``) like any
+    report JSON coming in: a number out of bounds, NaN or nesting too deep is refused."""
     try:
-        data = json.loads(text, parse_float=Decimal)
-    except (TypeError, ValueError) as e:
-        raise StorageError(f"{where}的内容已损坏，无法读取（{e}）") from e
+        data = validate.loads(text)
+    except validate.InputError as e:
+        raise StorageError(f"{where}的内容无法读取：{e.message}") from e
+    except (TypeError, ValueError, RecursionError) as e:
+        raise StorageError(f"{where}的内容已损坏（不是有效的 JSON），无法读取") from e
     report, findings = report_from_dict(data, where)
     if report is None:
         first = next((f.message for f in findings if f.severity == ERROR), "")
@@ -129,22 +140,26 @@ class Storage:
         self.recovery_message = ""
 
     # -- opening -----------------------------------------------------------------------------
+    @staticmethod
+    def _connect(path: Path) -> sqlite3.Connection:
+        return sqlite3.connect(str(path), timeout=BUSY_TIMEOUT)
+
     @classmethod
     def open(cls, data_dir: Path) -> "Storage":
+        """Open (or create) ``data_dir``'s database. A damaged, missing or emptied database
+        is first recovered from a backup (``core.storage.recovery``; ``recovery_message``)."""
         data_dir = Path(data_dir)
         try:
-            data_dir.mkdir(parents=True, exist_ok=True)
+            make_data_dir(data_dir)
         except OSError as e:
-            raise StorageError(f"无法创建数据目录“{data_dir}”：{e.strerror or e}") from e
+            raise StorageError(f"无法创建数据目录“{data_dir}”：{os_error_text(e)}") from e
         path = database_path(data_dir)
-        recovery = ""
-        if _is_damaged(path):
-            recovery = _recover(data_dir, path)
-        existed = path.exists() and path.stat().st_size > 0
         try:
-            db = Database(path, execute_plugins=False)
-        except sqlite3.Error as e:
-            raise StorageError(f"无法打开数据库“{path}”：{e}") from e
+            message = recovery.prepare(data_dir)
+            existed = path.exists() and path.stat().st_size > 0
+            db = Database(cls._connect(path), execute_plugins=False)
+        except (sqlite3.Error, OSError) as e:
+            raise StorageError(f"无法打开数据库“{path}”：{error_text(e)}") from e
         try:
             # Read-only until the version check has passed: a refused file stays as it was.
             unknown = [m.name for m in MIGRATIONS.applied(db) if m.name not in known_migrations()]
@@ -158,14 +173,15 @@ class Storage:
         except StorageError:
             db.close()
             raise
-        except sqlite3.DatabaseError as e:
+        except (sqlite3.Error, OSError) as e:
             db.close()
-            raise StorageError(f"数据库文件“{path}”已损坏或不是本软件的数据库：{e}") from e
+            raise StorageError(f"无法打开数据库“{path}”：{error_text(e)}") from e
         except BaseException:
             db.close()
             raise
+        make_private(path)  # older versions and SQLite itself leave it 0644
         storage = cls(db, path)
-        storage.recovery_message = recovery
+        storage.recovery_message = message
         return storage
 
     def close(self) -> None:
@@ -176,6 +192,26 @@ class Storage:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @contextlib.contextmanager
+    def _write(self):
+        """One write transaction. ``BEGIN IMMEDIATE`` takes the write lock (waiting up to
+        ``BUSY_TIMEOUT``) before anything is read: a deferred transaction that reads first
+        and then must write cannot wait for a lock held elsewhere and fails at once. Inside
+        another transaction: a savepoint. Any failure rolls everything back."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            with self.db.atomic():
+                yield
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+            conn.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                conn.rollback()
+            raise
 
     # -- rows ------------------------------------------------------------------------------
     def _row(self, draft_id: int) -> dict[str, Any]:
@@ -220,40 +256,47 @@ class Storage:
         return int(cur.lastrowid)
 
     # -- drafts ----------------------------------------------------------------------------
+    @translated("新建草稿")
     def create(self, report: model.Report) -> int:
         """Store a new draft; returns its id."""
-        with self.db.atomic():
+        with self._write():
             return self._insert_draft(report)
 
+    @translated("新建草稿")
     def create_from_template(self, template_id: str, unit: str, year: int) -> int:
         """A new, empty draft laid out by a template; returns its id."""
         return self.create(empty_report(template_id, unit, year))
 
+    @translated("生成下一年度的草稿")
     def create_next_year(self, draft_id: int) -> tuple[int, tuple[str, ...]]:
         """Next year's draft carried forward from ``draft_id`` (``previous_id`` set).
 
         Returns the new id and the where-paths of the carried values to review.
         """
-        with self.db.atomic():
+        with self._write():
             draft, marks = next_year_draft(self.get(draft_id))
             return self._insert_draft(draft, previous_id=draft_id), marks
 
+    @translated("更改草稿状态")
     def set_status(self, draft_id: int, status: str) -> None:
         """Mark a draft 'draft' (still being edited) or 'final' (定稿)."""
         if status not in STATUSES:
             raise StorageError(f"草稿状态只能是 draft（草稿）或 final（定稿），不能是“{status}”")
-        with self.db.atomic():
+        with self._write():
             self._row(draft_id)
             self.db.execute("UPDATE drafts SET status = ? WHERE id = ?", [status, draft_id])
 
+    @translated("读取草稿")
     def get(self, draft_id: int) -> model.Report:
         """The draft's report (also for drafts in the recycle bin)."""
         return _report_from_json(self._row(draft_id)["report_json"], f"草稿 {draft_id} ")
 
+    @translated("保存草稿")
     def save(self, draft_id: int, report: model.Report) -> None:
-        with self.db.atomic():
+        with self._write():
             self._write_report(draft_id, report)
 
+    @translated("读取草稿列表")
     def list(self, include_deleted: bool = False, unit: str | None = None,
              year: int | None = None) -> list[DraftInfo]:
         """Drafts, most recently changed first. Binned drafts only with ``include_deleted``."""
@@ -271,47 +314,56 @@ class Storage:
                + " ORDER BY updated_at DESC, id DESC")
         return [_info(row) for row in self.db.execute(sql, params).fetchall()]
 
+    @translated("重命名草稿")
     def rename(self, draft_id: int, title: str) -> None:
         """Set the title (in the list and in the report itself, so a later save keeps it)."""
-        with self.db.atomic():
+        with self._write():
             report = self.get(draft_id)
             self._write_report(draft_id, dataclasses.replace(report, title=title))
 
+    @translated("复制草稿")
     def duplicate(self, draft_id: int) -> int:
         """Copy a draft (without its snapshots) under the title “… （副本）”; returns the new id."""
-        with self.db.atomic():
+        with self._write():
             report = self.get(draft_id)
             return self._insert_draft(
                 dataclasses.replace(report, title=report.title + COPY_SUFFIX))
 
+    @translated("删除草稿")
     def delete(self, draft_id: int) -> None:
         """Move a draft into the recycle bin."""
-        with self.db.atomic():
+        with self._write():
             row = self._row(draft_id)
             if row["deleted_at"] is None:
                 self.db.execute("UPDATE drafts SET deleted_at = ? WHERE id = ?",
                                 [_now(), draft_id])
 
+    @translated("从回收站还原草稿")
     def restore(self, draft_id: int) -> None:
         """Take a draft back out of the recycle bin."""
-        with self.db.atomic():
+        with self._write():
             self._row(draft_id)
             self.db.execute("UPDATE drafts SET deleted_at = NULL WHERE id = ?", [draft_id])
 
+    @translated("彻底删除草稿")
     def purge(self, draft_id: int) -> None:
         """Remove a binned draft and its snapshots for good."""
-        with self.db.atomic():
+        with self._write():
             if self._row(draft_id)["deleted_at"] is None:
                 raise StorageError("只能彻底删除回收站中的草稿，请先删除到回收站")
             self.db.execute("DELETE FROM drafts WHERE id = ?", [draft_id])
+            if not self._has_drafts():  # empty on purpose: not a loss for recovery to undo
+                self.db.execute(f"PRAGMA user_version = {EMPTIED_BY_CLERK}")
 
     # -- snapshots -------------------------------------------------------------------------
+    @translated("保存历史版本")
     def snapshot(self, draft_id: int, description: str) -> int:
         """Keep a copy of the draft's current report; returns the snapshot id."""
-        with self.db.atomic():
+        with self._write():
             row = self._row(draft_id)
             return self._insert_snapshot(draft_id, description, row["report_json"])
 
+    @translated("读取历史版本")
     def snapshots(self, draft_id: int) -> list[SnapshotInfo]:
         """The draft's snapshots, oldest first."""
         self._row(draft_id)
@@ -320,18 +372,20 @@ class Storage:
             " WHERE draft_id = ? ORDER BY id", [draft_id])
         return [SnapshotInfo(**row) for row in rows]
 
+    @translated("读取历史版本")
     def snapshot_report(self, snapshot_id: int) -> model.Report:
         """The report kept in a snapshot (to preview it before restoring)."""
         row = self._snapshot_row(snapshot_id)
         return _report_from_json(row["report_json"], f"快照 {snapshot_id} ")
 
+    @translated("恢复历史版本")
     def restore_snapshot(self, snapshot_id: int) -> int:
         """Put a snapshot's report back into its draft.
 
         The draft's current state is snapshotted first ("恢复前自动保存"); returns the id of
         that automatic snapshot, so the restore can be undone.
         """
-        with self.db.atomic():
+        with self._write():
             snap = self._snapshot_row(snapshot_id)
             report = _report_from_json(snap["report_json"], f"快照 {snapshot_id} ")
             current = self._row(snap["draft_id"])
@@ -341,6 +395,7 @@ class Storage:
             return auto_id
 
     # -- maintenance -----------------------------------------------------------------------
+    @translated("检查数据库")
     def integrity_ok(self) -> bool:
         """``PRAGMA integrity_check`` reports no problem."""
         try:
@@ -360,7 +415,7 @@ class Storage:
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
                                        dir=target.parent)
         except OSError as e:
-            raise StorageError(f"无法在“{target.parent}”中写入备份：{e.strerror or e}") from e
+            raise StorageError(f"无法在“{target.parent}”中写入备份：{os_error_text(e)}") from e
         os.close(fd)
         try:
             dest = sqlite3.connect(tmp)
@@ -380,7 +435,7 @@ class Storage:
             except OSError:
                 pass
             if isinstance(e, (OSError, sqlite3.Error)):
-                raise StorageError(f"备份失败：{e}") from e
+                raise StorageError(f"备份失败：{error_text(e)}") from e
             raise
 
     @property
@@ -395,38 +450,61 @@ class Storage:
         """Every backup in the backups folder, newest first."""
         return list_backups(self.data_dir)
 
+    @translated("备份")
     def backup_to_dir(self, kind: str = "") -> Path:
         """A new backup ``jixiao-[kind-]YYYYMMDD-HHMMSS.db`` in the backups folder; its path."""
         try:
-            self.backups_dir.mkdir(parents=True, exist_ok=True)
+            self.backups_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         except OSError as e:
-            raise StorageError(f"无法创建备份目录“{self.backups_dir}”：{e.strerror or e}") from e
+            raise StorageError(f"无法创建备份目录“{self.backups_dir}”：{os_error_text(e)}") from e
+        make_private(self.backups_dir, 0o700)
         target = _stamped_path(self.backups_dir, kind)
         self.backup(target)
         return target
 
+    @translated("备份")
     def rolling_backup(self, keep: int = 10) -> Path:
         """Write a rolling backup now, then delete the oldest rolling ones beyond ``keep``."""
         target = self.backup_to_dir()
         self._prune(keep)
         return target
 
+    @translated("自动备份")
     def auto_backup(self, keep: int = 10) -> Path | None:
-        """The daily backup: written only when no rolling backup exists from today.
+        """The daily backup: written only when no rolling backup exists from today, and not
+        when the database holds no draft while a rolling backup holds some (a backup of
+        nothing must not start pushing the good ones out of the rotation).
 
-        Returns the new backup's path, or None when today's already exists.
+        Returns the new backup's path, or None when none was written.
         """
         today = datetime.date.today()
-        for p in self.list_backups():
-            kind, when, _ = _parse_backup_name(p.name)
-            if kind == "" and when.date() == today:
+        rolling = self._rolling()
+        for p in rolling:
+            if _parse_backup_name(p.name)[1].date() == today:
                 self._prune(keep)
                 return None
+        if not self._has_drafts() and any(draft_count(p) for p in rolling):
+            return None
         return self.rolling_backup(keep)
 
+    def _has_drafts(self) -> bool:
+        return bool(self.db.execute("SELECT EXISTS (SELECT 1 FROM drafts)").fetchone()[0])
+
+    def _rolling(self) -> list[Path]:
+        """The rolling backups, newest first."""
+        return [p for p in self.list_backups() if _parse_backup_name(p.name)[0] == ""]
+
     def _prune(self, keep: int) -> None:
-        rolling = [p for p in self.list_backups() if _parse_backup_name(p.name)[0] == ""]
-        for old in rolling[max(keep, 1):]:
+        """Delete the rolling backups beyond the newest ``keep`` — except the newest one that
+        holds drafts when none of those kept does: backups of an empty database (asked for
+        with ``jixiao backup``) never push the last good one out."""
+        rolling = self._rolling()
+        kept, doomed = rolling[:max(keep, 1)], rolling[max(keep, 1):]
+        if doomed and not any(draft_count(p) for p in kept):
+            good = next((p for p in doomed if draft_count(p)), None)
+            if good is not None:
+                doomed.remove(good)
+        for old in doomed:
             try:
                 old.unlink()
             except OSError:

@@ -1,17 +1,16 @@
-"""Drafts storage files: backups, database file checks, recovery of a damaged file and
-``restore_database``."""
+"""Drafts storage files: backup names and listing, checks of a database file (sound, ours,
+how many drafts) and the private atomic copy. Nothing here opens ``Storage``; recovery lives
+in ``core.storage.recovery`` and ``restore_database`` in ``core.storage.restore``."""
 from __future__ import annotations
 
 import datetime
-import os
 import shutil
 import sqlite3
 from pathlib import Path
 
-from core.atomic import atomic_produce
-from core.paths import database_path
-from core.storage.schema import (_BACKUP_RE, _STAMP, BACKUPS_DIR, BEFORE_RESTORE, MIGRATIONS,
-                                 NEWER_DATABASE, StorageError, known_migrations)
+from core.atomic import PRIVATE_FILE, atomic_produce
+from core.storage.schema import (_BACKUP_RE, _STAMP, BACKUPS_DIR, MIGRATIONS, NEWER_DATABASE,
+                                 known_migrations)
 
 
 def backups_dir(data_dir: Path) -> Path:
@@ -21,7 +20,7 @@ def backups_dir(data_dir: Path) -> Path:
 def _parse_backup_name(name: str) -> tuple[str, datetime.datetime, int] | None:
     """(kind, time, n) of a backup file name; kind "" for a rolling backup."""
     m = _BACKUP_RE.match(name)
-    if not m or m["kind"] == "damaged":
+    if not m or m["kind"] in ("damaged", "empty"):
         return None
     try:
         when = datetime.datetime.strptime(m["stamp"], _STAMP)
@@ -84,86 +83,33 @@ def check_database_file(path: Path) -> str | None:
     return None
 
 
-def _is_damaged(path: Path) -> bool:
-    """An existing, non-empty database file that SQLite cannot read or whose check fails."""
+def draft_count(path: Path) -> int | None:
+    """How many drafts (recycle bin included) the database file ``path`` holds, read-only;
+    None when it cannot be read or has no drafts table."""
     try:
-        if path.stat().st_size == 0:
-            return False
-    except OSError:
-        return False
-    # Not read-only: a hot journal left by a crash must be rolled back, not taken for damage.
+        con = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+    except (sqlite3.Error, OSError):
+        return None
     try:
-        con = sqlite3.connect(path)
+        return int(con.execute("SELECT count(*) FROM drafts").fetchone()[0])
     except sqlite3.Error:
-        return False  # cannot even open: the normal open reports why
-    try:
-        return con.execute("PRAGMA quick_check").fetchall() != [("ok",)]
-    except sqlite3.OperationalError:
-        return False  # locked, no permission …: not damage; the normal open reports it
-    except sqlite3.DatabaseError:
-        return True  # SQLITE_CORRUPT, SQLITE_NOTADB
+        return None
     finally:
         con.close()
 
 
-def _copy_into_place(source: Path, target: Path) -> None:
-    """Copy ``source`` over ``target`` atomically (temp file beside it, fsync, replace)."""
-    atomic_produce(target, lambda tmp: shutil.copyfile(source, tmp))
-
-
-def _recover(data_dir: Path, path: Path) -> str:
-    """Move a damaged database aside and put the newest good backup in its place.
-
-    Returns the Chinese message for the user. Nothing is deleted.
-    """
-    damaged = _stamped_path(data_dir, "damaged")
-    try:
-        os.replace(path, damaged)
-        for suffix in ("-journal", "-wal", "-shm"):  # a stale journal must not touch the new file
-            side = path.with_name(path.name + suffix)
-            if side.exists():
-                os.replace(side, damaged.with_name(damaged.name + suffix))
-    except OSError as e:
-        raise StorageError(f"数据库文件“{path}”已损坏，且无法移到一旁：{e.strerror or e}") from e
-    kept = f"损坏的文件已保留为“{damaged}”。"
+def good_backups(data_dir: Path) -> list[tuple[Path, int]]:
+    """(backup, its number of drafts) of every sound backup, newest first."""
+    found = []
     for backup in list_backups(data_dir):
-        if check_database_file(backup) is not None:
-            continue
-        try:
-            _copy_into_place(backup, path)
-        except OSError:
-            continue
-        when = _parse_backup_name(backup.name)[1].strftime("%Y-%m-%d %H:%M")
-        return (f"数据库文件已损坏，已自动从 {when} 的备份（{backup.name}）恢复。"
-                f"该备份之后所做的修改可能缺失，请核对最近编辑的草稿。{kept}")
-    return f"数据库文件已损坏，且没有可用的备份，已新建一个空数据库。{kept}"
+        if check_database_file(backup) is None:
+            count = draft_count(backup)
+            if count is not None:
+                found.append((backup, count))
+    return found
 
 
-def restore_database(data_dir: Path, source: Path) -> tuple[Path, int]:
-    """Replace the data directory's database with the jixiao database ``source``.
-
-    ``source`` is checked first (integrity, a drafts table, not from a newer version); the
-    current database is backed up as ``jixiao-before-restore-….db``; then ``source`` is copied
-    into place atomically. Returns (that backup, number of drafts now present, bin included).
-    """
-    source = Path(source)
-    problem = check_database_file(source)
-    if problem:
-        raise StorageError(f"不能用该文件恢复：{problem}")
-    data_dir = Path(data_dir)
-    # Imported here: core.storage.drafts imports this module (Storage.open uses the checks).
-    from core.storage.drafts import Storage
-
-    with Storage.open(data_dir) as current:
-        if source.resolve() == current.path.resolve():
-            raise StorageError("要恢复的文件就是当前数据库")
-        before = current.backup_to_dir(BEFORE_RESTORE)
-    path = database_path(data_dir)
-    try:
-        _copy_into_place(source, path)
-    except OSError as e:
-        raise StorageError(f"恢复失败，当前数据库未改动：{e.strerror or e}") from e
-    with Storage.open(data_dir) as restored:
-        count = len(restored.list(include_deleted=True))
-    return before, count
-
+def copy_private(source: Path, target: Path) -> None:
+    """Copy ``source`` over ``target`` atomically (temp file beside it, fsync, replace), the
+    result readable by its owner only. Raises OSError; ``target`` is untouched on failure."""
+    atomic_produce(target, lambda tmp: shutil.copyfile(source, tmp), mode=PRIVATE_FILE)

@@ -18,6 +18,10 @@ BACKUPS_DIR = "backups"
 BEFORE_MIGRATION = "before-migration"
 BEFORE_RESTORE = "before-restore"
 STATUSES = ("draft", "final")
+#: ``PRAGMA user_version`` of a database the clerk emptied on purpose (the last draft purged, or
+#: an empty backup restored): opening it finds no drafts and that is not a loss to recover.
+#: 0, SQLite's default, on every other database. sqlite-utils does not use user_version.
+EMPTIED_BY_CLERK = 1
 _STAMP = "%Y%m%d-%H%M%S"
 _BACKUP_RE = re.compile(r"^jixiao-(?:(?P<kind>[a-z-]+)-)?(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?\.db$")
 
