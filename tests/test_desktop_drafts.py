@@ -112,48 +112,113 @@ def test_a_second_copy_on_the_same_data_directory_says_so_and_exits(qtbot, tmp_p
 
 
 CHILD = r"""
-import sys
+import sys, threading
 from pathlib import Path
 from desktop.app import make_app
 app = make_app([])
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QTextCursor
 from core.storage import Storage
 from desktop.main_window import MainWindow
 from desktop.pages.overview import OverviewPage
-data = Path(sys.argv[1])
+data, text = Path(sys.argv[1]), sys.argv[2]
 storage = Storage.open(data)
 w = MainWindow(storage, data)
 w.show()
 w.open_draft(storage.create_from_template("national-10hao-project", "武昌区工商联", 2024))
 page = next(p for p in w.editor.pages if isinstance(p, OverviewPage))
-duties = next(f for f in page.fields if f.path == "overview/duties")
-duties.editor.setPlainText(sys.argv[2])
-print("TYPED", flush=True)
+duties = next(f for f in page.fields if f.path == "overview/duties").editor
+
+class Orders(QObject):
+    order = Signal(str)  # emitted by the stdin thread, run in the UI thread
+
+typed = 0
+def key():  # one keystroke: a character at the end of the field, as typing does
+    global typed
+    duties.moveCursor(QTextCursor.End)
+    duties.insertPlainText(text[typed])
+    print("EDIT", typed, flush=True)
+    typed += 1
+    if typed == len(text) or typed == stop_after:
+        timer.stop()
+        print("LAST", typed - 1, flush=True)
+
+timer = QTimer()
+timer.timeout.connect(key)
+stop_after = None
+def obey(line):
+    global stop_after
+    cmd, count, every_ms = line.split()  # TYPE <keys> <ms between keys>
+    stop_after = int(count)
+    timer.start(int(every_ms))
+orders = Orders()
+orders.order.connect(obey)
+threading.Thread(target=lambda: [orders.order.emit(l) for l in sys.stdin], daemon=True).start()
+print("READY", flush=True)
 app.exec()
 """
 
 
-def test_killing_the_app_loses_nothing_typed_a_second_before(tmp_path):
-    text = "组织企业家及高管人员培训100人次；开展课题调研4篇。"
-    env = {**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"}
+PROMISE = 1.0  # seconds of typing a kill may lose (README: autosave at most about a second behind)
+
+
+def _stored_duties(data):
+    with Storage.open(data) as s:
+        assert s.integrity_ok()
+        [info] = s.list()
+        return s.get(info.id).overview.duties
+
+
+@pytest.mark.parametrize("keys,kill_after", [(40, "last"), (200, 40)], ids=["pause", "typing-on"])
+def test_killing_the_app_loses_nothing_typed_a_second_before(tmp_path, keys, kill_after):
+    """Type in the real app (one character every 50 ms, driven over stdin), SIGKILL it 1.1 s
+    after the last keystroke ("pause") or 1.1 s after keystroke 40 while typing goes on
+    ("typing-on": only the one-second cap on autosave, not the debounce, can have saved
+    anything); every keystroke made PROMISE + 0.5 s before the kill must be stored."""
+    import os
+    import queue
+    import threading
+
+    text = ("组织企业家及高管人员培训100人次；开展课题调研4篇；走访会员企业" * 8)[:keys]
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     proc = subprocess.Popen([sys.executable, "-c", CHILD, str(tmp_path), text], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            text=True, encoding="utf-8")
+    lines = queue.Queue()
+    threading.Thread(target=lambda: [lines.put((ln.split(), time.monotonic())) for ln in proc.stdout],
+                     daemon=True).start()
+    acked = {}  # keystroke → when its edit was done (taken when we heard of it: later, never earlier)
     try:
-        assert proc.stdout.readline().strip() == "TYPED"
-        deadline = time.monotonic() + 10
-        seen = ""
-        while time.monotonic() < deadline and seen != text:  # autosave writes within ~1 s
-            with Storage.open(tmp_path) as s:
-                drafts = s.list()
-                seen = s.get(drafts[0].id).overview.duties if drafts else ""
-            time.sleep(0.05)
-        proc.kill()  # SIGKILL: no chance to flush or close
+        assert lines.get(timeout=30)[0] == ["READY"]
+        proc.stdin.write(f"TYPE {keys} 50\n")
+        proc.stdin.flush()
+        mark = len(text) - 1 if kill_after == "last" else kill_after
+        while mark not in acked:
+            (word, n), at = lines.get(timeout=10)
+            acked[int(n)] = at if word == "EDIT" else acked[int(n)]
+        try:  # the app runs on for 1.1 s after that keystroke (typing on or not) …
+            proc.wait(timeout=acked[mark] + 1.1 - time.monotonic())
+            pytest.fail("the app ended by itself")
+        except subprocess.TimeoutExpired:
+            pass
+        killed_at = time.monotonic()
+        proc.kill()  # … then SIGKILL: no chance to flush or close
         proc.wait(10)
     finally:
         if proc.poll() is None:
             proc.kill()
-    with Storage.open(tmp_path) as s:
-        assert s.integrity_ok()
-        assert s.get(s.list()[0].id).overview.duties == text
+            proc.wait(10)
+    while not lines.empty():
+        (word, n), at = lines.get()
+        if word == "EDIT":
+            acked[int(n)] = at
+    stored = _stored_duties(tmp_path)
+    assert text.startswith(stored)  # one of the states typed, nothing torn
+    due = [n for n, at in acked.items() if at <= killed_at - (PROMISE + 0.5)]
+    assert due, "typing did not start early enough to test anything"
+    assert len(stored) >= max(due) + 1, (len(stored), max(due) + 1, len(acked))
+    if kill_after == "last":
+        assert max(acked) == len(text) - 1  # the typing had stopped 1.1 s before the kill
 
 
 def test_larger_text_is_a_remembered_setting(qtbot, tmp_path):
