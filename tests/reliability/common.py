@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -83,16 +84,16 @@ def wait_line(proc: subprocess.Popen, want: str, timeout: float) -> str | None:
 
 
 def kill(proc: subprocess.Popen) -> str:
-    """SIGKILL and reap; the child's stderr (for failure details)."""
+    """SIGKILL and reap; the child's stderr (for failure details). stdout is left to its reader."""
     try:
         proc.kill()
     except ProcessLookupError:
         pass
+    proc.wait()
     try:
-        _, err = proc.communicate(timeout=10)
-    except (subprocess.TimeoutExpired, ValueError):
-        err = ""
-    return err or ""
+        return proc.stderr.read() or ""
+    except (OSError, ValueError):
+        return ""
 
 
 # -- inspection: what the next start of the program finds ------------------------------------
@@ -172,6 +173,19 @@ def inspect(data_dir: Path) -> dict:
         if line.startswith("INSPECT "):
             return json.loads(line[8:])
     return {"open_error": f"inspection failed (exit {code})", "traceback": err[-3000:]}
+
+
+def log_tail(text: str) -> str:
+    """The exception the internal-error log names (its last lines), for routing the failure."""
+    m = re.search(r"(/\S+?\.log)", text)
+    if not m:
+        return ""
+    try:
+        log = Path(m.group(1)).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    tail = [ln for ln in log.rstrip().splitlines()[-4:] if ln.strip()]
+    return "\n  log: " + " | ".join(ln.strip() for ln in tail)
 
 
 def stale_tmp(result: dict) -> list[str]:

@@ -26,7 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from tests.reliability.common import (HANG_SECONDS, HOSTILE, ROOT, child_env, jixiao_command,
-                                      run)
+                                      log_tail, run)
 from tests.reliability.report import Summary
 
 WORKER = r"""
@@ -131,7 +131,7 @@ def commands(path: Path, tmp: Path, pdf: bool) -> list[list[str]]:
         fresh = tmp / "restore-data"
         shutil.rmtree(fresh, ignore_errors=True)
         return [["restore", f, "--data-dir", str(fresh)], ["list", "--data-dir", str(fresh)], ["check", f]]
-    out = [["check", f], ["check", f, "--json"], ["score", f], ["score", f, "--json"],
+    out = [["check", f], ["score", f], ["score", f, "--json"],
            ["import-json", f, "--data-dir", str(tmp / "data")], ["export", f, "--docx", str(tmp / "out.docx")]]
     if pdf:
         out.append(["export", f, "--pdf", str(tmp / "out.pdf"), "--final"])
@@ -148,25 +148,12 @@ def judge(res: dict) -> tuple[str, str] | None:
         return "crash", "uncaught exception:\n" + res["exc"][-2000:]
     text = (res.get("out") or "") + (res.get("err") or "")
     if res.get("code") == 3:
-        return "crash", "exit 3 (internal error): " + text[-600:] + _log_tail(text)
+        return "crash", "exit 3 (internal error): " + text[-600:] + log_tail(text)
     if res.get("code") not in (0, 1, 2):
         return "crash", f"exit {res.get('code')}: " + text[-1500:]
     if "Traceback" in text:
         return "crash", "traceback in output:\n" + text[-2000:]
     return None
-
-
-def _log_tail(text: str) -> str:
-    """The exception the internal-error log names (its last lines), for routing the failure."""
-    m = re.search(r"(/\S+?\.log)", text)
-    if not m:
-        return ""
-    try:
-        log = Path(m.group(1)).read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return ""
-    tail = [ln for ln in log.rstrip().splitlines()[-4:] if ln.strip()]
-    return "\n  log: " + " | ".join(ln.strip() for ln in tail)
 
 
 def run_input(worker: Worker, path: Path, label: str, pdf: bool, summary: Summary,

@@ -16,6 +16,7 @@ import random
 import re
 import shutil
 import statistics
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Callable
 
 from tests.reliability.common import (DB_FIXTURES, TYPING_LIMIT, Fixtures, copy_dir, inspect,
-                                      kill, spawn, stale_tmp, wait_line)
+                                      kill, spawn, stale_tmp)
 from tests.reliability.report import Summary
 
 SAVE_CHILD = r"""
@@ -267,10 +268,32 @@ SCENARIOS = [
 
 
 # -- running -----------------------------------------------------------------------------------
+class Lines:
+    """The child's stdout lines as they come, each with its arrival time."""
+
+    def __init__(self, proc):
+        self.seen: dict[str, float] = {}
+        self.ready = threading.Event()
+        self.done = threading.Event()
+        threading.Thread(target=self._read, args=(proc,), daemon=True).start()
+
+    def _read(self, proc):
+        for line in proc.stdout:
+            word = line.strip()
+            self.seen.setdefault(word, time.monotonic())
+            if word == "READY":
+                self.ready.set()
+            elif word == "DONE":
+                self.done.set()
+        self.ready.set()
+        self.done.set()
+
+
 def _start(sc: Scenario, ctx: dict):
     proc = spawn(sc.child, *map(str, ctx["args"]), data_dir=ctx["data"])
-    ready = wait_line(proc, "READY", timeout=30)
-    return proc, ready
+    lines = Lines(proc)
+    lines.ready.wait(30)
+    return proc, lines
 
 
 def calibrate(sc: Scenario, fx: Fixtures, work: Path, summary: Summary) -> float:
@@ -280,21 +303,20 @@ def calibrate(sc: Scenario, fx: Fixtures, work: Path, summary: Summary) -> float
         run = work / f"calibrate-{sc.name.split(': ')[1].replace(' ', '-')}-{i}"
         ctx = sc.prepare(fx, run)
         ctx["label"] = f"unkilled run {i}"
-        proc, ready = _start(sc, ctx)
-        t0 = time.monotonic()
-        done = wait_line(proc, "DONE", timeout=60) if ready else None
-        t = time.monotonic() - t0
+        proc, lines = _start(sc, ctx)
+        lines.done.wait(60)
         try:
             proc.wait(timeout=60)
         except Exception:
             pass
         err = kill(proc)
         summary.count(sc.name, runs=1)
-        if done is None or proc.returncode != 0 or "Traceback" in err:
+        if "DONE" not in lines.seen or "READY" not in lines.seen or proc.returncode != 0 \
+                or "Traceback" in err:
             summary.fail("crash", sc.name, f"unkilled run {i} failed (exit {proc.returncode}): "
                                            f"{err[-1500:]}")
             continue
-        times.append(t)
+        times.append(lines.seen["DONE"] - lines.seen["READY"])
         sc.check(ctx, inspect(ctx["data"]), summary, sc.name)
         shutil.rmtree(run, ignore_errors=True)
     return statistics.median(times) if times else 0.2
@@ -308,17 +330,20 @@ def kill_once(sc: Scenario, fx: Fixtures, run: Path, seed: int, window: float,
         ctx["args"][-1] = str(seed)
     delay = rng.uniform(0.02, 0.6) if sc.loop else rng.uniform(0, window * 1.1)
     ctx["label"] = f"run {run.name} (seed {seed}, killed {delay * 1000:.0f} ms after READY)"
-    proc, ready = _start(sc, ctx)
-    if ready is None:
+    proc, lines = _start(sc, ctx)
+    if "READY" not in lines.seen:
         err = kill(proc)
         summary.count(sc.name, runs=1)
         summary.fail("crash", sc.name, f"{ctx['label']}: child never got ready: {err[-1500:]}")
         return
-    time.sleep(delay)
+    time.sleep(max(0.0, lines.seen["READY"] + delay - time.monotonic()))
     alive = proc.poll() is None
+    finished = "DONE" in lines.seen
     ctx["killed_at"] = time.time()
     err = kill(proc)
     summary.count(sc.name, runs=1, kills=1 if alive else 0)
+    if alive and finished:
+        summary.note(f"{sc.name}: killed after the operation had finished (while exiting)")
     if not alive:
         if proc.returncode != 0 or "Traceback" in err:
             summary.fail("crash", sc.name, f"{ctx['label']}: child died before the kill "

@@ -73,10 +73,10 @@ class Summary:
                  f"crashes {self.total('crash')} · hangs {self.total('hang')} · "
                  f"data lost {self.total('loss')} · typing lost over {_limit()} s "
                  f"{self.total('typing')} · max typing lost {self.max_typing_lost:.2f} s", ""]
-        lines.append(f"{'scenario':<28}{'runs':>6}{'faults':>8}{'inputs':>8}"
+        lines.append(f"{'scenario':<44}{'runs':>6}{'faults':>8}{'inputs':>8}"
                      + "".join(f"{k:>8}" for k in KINDS))
         for name, c in sorted(self.per_scenario.items()):
-            lines.append(f"{name:<28}{c['runs']:>6}{c['faults']:>8}{c['inputs']:>8}"
+            lines.append(f"{name:<44}{c['runs']:>6}{c['faults']:>8}{c['inputs']:>8}"
                          + "".join(f"{c[k]:>8}" for k in KINDS))
         for s in self.skipped:
             lines.append(f"not simulated: {s}")
