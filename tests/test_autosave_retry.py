@@ -139,7 +139,7 @@ def test_a_held_write_lock_is_waited_out(tmp_path):
     try:
         assert first_failure.wait(10)
         assert saver.flush() is False
-        assert "被锁定" in saver.last_error and "locked" not in saver.last_error
+        assert "占用" in saver.last_error and "locked" not in saver.last_error
         assert unsaved.find(tmp_path, draft).report == _report(1)
     finally:
         other.execute("COMMIT")  # the other program lets go
