@@ -109,3 +109,45 @@ def test_backup_keep_is_configurable(monkeypatch):
     assert backup_keep() == 3
     monkeypatch.setenv("JIXIAO_BACKUP_KEEP", "很多")
     assert backup_keep() == 10
+
+
+def test_the_data_directory_is_private(tmp_path, monkeypatch):
+    """POSIX: 0700 when created, and the default one tightened (older versions left 0755); a
+    folder of the user's own named with --data-dir keeps its mode. Windows: the per-user
+    LOCALAPPDATA is private by its ACL and nothing is changed (see core/paths.py)."""
+    import os
+    import stat
+
+    if os.name != "posix":
+        return
+    old = os.umask(0o022)
+    try:
+        mode = lambda p: stat.S_IMODE(p.stat().st_mode)  # noqa: E731
+        monkeypatch.delenv(paths.ENV_VAR, raising=False)
+        default = tmp_path / "default"
+        default.mkdir(mode=0o755)
+        assert data_dir() == default and mode(default) == 0o700
+        assert mode(data_dir(tmp_path / "new" / "data")) == 0o700
+        own = tmp_path / "own"
+        own.mkdir(mode=0o755)
+        assert data_dir(own) == own and mode(own) == 0o755
+    finally:
+        os.umask(old)
+
+
+def test_atomic_files_are_ordinary_unless_asked_private(tmp_path):
+    import os
+    import stat
+
+    from core.atomic import PRIVATE_FILE, atomic_produce, atomic_write_text
+
+    old = os.umask(0o022)
+    try:
+        atomic_write_text(tmp_path / "report.docx", "x")
+        atomic_produce(tmp_path / "copy.db", lambda tmp: tmp.write_bytes(b"x"), mode=PRIVATE_FILE)
+        if os.name == "posix":
+            assert stat.S_IMODE((tmp_path / "report.docx").stat().st_mode) == 0o644
+            assert stat.S_IMODE((tmp_path / "copy.db").stat().st_mode) == 0o600
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["copy.db", "report.docx"]
+    finally:
+        os.umask(old)

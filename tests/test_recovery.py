@@ -306,3 +306,84 @@ def test_a_stored_report_is_read_through_the_validation_gate(tmp_path, bad):
         with pytest.raises(StorageError) as err:
             s.get(draft)
         assert "草稿" in str(err.value)
+
+
+# -- real kills ------------------------------------------------------------------------------
+KILL_CHILD = r"""
+import os, sys
+from itertools import count
+from pathlib import Path
+from core.storage import Storage
+data_dir, progress, expected = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+db = data_dir / "jixiao.db"
+with open(progress, "a", encoding="utf-8") as fh:
+    for i in count():  # damage the database, let the open recover it, again and again
+        if i % 3 == 0:
+            db.write_bytes(b"\x00garbage\xff" * 5000)
+        elif i % 3 == 1:
+            db.write_bytes(b"")
+        else:
+            db.unlink()
+        with Storage.open(data_dir) as s:
+            assert s.recovery_message, i
+            assert len(s.list(include_deleted=True)) == expected, i
+        fh.write(f"{i}\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+"""
+
+
+def _reported(progress) -> int:
+    try:
+        lines = progress.read_text(encoding="utf-8").split("\n")[:-1]
+    except FileNotFoundError:
+        return -1
+    return int(lines[-1]) if lines else -1
+
+
+def test_sigkill_during_recovery_never_loses_a_draft(tmp_path):
+    import random
+    import subprocess
+    import time
+
+    from conftest import ROOT
+
+    template = tmp_path / "template"
+    drafts = _populated(template, n=4)
+    with Storage.open(template) as s:  # a snapshot and a binned draft are kept too
+        s.snapshot(next(iter(drafts)), "快照")
+        s.delete(list(drafts)[-1])
+        s.rolling_backup()
+    rng = random.Random(20261130)
+    mid_recovery = 0
+    for run in range(20):
+        data, progress = tmp_path / f"run{run}", tmp_path / f"run{run}.txt"
+        shutil.copytree(template, data)
+        target = rng.randint(0, 5)
+        proc = subprocess.Popen([sys.executable, "-c", KILL_CHILD, str(data), str(progress),
+                                 str(len(drafts))], cwd=ROOT, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE)
+        try:
+            deadline = time.monotonic() + 20
+            while _reported(progress) < target:  # polling a subprocess: no event to wait on
+                assert proc.poll() is None, proc.stderr.read().decode()
+                assert time.monotonic() < deadline, f"run {run}: child made no progress"
+                # a random poll interval about as long as one iteration: the kill lands
+                # anywhere in it, not just after the child's report
+                time.sleep(rng.uniform(0.001, 0.04))
+        finally:
+            proc.kill()  # SIGKILL: no cleanup runs
+            proc.wait()
+            proc.stderr.close()
+        state = recovery.database_state(_db(data))
+        mid_recovery += state != recovery.OK or (data / recovery.NOTE_NAME).exists()
+        _assert_all_there(data, drafts)
+        with Storage.open(data) as s:
+            assert len(s.snapshots(next(iter(drafts)))) == 1
+            assert len(s.list()) == len(drafts) - 1
+        # whatever the kill left behind is cleaned once it is stale
+        recovery.remove_stale_temp_files(data, now=time.time() + recovery.STALE_TEMP_AGE + 1)
+        leftovers = [p.name for p in data.rglob("*") if p.name.endswith((".tmp", "-journal"))]
+        assert leftovers == [], leftovers
+    print(f"{mid_recovery} of 20 kills inside damage or recovery")
+    assert mid_recovery >= 5  # the kills did land inside damage and recovery
