@@ -222,7 +222,9 @@ def test_sigkill_never_loses_a_committed_save(tmp_path):
         # the last reported commit survived; at most one more committed before the kill
         assert last <= number <= last + 1, (last, number)
     assert hot_journals >= 1  # some kills landed inside a write and were rolled back
-    assert time.monotonic() - started < 30
+    # a guard against a hang, not a speed test: ~15 s on an idle machine, 35-40 s on a 2-CPU
+    # machine running other test suites at the same time
+    assert time.monotonic() - started < 90
 
 
 AUTOSAVE_CHILD = r"""
