@@ -229,3 +229,112 @@ def test_narrow_cells_fit():
     assert docx_export.fit("10", 10) == (10.5, 100)
     assert docx_export.fit("年度指标值", 19)[0] >= 8.5
     assert docx_export.fit("绩效指标", 9) == (10.5, 100)  # stacks, as in the printed tables
+
+
+# -- hostile text, read-only targets, errors that are not the target's (issue 8) ----------------------
+from dataclasses import replace  # noqa: E402
+from decimal import Decimal  # noqa: E402
+
+from core import model  # noqa: E402
+from core.export.output import ExportInternalError  # noqa: E402
+
+HOSTILE = "标题\x00\x01\x07\x0b\x1b\x7f开头\ud800中间\ufffe\uffff结尾"
+
+
+def test_title_over_255_characters_exports(seeds, tmp_path):
+    """Before: ValueError from python-docx (core property over 255 characters)."""
+    title = "关于" + "某某县工商业联合会" * 40 + "的报告"
+    doc = open_docx(str(docx_export.write_docx(replace(seeds["000"], title=title), tmp_path / "t.docx")))
+    assert len(doc.core_properties.title) <= 255 and title.startswith(doc.core_properties.title.rstrip("…"))
+    assert doc.paragraphs[0].text.startswith(title)  # the printed title is whole
+
+
+@pytest.mark.parametrize("where", ["title", "unit", "section", "indicator"])
+def test_control_characters_and_surrogates_export(seeds, tmp_path, where):
+    """Before: ValueError (“All strings must be XML compatible”) or UnicodeEncodeError."""
+    r = seeds["000"]
+    if where == "title":
+        r = replace(r, title=HOSTILE)
+    elif where == "unit":
+        r = replace(r, unit=replace(r.unit, name=HOSTILE))
+    elif where == "section":
+        r = replace(r, sections=(replace(r.sections[0], text=HOSTILE), *r.sections[1:]))
+    else:
+        g = r.table.groups[0]
+        sub = g.children[0]
+        leaf = replace(sub.children[0], name=HOSTILE, deviation_note="偏差\x01说明")
+        g = replace(g, children=(replace(sub, children=(leaf, *sub.children[1:])), *g.children[1:]))
+        r = replace(r, table=replace(r.table, groups=(g, *r.table.groups[1:])))
+    doc = open_docx(str(docx_export.write_docx(r, tmp_path / "h.docx")))
+    texts = "".join(_all_texts(doc)) + doc.core_properties.title + doc.core_properties.author
+    assert "标题开头\ufffd中间结尾" in texts  # (in a section, \x0b — Word's line break — starts a paragraph)
+    assert not any(ch in texts for ch in "\x00\x01\x07\x0b\x1b\x7f\ufffe\uffff")
+
+
+def test_long_table_and_unbroken_cell_export_to_the_end(seeds, tmp_path):
+    """2,000 rows and a 20,000-character string without a break: the Word file holds them all."""
+    leaves = tuple(model.Indicator(f"测试指标{i:05d}", "≥1次", "1次", Decimal(1), Decimal(1)) for i in range(2000))
+    leaves = (replace(leaves[0], deviation_note="x" * 19997 + "END"), *leaves[1:])
+    big = model.IndicatorGroup("产出指标", Decimal(2000), (model.IndicatorGroup("数量指标", None, leaves),))
+    r = replace(seeds["000"], table=replace(seeds["000"].table, groups=(big,)))
+    doc = open_docx(str(docx_export.write_docx(r, tmp_path / "big.docx")))
+    texts = [t.text for t in doc.element.body.iter(qn("w:t"))]  # python-docx's cell reading recurses per merged row
+    assert "测试指标01999" in texts and "x" * 19997 + "END" in texts
+
+
+def test_read_only_target_is_refused(seeds, tmp_path):
+    """Before: os.replace silently replaced it. The mode bits decide (root could write anyway)."""
+    target = tmp_path / "x.docx"
+    target.write_bytes(b"old report")
+    target.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)  # 0444
+    try:
+        with pytest.raises(ExportError) as e:
+            docx_export.write_docx(seeds["004"], target)
+        assert "文件“x.docx”是只读的" in str(e.value) and "请另存为其他文件名" in str(e.value)
+        assert target.read_bytes() == b"old report" and stat.S_IMODE(target.stat().st_mode) == 0o444
+        assert [p.name for p in tmp_path.iterdir()] == ["x.docx"]
+    finally:
+        target.chmod(stat.S_IRUSR | stat.S_IWUSR)
+
+
+def test_writable_target_is_still_replaced(seeds, tmp_path):
+    target = tmp_path / "x.docx"
+    target.write_bytes(b"old report")
+    docx_export.write_docx(seeds["004"], target)
+    assert target.read_bytes().startswith(b"PK")
+
+
+def test_a_missing_program_file_is_not_blamed_on_the_target(seeds, tmp_path, monkeypatch):
+    """Issue 9: python-docx's default-header.xml missing from the bundle was reported as
+    “目标文件夹不存在或磁盘已拔出”. An error reading a file elsewhere is the program's."""
+    missing = "/opt/jixiao/_internal/docx/templates/default-header.xml"
+
+    def broken(doc_layout):
+        raise FileNotFoundError(errno.ENOENT, "No such file or directory", missing)
+    monkeypatch.setattr(docx_export, "render", broken)
+    target = tmp_path / "报告.docx"
+    target.write_bytes(b"old report")
+    with pytest.raises(ExportInternalError) as e:
+        docx_export.write_docx(seeds["004"], target)
+    message = str(e.value)
+    assert "程序内部出错" in message and "default-header.xml" in message
+    assert "目标文件夹不存在" not in message and "No such file" not in message
+    assert target.read_bytes() == b"old report" and [p.name for p in tmp_path.iterdir()] == ["报告.docx"]
+
+
+@pytest.mark.parametrize("error, words", [
+    (OSError(errno.ENAMETOOLONG, "File name too long"), "文件名或路径过长"),
+    (OSError(errno.EFBIG, "File too large"), "文件过大"),
+    (OSError(errno.ENOSPC, "No space left on device"), "磁盘空间不足"),
+    (PermissionError(errno.EACCES, "Permission denied"), "正被其他程序"),
+    (OSError(errno.EIO, "Input/output error"), "磁盘已拔出"),
+])
+def test_write_errors_in_chinese(seeds, tmp_path, monkeypatch, error, words):
+    """Errors writing the target (no file name, or the temp file's) in Chinese, never strerror."""
+    def failing(doc_layout):
+        raise error
+    monkeypatch.setattr(docx_export, "render", failing)
+    with pytest.raises(ExportError) as e:
+        docx_export.write_docx(seeds["004"], tmp_path / "报告.docx")
+    assert words in str(e.value) and "“报告.docx”" in str(e.value)
+    assert error.strerror not in str(e.value) and not isinstance(e.value, ExportInternalError)

@@ -278,3 +278,122 @@ def test_header_taller_than_a_page_is_a_chinese_error(tmp_path):
     with pytest.raises(ExportError) as e:
         P.write_document(L.Document("题", "单位", (huge,), False, ()), target, fonts=FONTS)
     assert "一页放不下" in str(e.value) and target.read_bytes() == b"old"
+
+
+# -- cost linear in rows and in text length (issue 8), checked without timing -----------------------
+def many_rows(report: model.Report, n: int) -> model.Report:
+    """``report`` with its first 一级 group replaced by one group of ``n`` rows under one 二级."""
+    leaves = tuple(model.Indicator(f"测试指标{i:05d}", target="≥1次", actual="1次", weight=D(1), score=D(1),
+                                   deviation_note="无偏差" if i % 7 else "") for i in range(n))
+    big = model.IndicatorGroup("产出指标", D(n), (model.IndicatorGroup("数量指标", None, leaves),))
+    return replace(report, table=replace(report.table, groups=(big, *report.table.groups[1:])))
+
+
+def unbroken(n: int) -> str:
+    """``n`` lowercase letters without a break opportunity (one “word” to a line breaker)."""
+    return "".join(chr(ord("a") + (i * 7) % 26) for i in range(n))
+
+
+def long_note(report: model.Report, text: str) -> model.Report:
+    """``report`` whose first indicator's 偏差原因分析 (the narrow last column) is ``text``."""
+    def first_leaf(node):
+        child = node.children[0]
+        new = replace(child, deviation_note=text) if isinstance(child, model.Indicator) else first_leaf(child)
+        return replace(node, children=(new, *node.children[1:]))
+    return replace(report, table=replace(report.table, groups=(first_leaf(report.table.groups[0]),
+                                                               *report.table.groups[1:])))
+
+
+@pytest.fixture
+def measured(monkeypatch):
+    """Characters of cell text handed to reportlab (every Paragraph a table wraps, for measuring
+    and for drawing): proportional to the table when the cost is linear, far more when every
+    page re-wraps the rows or the cell text still to come (the old quadratic cost)."""
+    from core.export import pdf_tables
+
+    seen = [0]
+    real = pdf_tables.RLParagraph
+
+    def counting(text, *a, **k):
+        seen[0] += len(text)
+        return real(text, *a, **k)
+    monkeypatch.setattr(pdf_tables, "RLParagraph", counting)
+    return seen
+
+
+@needs_poppler
+@needs_fonts
+def test_a_thousand_rows_print_to_the_last_at_linear_cost(seeds, tmp_path, measured):
+    """Before: 2,000 rows took 131 s, every page re-measuring all the rows still to come."""
+    report = many_rows(seeds["000"], 1000)
+    table = next(b for b in L.build_document(report).blocks if isinstance(b, L.Table) and b.key == "self_eval")
+    table_chars = sum(len(c.text) for row in table.header + table.rows for c in row if c is not None)
+    path = P.write_pdf(report, tmp_path / "rows.pdf")
+    text = poppler("pdftotext", path, "-raw")
+    assert set(re.findall(r"测试指标(\d{5})", text)) == {f"{i:05d}" for i in range(1000)}
+    assert flat(text).index("测试指标00999") < flat(text).index("签字")  # the last row, then the document goes on
+    assert measured[0] < 8 * table_chars, (measured[0], table_chars)  # now ~4.5×; quadratic: ~30× at 1,000 rows
+
+
+@needs_poppler
+@needs_fonts
+def test_twenty_thousand_unbroken_characters_in_a_cell_print_whole(seeds, tmp_path, measured):
+    """Before: 5,000 characters did not finish in 300 s (every split point tried per line), and a
+    cell taller than a page was refused. Now the string wraps by characters and the row continues
+    over the next pages, every character printed in order."""
+    text = unbroken(20000)
+    path = P.write_pdf(long_note(seeds["000"], text), tmp_path / "long.pdf")
+    printed = "".join(re.findall(r"[a-z]+", poppler("pdftotext", path, "-raw")))
+    assert text in printed
+    assert measured[0] < 20 * len(text), measured[0]  # now ~12× at any length; re-wrapping the rest: ≥ 50×
+
+
+@needs_poppler
+@needs_fonts
+def test_long_unbroken_title_and_paragraph_print_whole(tmp_path):
+    text = unbroken(20000)
+    doc = L.Document(unbroken(3000), "单位", (L.Heading(1, "一、", unbroken(2000)), L.Paragraph(text)), False, ())
+    path = P.write_document(doc, tmp_path / "p.pdf", fonts=FONTS)
+    printed = "".join(re.findall(r"[a-z]+", poppler("pdftotext", path, "-raw")))
+    assert printed.endswith(text)
+
+
+def test_chop_cuts_by_characters_within_the_width():
+    from core.export.pdf_tables import chop, wrap_cell
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    pieces = chop("x" * 1000, "Helvetica", 10, 50)
+    assert "".join(pieces) == "x" * 1000 and all(stringWidth(p, "Helvetica", 10) <= 50.01 for p in pieces)
+    assert len({len(p) for p in pieces[:-1]}) == 1  # every line full
+    lines, whole = wrap_cell("提交" + "9" * 300 + "件", "Helvetica", 10, 50)
+    assert not whole and "".join(lines) == "提交" + "9" * 300 + "件"
+
+
+# -- hostile text and targets ------------------------------------------------------------------------
+HOSTILE = "标题\x00\x01\x07\x0b\x1b\x7f开头\ud800中间\ufffe\uffff结尾"
+
+
+@needs_poppler
+@needs_fonts
+def test_control_characters_and_surrogates_print(seeds, tmp_path):
+    """Before: a lone surrogate ended in UnicodeEncodeError; control characters reached the PDF."""
+    report = replace(seeds["000"], title=HOSTILE + "x" * 300, unit=replace(seeds["000"].unit, name="单位\x00名"))
+    report = long_note(report, "偏差\x01说明\ud83d完")
+    path = P.write_pdf(report, tmp_path / "h.pdf")
+    text = poppler("pdftotext", path, "-raw")
+    assert "标题开头" in flat(text) and "结尾" in text and "偏差说明" in flat(text)
+    assert not re.search("[\x00-\x08\x0b\x0e-\x1f\x7f\ufffe\uffff]", text)  # \x0c: pdftotext page end
+    assert "Author:" in poppler("pdfinfo", path)
+
+
+@needs_fonts
+def test_read_only_target_is_refused(seeds, tmp_path):
+    """Before: os.replace silently replaced a read-only file. The mode bits decide (root could write)."""
+    target = tmp_path / "报告.pdf"
+    target.write_bytes(b"old")
+    target.chmod(0o444)
+    with pytest.raises(ExportError) as e:
+        P.write_pdf(seeds["004"], target)
+    assert "“报告.pdf”是只读的" in str(e.value) and "另存为" in str(e.value)
+    assert target.read_bytes() == b"old" and target.stat().st_mode & 0o777 == 0o444
+    assert [p.name for p in tmp_path.iterdir()] == ["报告.pdf"]

@@ -27,7 +27,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from core.export.docx_tables import RPR_AFTER_SPACING, _el, _ems, draw_signature, draw_table, fit
-from core.export.layout import Heading, PageBreak, Paragraph, Signature, Table, build_document
+from core.export.layout import Heading, PageBreak, Paragraph, Signature, Table, build_document, clean_document
 from core.export.output import ExportError, write_output
 
 __all__ = ["write_docx", "render", "fit", "ExportError"]
@@ -210,8 +210,18 @@ def _continues(blocks, i: int) -> bool:
             and prev.key == "self_eval_head" and prev.caption == b.caption)
 
 
+CORE_PROPERTY_MAX = 255  # python-docx refuses longer core properties (title, author …)
+
+
+def _property(text: str) -> str:
+    """A document property: one line, at most 255 characters (the printed title stays whole)."""
+    one_line = " ".join(text.split())
+    return one_line if len(one_line) <= CORE_PROPERTY_MAX else one_line[:CORE_PROPERTY_MAX - 1] + "…"
+
+
 def render(layout):
     """The python-docx Document for a ``layout.Document`` (not saved)."""
+    layout = clean_document(layout)  # no control characters or lone surrogates: XML refuses them
     doc = new_document()
     for el in [e for e in doc.element.body if e.tag != qn("w:sectPr")]:
         doc.element.body.remove(el)
@@ -220,7 +230,8 @@ def render(layout):
     if layout.draft:
         _draft_header(doc, layout.draft_reasons)
     props = doc.core_properties
-    props.title, props.author, props.last_modified_by, props.comments = layout.title, layout.unit, layout.unit, ""
+    props.title, props.author = _property(layout.title), _property(layout.unit)
+    props.last_modified_by, props.comments = _property(layout.unit), ""
     props.keywords = props.subject = props.category = ""
 
     last = doc.add_paragraph(layout.title, style=doc.styles["Title"])

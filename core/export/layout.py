@@ -13,7 +13,7 @@ cell — never None, nan or #DIV/0!.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 
 from core import model
@@ -22,6 +22,7 @@ from core.findings import ERROR, WARNING, Finding
 from core.rounding import fmt_score, q2
 from core.scoring import ReportScore, TableResult, score_report, table_template
 from core.templates import Template, TemplateSet, default_set
+from core.validate import clean_text
 
 TEXT_WIDTH_MM = 156  # GB/T 9704 版心
 
@@ -402,7 +403,42 @@ def build_document(report: model.Report, templates: TemplateSet | None = None,
                              ("联系电话", s.phone), ("填报日期", s.date), ("单位（盖章）", ""))))
     title = report.title or f"{report.year or ''}年度{report.unit.name}" + (
         "部门整体支出绩效自评报告" if report.kind == model.DEPARTMENT else "项目支出绩效自评报告")
-    return Document(title, report.unit.name, tuple(blocks), not final, reasons)
+    return clean_document(Document(title, report.unit.name, tuple(blocks), not final, reasons))
+
+
+# -- printable text ---------------------------------------------------------------------------
+_NONCHARACTERS = str.maketrans("", "", "\ufffe\uffff")  # not allowed in XML (Word) either
+
+
+def printable(text: str) -> str:
+    """``text`` as both exporters can write it: control characters (except tab and line
+    breaks) dropped, lone surrogates replaced by U+FFFD (core.validate.clean_text), and the
+    noncharacters U+FFFE/U+FFFF dropped — none of them is allowed in a .docx (XML) and none
+    can be encoded in a PDF. Text that gets past the input gate (an old draft, a document
+    built in code) still exports instead of ending in a traceback."""
+    if text.isprintable():
+        return text
+    return clean_text(text).translate(_NONCHARACTERS)
+
+
+def _clean_block(b: Block) -> Block:
+    if isinstance(b, Table):
+        def rows(rs):
+            return tuple(tuple(None if c is None else replace(c, text=printable(c.text)) for c in r) for r in rs)
+        return replace(b, caption=printable(b.caption), header=rows(b.header), rows=rows(b.rows),
+                       total_text=printable(b.total_text))
+    if isinstance(b, Signature):
+        return replace(b, fields=tuple((printable(k), printable(v)) for k, v in b.fields))
+    if isinstance(b, (Heading, Paragraph)):
+        return replace(b, **{f.name: printable(getattr(b, f.name)) for f in fields(b) if f.name != "level"})
+    return b
+
+
+def clean_document(doc: Document) -> Document:
+    """``doc`` with every text through ``printable`` (both exporters draw only this)."""
+    return replace(doc, title=printable(doc.title), unit=printable(doc.unit),
+                   blocks=tuple(_clean_block(b) for b in doc.blocks),
+                   draft_reasons=tuple(printable(r) for r in doc.draft_reasons))
 
 
 def all_cells(doc: Document):
@@ -421,4 +457,4 @@ def all_cells(doc: Document):
 
 
 __all__ = ["Document", "Table", "Cell", "Heading", "Paragraph", "Signature", "PageBreak", "build_document",
-           "export_status", "money", "pct", "score"]
+           "export_status", "money", "pct", "score", "printable", "clean_document"]

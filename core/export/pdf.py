@@ -134,11 +134,20 @@ def _signature(sig: L.Signature, st: Styles) -> KeepTogether:
 
 # -- the document ------------------------------------------------------------------------------
 class _Heading(RLParagraph):
-    """A heading paragraph that also becomes a PDF bookmark."""
+    """A heading paragraph that also becomes a PDF bookmark. The signature is reportlab's own
+    (``split`` makes the pieces of a heading taller than a page through ``self.__class__``);
+    the bookmark goes with the first piece."""
 
-    def __init__(self, text: str, style: ParagraphStyle, level: int):
-        super().__init__(_markup(text), style)
-        self.outline = (text, level)
+    def __init__(self, text, style=None, bulletText=None, frags=None, caseSensitive=1,  # noqa: N803
+                 encoding="utf8", *, level: int = 0, plain: str = ""):
+        super().__init__(text, style, bulletText, frags, caseSensitive, encoding)
+        self.outline = (plain, level) if level else None
+
+    def split(self, availWidth, availHeight):  # noqa: N803
+        parts = super().split(availWidth, availHeight)
+        if parts:
+            parts[0].outline, self.outline = self.outline, None
+        return parts
 
 
 def story(doc: L.Document, st: Styles) -> list:
@@ -149,7 +158,7 @@ def story(doc: L.Document, st: Styles) -> list:
             level = min(max(b.level, 1), 4)
             if isinstance(prev, L.Table):
                 out.append(Spacer(1, LINE / 2))
-            out.append(_Heading(b.number + b.text, st.headings[level], level))
+            out.append(_Heading(_markup(b.number + b.text), st.headings[level], level=level, plain=b.number + b.text))
         elif isinstance(b, L.Paragraph):
             out.append(_para(b.text, st.body))
         elif isinstance(b, L.Table):
@@ -184,7 +193,7 @@ class _Doc(SimpleDocTemplate):
         BaseDocTemplate.build(self, flowables, **kw)
 
     def afterFlowable(self, flowable):  # noqa: N802
-        if isinstance(flowable, _Heading) and flowable.outline[1] <= 2:
+        if isinstance(flowable, _Heading) and flowable.outline and flowable.outline[1] <= 2:
             text, level = flowable.outline
             key = f"h{id(flowable)}"
             self.canv.bookmarkPage(key)
@@ -245,6 +254,7 @@ def _page_decorator(doc: L.Document, fonts: FontSet):
 def render(doc: L.Document, target, fonts: FontSet) -> None:
     """Draw ``doc`` into ``target`` (a path or a binary file object)."""
     patch_kinsoku()
+    doc = L.clean_document(doc)
     st = Styles(fonts)
     pdf = _Doc(target, pagesize=A4, topMargin=TOP, bottomMargin=BOTTOM, leftMargin=LEFT, rightMargin=RIGHT,
                title=doc.title, author=doc.unit, subject="预算绩效自评报告", creator="绩效自评助手",
