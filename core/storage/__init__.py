@@ -16,22 +16,39 @@ sees ``model.Report`` values and the small ``DraftInfo`` / ``SnapshotInfo`` reco
 * ``status`` is 'draft' or 'final' (``set_status``); writes never change it.
 * Snapshots are named copies of a draft's report. Restoring one first snapshots the current
   state ("恢复前自动保存"), so a restore can itself be undone.
-* Every write runs inside one transaction (``db.atomic()``): a failure leaves nothing behind.
+* Every write runs inside one transaction (``BEGIN IMMEDIATE``: the write lock is taken first,
+  waiting up to ``BUSY_TIMEOUT`` seconds for another connection to let go): a failure leaves
+  nothing behind.
 * The schema comes from sqlite-utils migrations (set "jixiao"). A database that records a
   migration this build does not know was written by a newer version: it is refused and left
-  untouched. The journal is the default rollback journal (DELETE), not WAL (tech-notes §4).
+  untouched. A SQLite file of another program (its own tables, no ``drafts``, no migration of
+  set "jixiao") is refused untouched too. The journal is the default rollback journal
+  (DELETE), not WAL (tech-notes §4).
 * Backups live in ``data_dir/backups`` as ``jixiao-YYYYMMDD-HHMMSS.db`` (rolling, at most one a
   day from ``auto_backup``), ``jixiao-before-migration-….db`` (taken before a pending migration
-  is applied to an existing database) and ``jixiao-before-restore-….db``.
-* Opening checks the file (``PRAGMA quick_check``). A damaged file is renamed aside to
-  ``jixiao-damaged-….db`` (never deleted) and the newest good backup is put in its place;
-  ``Storage.recovery_message`` then says so in Chinese.
+  is applied to an existing database) and ``jixiao-before-restore-….db``. A backup is checked
+  (``integrity_check``) before it is renamed into place, so a damaged database is never backed
+  up; the daily backup is skipped while the database holds no draft and a rolling backup holds
+  some, and pruning never deletes the newest backup holding drafts in favour of empty ones.
+* Opening (``core.storage.recovery``, the one home of recovery) first checks the file. A
+  damaged file is copied aside to ``jixiao-damaged-….db`` (never deleted) and the newest good
+  backup copied over it; a missing, 0-byte or emptied database beside a backup holding drafts
+  is recovered the same way. Each step is ordered so that a kill at any moment loses nothing
+  and the next start finishes the job; ``Storage.recovery_message`` then says so in Chinese.
+  Our stale temp files are removed; a genuinely new data directory just starts empty.
+* Private: the data directory is created 0700, the database, backups and copies are 0600
+  (POSIX; on Windows the per-user ``%LOCALAPPDATA%`` is private by its ACL).
+* Stored reports are read through ``core.validate.loads``, the same gate as a report JSON file.
 
-Errors the user may see are raised as ``StorageError`` with a Chinese message.
+Errors the user may see are raised as ``StorageError`` with a Chinese message; no
+``sqlite3`` error or ``OSError`` leaves a ``Storage`` method (``errors.translated``).
 
-Modules: ``schema`` (constants, ``StorageError``, the migrations), ``files`` (backups, file
-checks, recovery of a damaged file, ``restore_database``) and ``drafts`` (the ``Storage`` class,
-the ``DraftInfo`` / ``SnapshotInfo`` records and the report/row helpers).
+Modules: ``schema`` (constants, ``StorageError``, the migrations), ``errors`` (SQLite and OS
+errors in Chinese), ``files`` (backup names and listing, file checks, the private atomic copy),
+``recovery`` (what ``open`` does before connecting: recovery, stale temp files, foreign files),
+``drafts`` (the ``Storage`` class, the ``DraftInfo`` / ``SnapshotInfo`` records and the
+report/row helpers) and ``restore`` (``restore_database``). Imports go one way:
+schema ← errors ← files ← recovery ← drafts ← restore. See docs/storage.md.
 """
 from core.storage.drafts import (DraftInfo, SnapshotInfo, Storage, _info, _list_columns, _now,
                                  _report_from_json, _report_json, _score_columns, empty_report)

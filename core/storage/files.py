@@ -9,6 +9,7 @@ import sqlite3
 from pathlib import Path
 
 from core.atomic import PRIVATE_FILE, atomic_produce
+from core.storage.errors import sqlite_error_text
 from core.storage.schema import (_BACKUP_RE, _STAMP, BACKUPS_DIR, MIGRATIONS, NEWER_DATABASE,
                                  known_migrations)
 
@@ -63,7 +64,7 @@ def check_database_file(path: Path) -> str | None:
     try:
         con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as e:
-        return f"无法打开“{path.name}”：{e}"
+        return f"无法打开“{path.name}”：{sqlite_error_text(e)}"
     try:
         rows = con.execute("PRAGMA quick_check").fetchall()
         if rows != [("ok",)]:
@@ -76,8 +77,10 @@ def check_database_file(path: Path) -> str | None:
                 "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATIONS.name])]
             if any(n not in known_migrations() for n in names):
                 return f"“{path.name}”{NEWER_DATABASE}"
-    except sqlite3.DatabaseError as e:
-        return f"“{path.name}”已损坏或不是本软件的数据库：{e}"
+    except sqlite3.OperationalError as e:
+        return f"无法读取“{path.name}”：{sqlite_error_text(e)}"
+    except sqlite3.DatabaseError:
+        return f"“{path.name}”已损坏或不是本软件的数据库"
     finally:
         con.close()
     return None
