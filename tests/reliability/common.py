@@ -185,7 +185,7 @@ def log_tail(text: str) -> str:
     except OSError:
         return ""
     tail = [ln for ln in log.rstrip().splitlines()[-4:] if ln.strip()]
-    return "\n  log: " + " | ".join(ln.strip() for ln in tail)
+    return "\n  log (its last entry; a shared log may hold another run's): " + " | ".join(ln.strip() for ln in tail)
 
 
 def stale_tmp(result: dict) -> list[str]:

@@ -213,7 +213,7 @@ def _short_argv(argv):
     return [re.sub(r"^.*/(fuzz|hostile)/", r"…/\1/", a) for a in argv]
 
 
-def generate(n: int, seed: int, log=print) -> list[tuple[str, bytes, str]]:
+def generate(n: int, seed: int) -> list[tuple[str, bytes, str]]:
     """``n`` inputs from the hypothesis strategies, the same ones for the same seed."""
     from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis import seed as hseed
@@ -238,7 +238,7 @@ def generate(n: int, seed: int, log=print) -> list[tuple[str, bytes, str]]:
     return out
 
 
-def run_fuzz(work: Path, n: int, seed: int, jobs: int, summary: Summary, log=print,
+def run_fuzz(work: Path, generated: list, seed: int, jobs: int, summary: Summary, log=print,
              subprocess_every: int = 10, pdf_every: int = 25) -> None:
     from tests.reliability.strategies import fixture_files
 
@@ -253,8 +253,7 @@ def run_fuzz(work: Path, n: int, seed: int, jobs: int, summary: Summary, log=pri
         items.append(("fuzz: hostile corpus", p, f"hostile/{p.relative_to(HOSTILE)}"))
     if not hostile:
         summary.skipped.append(f"hostile corpus: {HOSTILE.relative_to(ROOT)} is missing or empty")
-    log(f"  generating {n} inputs with hypothesis …")
-    for i, (desc, data, suffix) in enumerate(generate(n, seed, log)):
+    for i, (desc, data, suffix) in enumerate(generated):
         p = inputs_dir / f"gen{i:05d}{suffix}"
         p.write_bytes(data)
         kind = "tables" if suffix in (".csv", ".xlsx") else "reports"

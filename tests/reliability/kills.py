@@ -317,7 +317,8 @@ def calibrate(sc: Scenario, fx: Fixtures, work: Path, summary: Summary) -> float
                                            f"{err[-1500:]}")
             continue
         times.append(lines.seen["DONE"] - lines.seen["READY"])
-        sc.check(ctx, inspect(ctx["data"]), summary, sc.name)
+        if i == 0:  # the operation itself works (the other two runs only time it)
+            sc.check(ctx, inspect(ctx["data"]), summary, sc.name)
         shutil.rmtree(run, ignore_errors=True)
     return statistics.median(times) if times else 0.2
 

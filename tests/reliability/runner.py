@@ -11,7 +11,7 @@ from pathlib import Path
 
 from tests.reliability.report import Summary
 
-SHORT = {"kills": 3, "inputs": 100, "subprocess_every": 10, "pdf_every": 25}
+SHORT = {"kills": 3, "inputs": 100, "subprocess_every": 20, "pdf_every": 25}
 FULL = {"kills": 150, "inputs": 1000, "subprocess_every": 10, "pdf_every": 10}
 
 
@@ -52,13 +52,33 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
 
     def log(text):
-        print(text, flush=True)
+        print(f"[{time.monotonic() - started:5.1f} s] {text}", flush=True)
 
     log(f"reliability suite ({'full' if args.full else 'short'}): seed {args.seed}, "
         f"{kills} kills per scenario, {inputs} fuzz inputs, {args.jobs} jobs, work in {work}")
     from tests.reliability.common import build_fixtures
 
     fx = build_fixtures(work / "fixtures")
+    generated = None
+    if "fuzz" in parts:  # hypothesis draws the inputs while the kill children run
+        import threading
+
+        generated = {}
+
+        def draw():
+            try:
+                from tests.reliability.fuzz import generate
+
+                generated["items"] = generate(inputs, args.seed)
+            except ImportError as e:
+                summary.skipped.append(f"generated fuzz inputs: {e} (pip install hypothesis)")
+            except Exception:
+                import traceback
+
+                summary.fail("crash", "fuzz: generation (harness)", traceback.format_exc()[-1500:])
+
+        gen = threading.Thread(target=draw)
+        gen.start()
     if "kills" in parts:
         from tests.reliability.kills import run_kills
 
@@ -77,7 +97,8 @@ def main(argv: list[str] | None = None) -> int:
         from tests.reliability.fuzz import run_fuzz
 
         log("fuzz …")
-        run_fuzz(work / "fuzz", inputs, args.seed, args.jobs, summary, log,
+        gen.join()
+        run_fuzz(work / "fuzz", generated.get("items", []), args.seed, args.jobs, summary, log,
                  subprocess_every=preset["subprocess_every"], pdf_every=preset["pdf_every"])
     if faults is not None:
         faults.join()
