@@ -15,6 +15,8 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
+from core import validate
+
 NUMBER, DATE, WORD, BLANK, UNKNOWN = "number", "date", "word", "blank", "unknown"
 
 
@@ -287,7 +289,11 @@ def _read_number(s: str) -> Reading | None:
                 return None
             unit = "%" + unit
     else:
+        if len(m.group("num")) > validate.MAX_NUMBER_CHARS:
+            return None
         number, unit = _decimal(m.group("num")), m.group("rest")
+    if validate.number_problem(number) is not None:
+        return None  # beyond any budget: not read as a number (the text stays as typed)
     if unit.endswith("左右"):
         unit, approx = unit[:-2], True
     suffix = _SUFFIX_CMP.search(unit)
@@ -344,6 +350,8 @@ def parse_number(text: str | None) -> Decimal | None:
     s = _norm(str(text))
     if not s or all(c in "-—–―－" for c in s):
         return None
+    if len(s) > validate.MAX_NUMBER_CHARS:
+        raise ValueError(f"“{_clip(str(text).strip())}”过长（数字最多 {validate.MAX_NUMBER_CHARS} 个字符）")
     m = _INPUT_RX.match(s)
     value = None
     if m:
@@ -360,7 +368,14 @@ def parse_number(text: str | None) -> Decimal | None:
         raise ValueError(f"“{str(text).strip()}”的单位是元，此处请按万元填写")
     if value is None:
         raise ValueError(f"“{str(text).strip()}”不是有效的数字")
-    return value
+    problem = validate.number_problem(value)
+    if problem:
+        raise ValueError(f"“{str(text).strip()}”{problem}")
+    return validate.canonical(value)
+
+
+def _clip(text: str, n: int = 20) -> str:
+    return text if len(text) <= n else text[:n] + "…"
 
 
 # -- qualitative words ----------------------------------------------------------------------

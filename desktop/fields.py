@@ -2,7 +2,10 @@
 
 ``TextField`` (one line or several) and ``NumberField`` read their value from the report when a
 page loads and write it back on every edit. A number that cannot be read shows a Chinese
-message under the field, naming it and saying what to type, and changes nothing.
+message under the field, naming it and saying what to type, and changes nothing. Both go through
+the validation gate (``core.validate``): numbers through ``values.parse_number`` (bounded), text
+through ``validate.clean_text`` — invisible control characters in pasted text are dropped (and the
+clerk told so) rather than the paste refused; text beyond ``validate.MAX_TEXT_CHARS`` is cut.
 """
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from decimal import Decimal
 
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
-from core import edit
+from core import edit, validate
 from core.values import parse_number
 from desktop.session import DraftSession
 
@@ -41,14 +44,46 @@ class TextField(QWidget):
             self.editor.textChanged.connect(lambda: self._store(self.editor.toPlainText()))
         else:
             self.editor.textEdited.connect(self._store)
+        self.note = QLabel()
+        self.note.setStyleSheet("color: #8a6d00;")
+        self.note.setWordWrap(True)
+        self.note.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
         layout.addWidget(self.editor)
+        layout.addWidget(self.note)
 
     def _store(self, text: str) -> None:
-        if not self._loading:
-            self.session.set(self.path, text)
-            mark_carried(self.editor, self.session, self.path)
+        if self._loading:
+            return
+        clean = validate.clean_text(text)[:validate.MAX_TEXT_CHARS]
+        if clean != text:
+            self._show_clean(text, clean)
+        self.session.set(self.path, clean)
+        mark_carried(self.editor, self.session, self.path)
+
+    def _show_clean(self, text: str, clean: str) -> None:
+        """Put the cleaned text in the editor, keeping the cursor about where it was."""
+        cut = len(validate.clean_text(text)) > validate.MAX_TEXT_CHARS
+        self.note.setText(f"“{self.label}”：" + (f"文字过长，只保留前 {validate.MAX_TEXT_CHARS} 个字符。" if cut else
+                                                 "粘贴的文字中有不可见的控制字符，已删除。"))
+        self.note.show()
+        self._loading = True
+        try:
+            if isinstance(self.editor, QPlainTextEdit):
+                cursor = self.editor.textCursor()
+                pos = min(cursor.position(), len(clean))
+                self.editor.setPlainText(clean)
+                cursor = self.editor.textCursor()
+                cursor.setPosition(pos)
+                self.editor.setTextCursor(cursor)
+            else:
+                pos = min(self.editor.cursorPosition(), len(clean))
+                self.editor.setText(clean)
+                self.editor.setCursorPosition(pos)
+        finally:
+            self._loading = False
 
     _loading = False
 

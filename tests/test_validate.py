@@ -209,3 +209,40 @@ def test_decimal_from_text_refuses_promptly(text):
 ])
 def test_number_problem(value, problem):
     assert (validate.number_problem(value) is not None) is problem
+
+
+# -- the editor's fields ---------------------------------------------------------------------
+def test_pasted_control_characters_are_dropped_not_refused(qtbot, open_draft, seeds):
+    from desktop.fields import TextField
+    session = open_draft(seeds["001"])
+    line = TextField(session, "title", "报告标题")
+    qtbot.addWidget(line)
+    line.load()
+    line.editor.textEdited.emit("2022年\x07部门\x1b整体")  # what a paste from a PDF can bring
+    assert session.report.title == "2022年部门整体" and line.editor.text() == "2022年部门整体"
+    assert not line.note.isHidden() and "控制字符" in line.note.text()
+    box = TextField(session, "overview/duties", "职能职责", multiline=True)
+    qtbot.addWidget(box)
+    box.load()
+    box.editor.setPlainText("负责\x00全区\n工商联\t工作")
+    assert session.report.overview.duties == "负责全区\n工商联\t工作"
+    assert box.editor.toPlainText() == "负责全区\n工商联\t工作"
+
+
+@pytest.mark.parametrize("text", ["1E+999999999", "9" * 30, "1" * 5000, "0.000000000001", "1e400"])
+def test_number_fields_refuse_numbers_beyond_the_bounds(qtbot, open_draft, seeds, text):
+    from desktop.fields import NumberField
+    session = open_draft(seeds["001"])
+    before = session.report.figures.get("executed")
+    field = NumberField(session, "figures/executed", "全年执行数")
+    qtbot.addWidget(field)
+    field.load()
+    start = time.monotonic()
+    field.editor.textEdited.emit(text)
+    assert time.monotonic() - start < 1
+    assert field.has_error and "全年执行数" in field.error.text()
+    assert session.report.figures.get("executed") == before
+    year = NumberField(session, "year", "年度", as_int=True)
+    qtbot.addWidget(year)
+    year.editor.textEdited.emit(str(2**70))
+    assert year.has_error and session.report.year == seeds["001"].year

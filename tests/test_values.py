@@ -1,7 +1,7 @@
 """Tests for core.values: reading target/actual cells, number inputs, units and words.
 
 SEED_CASES holds every target and actual string of the indicator tables of the five seed
-reports (/work/shared/seeds), with the whitespace the clerks left in; EXTRA_CASES holds the
+reports (tests/fixtures/seed_texts), with the whitespace the clerks left in; EXTRA_CASES holds the
 forms of domain.md §4 the seeds do not show.
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ from core.values import (BLANK, DATE, NUMBER, UNKNOWN, WORD, Reading, is_achieve
                          parse_number, read_value, unit_factor)
 
 ROOT = Path(__file__).resolve().parent
-SEED_TEXTS = Path("/work/shared/seeds")
+SEED_TEXTS = ROOT / "fixtures" / "seed_texts"  # the five seed reports as text
 FIXTURES = ROOT / "fixtures" / "seeds"
 
 
@@ -160,7 +160,7 @@ def test_read_value(text, expected):
 
 
 def test_seed_cases_are_real_seed_strings():
-    assert SEED_TEXTS.is_dir(), "the seed reports live in ../shared/seeds beside the project"
+    assert len(list(SEED_TEXTS.glob("*.txt"))) == 5
     corpus = "".join(p.read_text(encoding="utf-8") for p in sorted(SEED_TEXTS.glob("*.txt")))
     missing = [t for t, _ in SEED_CASES if t.strip() and t.strip() not in corpus]
     assert missing == []
@@ -290,3 +290,31 @@ def test_negative_words(word):
 ])
 def test_unknown_words(word):
     assert is_achievement_word(word) is None
+
+
+# -- bounded input (issue 8): no huge Decimal is ever built from what a clerk types ----------
+@pytest.mark.parametrize("text,words", [
+    ("9" * 30, "过大"), ("1" * 5000, "过长"), ("1" * 16, "过大"), ("1,000,000,000,000,000", "过大"),
+    ("0.00000000001", "小数"), ("十" * 2000, "过长"), ("一千亿亿", "过大"), ("100000000000亿元", "过大"),
+    ("1,234,567,890,123,456,789,012,345", "过大"), ("12345678901234.1234567", "有效数字过多"),
+    ("1" * 41, "过长"),
+])
+def test_parse_number_refuses_what_no_budget_needs(text, words):
+    import time
+    start = time.monotonic()
+    with pytest.raises(ValueError) as err:
+        parse_number(text)
+    assert time.monotonic() - start < 1
+    assert words in str(err.value) and not str(err.value).isascii()
+
+
+@pytest.mark.parametrize("text,expected", [("99999999999999.99", "99999999999999.99"),
+                                           ("999,999,999,999,999", "999999999999999"), ("99999亿元", "999990000"),
+                                           ("0.0000000001", "0.0000000001"), ("9999亿元", "99990000")])
+def test_parse_number_keeps_large_but_sane_numbers(text, expected):
+    assert parse_number(text) == Decimal(expected)
+
+
+@pytest.mark.parametrize("text", ["1" * 5000 + "次", "≥" + "9" * 30 + "%", "0." + "0" * 60 + "1万元"])
+def test_read_value_does_not_read_numbers_beyond_the_bounds(text):
+    assert read_value(text).kind == UNKNOWN
