@@ -173,6 +173,9 @@ def gate_findings(data: Any, source: str) -> list[Finding]:
     """JSON_VALUE errors for every value the validation gate refuses in ``data`` (NaN and
     Infinity, numbers out of bounds, integers SQLite cannot store, control characters, lone
     surrogates, over-long text), each naming its JSON path; at most ``validate.MAX_PROBLEMS``."""
+    if validate.tree_depth(data) > validate.MAX_DEPTH:
+        return [Finding("JSON_VALUE", ERROR, source, f"嵌套层数超过 {validate.MAX_DEPTH} 层，不是本软件的文件格式",
+                        "选择本软件导出的报告 JSON 文件")]
     out: list[Finding] = []
     more = 0
     for path, problem in validate.check_tree(data):
@@ -224,7 +227,11 @@ def report_from_dict(data: Any, source: str = "") -> tuple[model.Report | None, 
             + ("请升级软件后再打开。" if newer else ""),
             "请升级软件" if newer else "检查文件是否损坏"))
         return None, r.findings
-    report = r.record(model.Report, data, "")
+    try:
+        report = r.record(model.Report, data, "")
+    except Exception as e:  # noqa: BLE001 - a reader bug must be a finding, never a traceback
+        r.bad("/", f"文件内容无法读取（{type(e).__name__}）", "用本软件重新导出报告；若仍出现，请把文件发给软件维护人员")
+        return None, r.findings
     if report is not None and report.kind not in model.REPORT_KINDS:
         r.bad("kind", f"报告类型{_show(report.kind)}无效，应为 department_overall（部门整体）或 project（项目）",
               "改为 department_overall 或 project")

@@ -283,6 +283,19 @@ def _too_large(size: int, limit: int) -> str:
             "请确认选对了文件")
 
 
+def tree_depth(data: Any) -> int:
+    """The deepest nesting of lists/dicts in a parsed value (iterative: no recursion limit)."""
+    deepest = 0
+    stack: list[tuple[int, Any]] = [(0, data)]
+    while stack:
+        depth, value = stack.pop()
+        if isinstance(value, (dict, list, tuple)):
+            depth += 1
+            deepest = max(deepest, depth)
+            stack.extend((depth, v) for v in (value.values() if isinstance(value, dict) else value))
+    return deepest
+
+
 def check_tree(data: Any, where: str = "") -> Iterator[tuple[str, str]]:
     """Every (JSON path, problem) in a parsed JSON value: keys and strings through
     ``text_problem``, numbers through ``number_problem``/``int_problem``. Iterative."""

@@ -246,3 +246,11 @@ def test_number_fields_refuse_numbers_beyond_the_bounds(qtbot, open_draft, seeds
     qtbot.addWidget(year)
     year.editor.textEdited.emit(str(2**70))
     assert year.has_error and session.report.year == seeds["001"].year
+
+
+def test_report_from_dict_refuses_deep_nesting_built_in_python():
+    data: dict = {"name": "x"}
+    for _ in range(5000):
+        data = {"name": "g", "children": [data]}
+    report, findings = report_from_dict({"table": {"groups": [data]}}, "d")
+    assert report is None and findings[0].code == "JSON_VALUE" and "嵌套" in findings[0].message
