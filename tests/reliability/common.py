@@ -145,6 +145,7 @@ else:
         out["traceback"] = traceback.format_exc()
     finally:
         s.close()
+out["files_after"] = sorted(p.name for p in data.iterdir()) if data.is_dir() else []
 backups = data / "backups"
 out["backups"] = {}
 if backups.is_dir():
@@ -189,7 +190,8 @@ def log_tail(text: str) -> str:
 
 
 def stale_tmp(result: dict) -> list[str]:
-    names = list(result.get("files", [])) + list(result.get("backups", {}))
+    """Temp files still there after the next start (which may clean them up)."""
+    names = list(result.get("files_after", [])) + list(result.get("backups", {}))
     return [n for n in names if n.endswith(".tmp")]
 
 
