@@ -511,6 +511,15 @@ def _framework_leaves(table: model.SelfEvalTable | None):
             yield "groups/" + "/children/".join(str(p) for p in (gi, *path)), leaf
 
 
+def _safe_load(path: Path) -> tuple[Template | None, list[Finding]]:
+    """``load_template_file``, with a loader bug turned into a finding instead of a traceback."""
+    try:
+        return load_template_file(path)
+    except Exception as e:  # noqa: BLE001
+        return None, [Finding("TEMPLATE_INVALID", ERROR, f"{path.name}:/", f"模板文件无法读取（{type(e).__name__}）",
+                              "向发布模板的财政局索取正确版本，或把模板文件发给软件维护人员")]
+
+
 class TemplateSet:
     """Loads templates by id on demand and remembers the findings of broken ones."""
 
@@ -535,7 +544,7 @@ class TemplateSet:
                         "TEMPLATE_UNKNOWN", ERROR, "template", problem,
                         "选择已安装的模板（jixiao templates 列出可用模板）；新模板须先放入模板文件夹")])
                 else:
-                    self._cache[template_id] = load_template_file(known[template_id])
+                    self._cache[template_id] = _safe_load(known[template_id])
         return self._cache[template_id]
 
 

@@ -213,3 +213,37 @@ def test_a_formula_that_cannot_be_evaluated_makes_the_template_unusable(tdir, ch
     assert tpl is None
     assert any(f.code == "TEMPLATE_INVALID" and f.where.endswith(":" + where) for f in findings), findings
     assert all(not f.message.isascii() and len(f.message) < 400 for f in findings)
+
+
+# -- fuzz: a template that loads can score and check any report without raising -----------------
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.sampled_from(
+        ["", "weight", "value", "1e400", "min()", "abs(value, weight)", "weight / 0", "True", "value <= 10",
+         "weight * 0.5", "executed / annual_budget * 100", "reached", "../x", "0.8", "-1", "NaN"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.sampled_from(["if", "score", "label", "expr", "steps", "key", "low", "high", "name", "weight", "x"]),
+        inner, max_size=4), max_leaves=10)
+_KEYS = ["execution", "formulas", "tiers", "grades", "blocks", "splits", "total", "execution_low", "extends",
+         "equal_target", "over_achievement_ratio", "outline", "project_template", "framework", "kind"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                   HealthCheck.too_slow])
+@given(changes=st.dictionaries(st.sampled_from(_KEYS), _json, min_size=1, max_size=3))
+def test_fuzzed_templates_never_crash_loading_scoring_or_checks(tdir, seeds, changes):
+    from dataclasses import replace
+
+    from core.checks import run_checks
+    from core.scoring import score_report
+    edit(tdir, "national-10hao-project", lambda d: d.update(changes))
+    templates = TemplateSet(tdir)
+    tpl, findings = templates.get("national-10hao-project")
+    assert tpl is not None or findings
+    assert all(not f.message.isascii() for f in findings)
+    for seed in ("002", "004"):
+        report = replace(seeds[seed], template="national-10hao-project")
+        found = run_checks(report, score_report(report, templates), templates)
+        assert not [f for f in found if f.code == "CHECK_CRASHED"], found
