@@ -338,3 +338,16 @@ def test_write_errors_in_chinese(seeds, tmp_path, monkeypatch, error, words):
         docx_export.write_docx(seeds["004"], tmp_path / "报告.docx")
     assert words in str(e.value) and "“报告.docx”" in str(e.value)
     assert error.strerror not in str(e.value) and not isinstance(e.value, ExportInternalError)
+
+
+def test_only_a_row_taller_than_a_page_may_break(seeds, tmp_path):
+    """Word cuts off a cantSplit row taller than a page: such a row is allowed to break."""
+    leaves = (model.Indicator("短", "1", "1", Decimal(1), Decimal(1), deviation_note="x" * 5000),
+              model.Indicator("长", "1", "1", Decimal(1), Decimal(1), deviation_note="说明"))
+    big = model.IndicatorGroup("产出指标", Decimal(2), (model.IndicatorGroup("数量指标", None, leaves),))
+    r = replace(seeds["000"], table=replace(seeds["000"].table, groups=(big,)))
+    doc = open_docx(str(docx_export.write_docx(r, tmp_path / "tall.docx")))
+    rows = {"".join(tr.itertext()): tr for t in doc.tables for tr in t._tbl.tr_lst}
+    tall = next(tr for text, tr in rows.items() if "x" * 5000 in text)
+    short = next(tr for text, tr in rows.items() if "说明" in text and "x" * 50 not in text)
+    assert tall.trPr.find(qn("w:cantSplit")) is None and short.trPr.find(qn("w:cantSplit")) is not None

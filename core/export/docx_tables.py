@@ -191,6 +191,18 @@ def _spans(grid, ncols: int) -> tuple[dict, dict]:
     return spans, owner
 
 
+TALL_ROW_PT = 400  # a row estimated taller than this may break across pages (225 mm = 638 pt of text)
+
+
+def _tall(text: str, width_mm: float, size: float) -> bool:
+    """Would ``text`` in a cell ``width_mm`` wide be taller than ``TALL_ROW_PT``? (A rough
+    estimate from the character widths, linear in the text.) Word does not break a row marked
+    cantSplit even when it is taller than a page: the rest of the cell is cut off unseen."""
+    per_line = max((width_mm - 2 * CELL_PAD / 56.7) / (size * 25.4 / 72), 1.0)  # ems on a line
+    lines = sum(max(1, -(-int(_ems(line)) // int(per_line))) for line in text.split("\n"))
+    return lines * size * 1.3 > TALL_ROW_PT
+
+
 def draw_table(doc, block: Table, *, keep: bool = False):
     """The python-docx Table for ``block``: fixed widths, merges, header rows repeated, rows never
     split, every cell vertically centred in Table Text paragraphs (kept with the next if ``keep``)."""
@@ -202,11 +214,17 @@ def draw_table(doc, block: Table, *, keep: bool = False):
     style_id = doc.styles["Table Text"].style_id
     col_tw = [Mm(w).twips for w in widths]
     spans, owner = _spans(grid, ncols)
+    row_origins: list[list[tuple[int, int]]] = [[] for _ in grid]
+    for r0, c0 in spans:
+        row_origins[r0].append((r0, c0))
     tbl = t._tbl
     for r in range(len(grid)):
         tr = SubElement(tbl, W["tr"])
         tr_pr = SubElement(tr, W["trPr"])
-        SubElement(tr_pr, W["cantSplit"])
+        tall = any(_tall(cell.text, sum(widths[c:c2 + 1]), fit(cell.text, sum(widths[c:c2 + 1]))[0])
+                   for (r0, c), (cell, r2, c2) in ((k, spans[k]) for k in row_origins[r]) if cell.text and r2 == r0)
+        if not tall:  # rows never split — unless one is too tall for a page
+            SubElement(tr_pr, W["cantSplit"])
         if r < nhead:  # repeated at the top of every page
             SubElement(tr_pr, W["tblHeader"]).set(W["val"], "true")
         c = 0
