@@ -195,9 +195,18 @@ _VALUE_FIX = "改正该处的值（数字须为有限的数，文字中不能有
 
 def _show(value: Any) -> str:
     """A short, printable rendering of a wrong value for a message."""
-    text = repr(value) if not isinstance(value, str) else f"“{value}”"
-    if isinstance(value, (dict, list)):
+    if isinstance(value, str):
+        text = f"“{value}”"
+    elif isinstance(value, (dict, list)):
         text = "对象" if isinstance(value, dict) else "列表"
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, int) and value.bit_length() > 64:
+        text = "一个过大的整数"
+    elif isinstance(value, (Decimal, float, int)):
+        text = str(value)
+    else:
+        text = repr(value)
     text = validate.clean_text(text)
     return text if len(text) <= 40 else text[:40] + "…"
 
