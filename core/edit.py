@@ -11,7 +11,7 @@ import dataclasses
 from decimal import Decimal
 from typing import Any
 
-from core import model
+from core import model, validate
 
 
 def _parts(path: str) -> list[str]:
@@ -47,13 +47,23 @@ def _replace(obj: Any, key: str, value: Any) -> Any:
 
 
 def set_at(obj: Any, path: str, value: Any) -> Any:
-    """A copy of ``obj`` with the value at ``path`` replaced."""
+    """A copy of ``obj`` with the value at ``path`` replaced.
+
+    Text passes the validation gate on the way in: control characters (except tab and line
+    breaks) are dropped, lone surrogates replaced, and text is cut at ``validate.MAX_TEXT_CHARS``
+    — so nothing typed or pasted can make a draft that cannot be saved or read back."""
+    if isinstance(value, str):
+        value = validate.clean_text(value)[:validate.MAX_TEXT_CHARS]
+    return _set(obj, path, value)
+
+
+def _set(obj: Any, path: str, value: Any) -> Any:
     parts = _parts(path)
     if not parts:
         return value
     head, rest = parts[0], "/".join(parts[1:])
     child = _step(obj, head) if rest else None
-    return _replace(obj, head, set_at(child, rest, value) if rest else value)
+    return _replace(obj, head, _set(child, rest, value) if rest else value)
 
 
 def insert_at(obj: Any, path: str, index: int, item: Any) -> Any:

@@ -254,3 +254,12 @@ def test_report_from_dict_refuses_deep_nesting_built_in_python():
         data = {"name": "g", "children": [data]}
     report, findings = report_from_dict({"table": {"groups": [data]}}, "d")
     assert report is None and findings[0].code == "JSON_VALUE" and "嵌套" in findings[0].message
+
+
+def test_every_edit_of_text_passes_the_gate(seeds):
+    from core import edit
+    where = "table/groups/0/children/0/children/0/actual"
+    report = edit.set_at(seeds["004"], where, "100\x00%\ud800")
+    assert edit.get_at(report, where) == "100%\ufffd"
+    again, findings = report_from_dict(validate.loads(dumps_report(report)))
+    assert again == report and not findings
