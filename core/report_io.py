@@ -63,7 +63,7 @@ class _Reader:
             if problem is None:
                 return validate.canonical(d)
         if problem:
-            self.bad(where, f"“{where}”：{problem}", "填写实际的金额、分值或百分比，例如 107.49（见 docs/format.md 的 Limits）",
+            self.bad(where, f"“{where}”：{problem}", "填写实际的金额、分值或百分比，例如 107.49；金额以万元计，须小于 10 的 15 次方，最多 10 位小数",
                      code="JSON_VALUE")
         else:
             self.bad(where, f"“{where}”应为数字，实际是 {_show(value)}", "填写数字，例如 107.49")
