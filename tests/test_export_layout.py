@@ -110,3 +110,15 @@ def test_overview_text_is_not_printed_twice(seeds):
     text = "".join(b.text for b in doc.blocks if isinstance(b, Paragraph))
     for sentence in ("人员编制数3人", "区工商联机关行政编制2名", "现有股室1个"):
         assert text.count(sentence) == 1, sentence
+
+
+def test_printable_text_for_both_exporters():
+    from core.export.layout import Cell, Document, Paragraph, Table, clean_document, printable
+
+    assert printable("正常文字\t和换行\n") == "正常文字\t和换行\n"
+    assert printable("a\x00b\x1bc\x7fd\ud800e\ufffef\uffffg") == "abcd\ufffdefg"
+    doc = clean_document(Document("题\x01", "单位\x02", (
+        Paragraph("段\x03落"), Table("t", "表\x04", (10,), ((Cell("头\x05"),),), ((Cell("格\x06"), None),))), True, ("因\x07",)))
+    assert (doc.title, doc.unit, doc.draft_reasons) == ("题", "单位", ("因",))
+    assert doc.blocks[0].text == "段落" and doc.blocks[1].caption == "表"
+    assert doc.blocks[1].header[0][0].text == "头" and doc.blocks[1].rows[0] == (Cell("格"), None)

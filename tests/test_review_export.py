@@ -43,3 +43,15 @@ def test_a_failed_export_says_why_and_changes_nothing(editor, qtbot, tmp_path, m
     review.export_pdf()
     qtbot.waitUntil(lambda: all(b.isEnabled() for b in review.export_buttons), timeout=30000)
     assert "无法写入" in review.export_state.text() and not target.exists()
+
+
+def test_a_read_only_target_is_refused_with_a_reason(editor, qtbot, tmp_path, monkeypatch):
+    target = tmp_path / "报告.docx"
+    target.write_bytes(b"old report")
+    target.chmod(0o444)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    review = editor.review
+    review.export_docx()
+    qtbot.waitUntil(lambda: all(b.isEnabled() for b in review.export_buttons), timeout=30000)
+    assert "是只读的" in review.export_state.text() and "另存为" in review.export_state.text()
+    assert target.read_bytes() == b"old report"

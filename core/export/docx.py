@@ -11,7 +11,10 @@ blocks with python-docx, writing through ``output.write_output`` (temp file, the
   from the styles and docDefaults, and the East Asian language is zh-CN (tech-notes §1.1).
 * Page numbers “— 1 —” in 4号 宋体, odd pages right and even pages left, one character in.
 * Tables: a 黑体 caption, 五号 宋体 cells off the grid, fixed widths on cells and tblGrid,
-  rowspan/colspan merged, header rows repeated on each page, rows never split, 0.5 pt borders.
+  rowspan/colspan merged, header rows repeated on each page, rows never split (unless taller
+  than a page: Word would cut it off), 0.5 pt borders.
+* Text through ``layout.clean_document`` (no control characters or lone surrogates: XML refuses
+  them); the title and author properties cut to python-docx's 255 characters.
 * A draft carries “草稿（未定稿：…）” in red in the header of every page and “（草稿）” in the title.
 
 Nothing is computed here: every text comes from the layout.

@@ -7,6 +7,12 @@ cells, ``split`` cuts them there (preferring a 一级 boundary, or a row no merg
 across, up to three rows up) and the continuation repeats the label with “（续）” under the
 repeated header; so no span is ever taller than a page and a 一级 group of any length prints.
 
+A row taller than a page is cut between the lines of its tall cells (``GridTable._split_row``),
+the text continuing in its column on the next page. Cost is linear in rows and in text: a table
+is measured through a window of its first rows, a cell with more lines than a page holds is
+measured with a page of them, and a run with no break opportunity is cut by characters in one
+pass (``chop``); reportlab alone re-measures everything left for every page.
+
 Cell text is wrapped here, not by reportlab (``wrap_cell``): its CJK wrap breaks numbers in
 narrow columns (“2” / “690万元”, “100.” / “00%”) and lets punctuation hang outside the cell.
 A cell gets 10.5 pt with 3 pt padding when that wraps tidily; else tighter padding and then
