@@ -162,6 +162,9 @@ def make_app(argv: list[str], font_size: int = 11) -> QApplication:
 
 
 class _ArgParser(argparse.ArgumentParser):
+    def format_usage(self) -> str:
+        return super().format_usage().replace("usage: ", "用法：", 1)
+
     def error(self, message: str):  # argparse's English errors, in Chinese
         self.print_usage(sys.stderr)
         text = (message.replace("expected one argument", "需要一个值")

@@ -348,3 +348,24 @@ def test_a_draft_that_cannot_be_saved_is_said_so():
 
     text = CrashReporter.message("/tmp/x.log", False)
     assert "暂未能保存" in text and "已自动保存" not in text
+
+
+def test_app_options_are_refused_in_chinese(capsys):
+    from desktop import main
+
+    with pytest.raises(SystemExit) as e:
+        main.main(["--data-dir"])
+    err = capsys.readouterr().err
+    assert e.value.code == 2 and "需要一个值" in err and "usage" not in err and "argument" not in err
+
+
+def test_app_with_a_data_dir_that_cannot_be_made(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop import app
+
+    said = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda *a, **k: said.append(a[2]))
+    (tmp_path / "a-file").write_text("")
+    assert app.run(["--data-dir", str(tmp_path / "a-file" / "data")]) == 2
+    assert "无法使用数据目录" in said[0] and "Errno" not in said[0]
