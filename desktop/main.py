@@ -33,6 +33,15 @@ def display_problem(environ=None, platform: str | None = None) -> str | None:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
+        if argv[:1] == ["--version"]:
+            from core.version import version
+
+            print(f"绩效自评助手 jixiao {version()}")
+            return 0
+        if argv[:1] == ["--smoke-test"]:  # installer/README.md: headless self-test of an installation
+            from desktop.smoke import main as smoke_main
+
+            return smoke_main(argv[1:])
         if argv and not argv[0].split("=")[0] in GUI_OPTIONS:
             from core.cli import main as cli_main
 
