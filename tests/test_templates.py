@@ -247,3 +247,12 @@ def test_fuzzed_templates_never_crash_loading_scoring_or_checks(tdir, seeds, cha
         report = replace(seeds[seed], template="national-10hao-project")
         found = run_checks(report, score_report(report, templates), templates)
         assert not [f for f in found if f.code == "CHECK_CRASHED"], found
+
+
+@pytest.mark.parametrize("tid,formulas", [("national-10hao-project", [1, 2]), ("hunan-dept-2020", [1, 2]),
+                                          ("hunan-dept-2020", "x"), ("hunan-dept-2020", 5)])
+def test_formulas_of_the_wrong_shape_in_a_child_template(tdir, tid, formulas):
+    edit(tdir, tid, lambda d: d.update(formulas=formulas))
+    tpl, findings = TemplateSet(tdir).get(tid)
+    assert tpl is None
+    assert any(f.code == "TEMPLATE_INVALID" and f.where.endswith(":formulas") for f in findings), findings
