@@ -40,6 +40,13 @@ try:
 except Exception:
     pass
 import core.cli
+folder = os.environ.get("RELIABILITY_TEMPLATES")
+if folder:  # the installed templates plus the hostile ones (reports name templates by id)
+    from pathlib import Path
+    from core import templates
+    templates.templates_dir = lambda: Path(folder)
+    if hasattr(templates, "_default"):
+        templates._default = None
 proto.write("READY\n")
 for line in sys.stdin:
     argv = json.loads(line)
@@ -63,14 +70,18 @@ for line in sys.stdin:
 class Worker:
     """A child process running CLI commands in-process, one JSON line per command."""
 
-    def __init__(self, home: Path):
+    def __init__(self, home: Path, templates: Path | None = None):
         self.home = home
+        self.templates = templates
         self.proc = None
         self.lines: queue.Queue = queue.Queue()
         self.start()
 
     def start(self):
-        self.proc = subprocess.Popen([sys.executable, "-c", WORKER], cwd=ROOT, env=child_env(self.home / "data"),
+        env = child_env(self.home / "data")
+        if self.templates:
+            env["RELIABILITY_TEMPLATES"] = str(self.templates)
+        self.proc = subprocess.Popen([sys.executable, "-c", WORKER], cwd=ROOT, env=env,
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True, encoding="utf-8",
                                      errors="replace")
@@ -238,6 +249,32 @@ def generate(n: int, seed: int) -> list[tuple[str, bytes, str]]:
     return out
 
 
+def _hostile_templates(work: Path, inputs_dir: Path, items: list, summary: Summary) -> Path | None:
+    """Install the corpus's hostile templates beside the real ones (for the workers) and add
+    one report per hostile template: seed000 naming it."""
+    hostile = sorted((HOSTILE / "templates").glob("*.json"))
+    if not hostile:
+        return None
+    try:
+        from core import templates
+
+        installed = templates.templates_dir()
+        assert hasattr(templates, "templates_dir")
+    except Exception as e:
+        summary.skipped.append(f"hostile templates: cannot find the template folder ({e})")
+        return None
+    folder = work / "templates"
+    shutil.copytree(installed, folder, dirs_exist_ok=True)
+    seed = json.loads((ROOT / "tests" / "fixtures" / "seeds" / "seed000.json").read_text(encoding="utf-8"))
+    for p in hostile:
+        shutil.copy(p, folder)
+        report = dict(seed, template=p.stem)
+        path = inputs_dir / f"template-{p.stem}.json"
+        path.write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")
+        items.append(("fuzz: hostile templates", path, f"seed000 with template {p.stem}"))
+    return folder
+
+
 def run_fuzz(work: Path, generated: list, seed: int, jobs: int, summary: Summary, log=print,
              subprocess_every: int = 10, pdf_every: int = 25) -> None:
     from tests.reliability.strategies import fixture_files
@@ -247,12 +284,14 @@ def run_fuzz(work: Path, generated: list, seed: int, jobs: int, summary: Summary
     items: list[tuple[str, Path, str]] = []  # (scenario, file, label)
     for p in fixture_files():
         items.append(("fuzz: fixtures (must pass)", p, p.name))
-    hostile = sorted(p for p in HOSTILE.rglob("*") if p.is_file() and p.suffix.lower() in
+    hostile = sorted(p for p in HOSTILE.rglob("*") if p.is_file() and p.parent.name != "templates"
+                     and p.suffix.lower() in
                      (".json", ".csv", ".xlsx", ".xlsm", ".xls", ".db", ".txt"))
     for p in hostile:
         items.append(("fuzz: hostile corpus", p, f"hostile/{p.relative_to(HOSTILE)}"))
     if not hostile:
         summary.skipped.append(f"hostile corpus: {HOSTILE.relative_to(ROOT)} is missing or empty")
+    templates = _hostile_templates(work, inputs_dir, items, summary)
     for i, (desc, data, suffix) in enumerate(generated):
         p = inputs_dir / f"gen{i:05d}{suffix}"
         p.write_bytes(data)
@@ -263,7 +302,7 @@ def run_fuzz(work: Path, generated: list, seed: int, jobs: int, summary: Summary
     failed.mkdir(exist_ok=True)
     lock = threading.Lock()
     slots: queue.Queue = queue.Queue()
-    workers = [Worker(work / f"worker{j}") for j in range(jobs)]
+    workers = [Worker(work / f"worker{j}", templates) for j in range(jobs)]
     for w in workers:
         slots.put(w)
     done = [0]
