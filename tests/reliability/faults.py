@@ -106,8 +106,20 @@ def _mount(*args: str) -> bool:
         return False
 
 
+def _mounted(path: Path) -> bool:
+    target = os.path.realpath(path).encode("unicode_escape").decode().replace(" ", "\\040")
+    with open("/proc/self/mounts", encoding="utf-8", errors="replace") as fh:
+        return any(line.split()[1] == target for line in fh if len(line.split()) > 1)
+
+
 def _umount(path: Path) -> None:
-    subprocess.run(["umount", str(path)], capture_output=True, timeout=20)
+    """Unmount, retrying while the mount is busy; lazily as a last resort."""
+    for attempt in range(10):
+        subprocess.run(["umount", str(path)], capture_output=True, timeout=20)
+        if not _mounted(path):
+            return
+        time.sleep(0.2)
+    subprocess.run(["umount", "-l", str(path)], capture_output=True, timeout=20)
 
 
 def _chinese(text: str) -> bool:
