@@ -95,6 +95,34 @@ def _para(text: str, style: ParagraphStyle) -> RLParagraph:
     return RLParagraph(_markup(text), style)
 
 
+LONG_PARAGRAPH = 1500  # characters: longer paragraphs are broken into lines once, drawn in pieces
+PIECE_LINES = 30
+
+
+def _long_para(text: str, style: ParagraphStyle) -> list:
+    """A paragraph as flowables: one, or for a long text pieces of ``PIECE_LINES`` lines cut
+    where reportlab breaks its lines (same lines, the last line of a piece justified as a
+    middle line is). reportlab splits a paragraph at a page end by re-breaking all the text
+    still to come, for every page: a 100,000-character paragraph took minutes. Broken once
+    here, each piece re-breaks only its own lines."""
+    p = RLParagraph(_markup(text), style)
+    if len(text) <= LONG_PARAGRAPH:
+        return [p]
+    p.wrap(FRAME_W, FRAME_H)
+    lines = p.blPara.lines
+    if len(lines) <= PIECE_LINES:
+        return [p]
+    piece_of = p._get_split_blParaFunc()
+    rest = ParagraphStyle(f"{style.name}-cont", parent=style, firstLineIndent=0, allowOrphans=1)
+    out = []
+    for start in range(0, len(lines), PIECE_LINES):
+        stop = min(start + PIECE_LINES, len(lines))
+        piece = RLParagraph(None, style if start == 0 else rest, frags=piece_of(p.blPara, start, stop))
+        piece._JustifyLast = stop < len(lines)
+        out.append(piece)
+    return out
+
+
 def _table_flowables(table: L.Table, st: Styles, caption: list) -> list:
     """The table, and before it the caption (and headings) kept with its first rows."""
     ncols = len(table.widths_mm)
@@ -151,7 +179,7 @@ class _Heading(RLParagraph):
 
 
 def story(doc: L.Document, st: Styles) -> list:
-    out: list = [_para(doc.title, st.title)]
+    out: list = _long_para(doc.title, st.title)
     prev: L.Block | None = None
     for b in doc.blocks:
         if isinstance(b, L.Heading):
@@ -160,7 +188,7 @@ def story(doc: L.Document, st: Styles) -> list:
                 out.append(Spacer(1, LINE / 2))
             out.append(_Heading(_markup(b.number + b.text), st.headings[level], level=level, plain=b.number + b.text))
         elif isinstance(b, L.Paragraph):
-            out.append(_para(b.text, st.body))
+            out.extend(_long_para(b.text, st.body))
         elif isinstance(b, L.Table):
             # a head table (no header rows) and its indicator table share one caption and one grid
             if isinstance(prev, L.Table) and not prev.header and prev.caption == b.caption:
