@@ -100,71 +100,116 @@ def kill(proc: subprocess.Popen) -> str:
 INSPECT = r"""
 import json, os, sqlite3, sys, traceback
 from pathlib import Path
-data = Path(sys.argv[1])
-out = {"files": sorted(p.name for p in data.iterdir()) if data.is_dir() else []}
-db = data / "jixiao.db"
-if not db.exists():
-    out["raw"] = "missing"
-elif db.stat().st_size == 0:
-    out["raw"] = "empty"
-else:
-    con = None
+def examine(data):
+    data = Path(data)
+    out = {"files": sorted(p.name for p in data.iterdir()) if data.is_dir() else []}
+    db = data / "jixiao.db"
+    if not db.exists():
+        out["raw"] = "missing"
+    elif db.stat().st_size == 0:
+        out["raw"] = "empty"
+    else:
+        con = None
+        try:
+            con = sqlite3.connect(db)  # a hot journal is rolled back here, as on any open
+            rows = con.execute("PRAGMA integrity_check").fetchall()
+            out["raw"] = "ok" if rows == [("ok",)] else "corrupt"
+            if out["raw"] == "ok":
+                out["raw_count"] = con.execute("SELECT count(*) FROM drafts").fetchone()[0]
+        except sqlite3.DatabaseError as e:
+            out["raw"] = "corrupt"
+            out["raw_error"] = str(e)
+        finally:
+            if con is not None:
+                con.close()
     try:
-        con = sqlite3.connect(db)  # a hot journal is rolled back here, as on any open
-        rows = con.execute("PRAGMA integrity_check").fetchall()
-        out["raw"] = "ok" if rows == [("ok",)] else "corrupt"
-        if out["raw"] == "ok":
-            out["raw_count"] = con.execute("SELECT count(*) FROM drafts").fetchone()[0]
-    except sqlite3.DatabaseError as e:
-        out["raw"] = "corrupt"
-        out["raw_error"] = str(e)
-    finally:
-        if con is not None:
-            con.close()
-try:
-    from core.storage import Storage
-    s = Storage.open(data)
-except BaseException as e:
-    out["open_error"] = f"{type(e).__name__}: {e}"
-    out["traceback"] = traceback.format_exc()
-else:
-    try:
-        out["recovery"] = s.recovery_message
-        out["integrity"] = s.integrity_ok()
-        drafts = s.list(include_deleted=True)
-        out["count"] = len(drafts)
-        out["titles"] = {}
-        out["unreadable"] = []
-        for d in drafts:
-            try:
-                out["titles"][str(d.id)] = s.get(d.id).title
-            except Exception as e:
-                out["unreadable"].append(f"{d.id}: {e}")
+        from core.storage import Storage
+        s = Storage.open(data)
     except BaseException as e:
         out["open_error"] = f"{type(e).__name__}: {e}"
         out["traceback"] = traceback.format_exc()
-    finally:
-        s.close()
-out["files_after"] = sorted(p.name for p in data.iterdir()) if data.is_dir() else []
-backups = data / "backups"
-out["backups"] = {}
-if backups.is_dir():
-    for p in sorted(backups.iterdir()):
-        if p.suffix != ".db":
-            out["backups"][p.name] = "other"
-            continue
+    else:
         try:
-            con = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True)
+            out["recovery"] = s.recovery_message
+            out["integrity"] = s.integrity_ok()
+            drafts = s.list(include_deleted=True)
+            out["count"] = len(drafts)
+            out["titles"] = {}
+            out["unreadable"] = []
+            for d in drafts:
+                try:
+                    out["titles"][str(d.id)] = s.get(d.id).title
+                except Exception as e:
+                    out["unreadable"].append(f"{d.id}: {e}")
+        except BaseException as e:
+            out["open_error"] = f"{type(e).__name__}: {e}"
+            out["traceback"] = traceback.format_exc()
+        finally:
+            s.close()
+    out["files_after"] = sorted(p.name for p in data.iterdir()) if data.is_dir() else []
+    backups = data / "backups"
+    out["backups"] = {}
+    if backups.is_dir():
+        for p in sorted(backups.iterdir()):
+            if p.suffix != ".db":
+                out["backups"][p.name] = "other"
+                continue
             try:
-                ok = con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-                n = con.execute("SELECT count(*) FROM drafts").fetchone()[0] if ok else None
-            finally:
-                con.close()
-            out["backups"][p.name] = n if ok else "corrupt"
-        except sqlite3.DatabaseError as e:
-            out["backups"][p.name] = f"corrupt: {e}"
-print("INSPECT " + json.dumps(out, ensure_ascii=False))
+                con = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True)
+                try:
+                    ok = con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+                    n = con.execute("SELECT count(*) FROM drafts").fetchone()[0] if ok else None
+                finally:
+                    con.close()
+                out["backups"][p.name] = n if ok else "corrupt"
+            except sqlite3.DatabaseError as e:
+                out["backups"][p.name] = f"corrupt: {e}"
+    return out
+
+
+if sys.argv[1] == "--serve":  # one process examining many folders, each as a fresh start would
+    for line in sys.stdin:
+        print("INSPECT " + json.dumps(examine(line.rstrip("\n")), ensure_ascii=False), flush=True)
+else:
+    print("INSPECT " + json.dumps(examine(sys.argv[1]), ensure_ascii=False))
 """
+
+
+class Inspector:
+    """A long-lived process examining data directories like ``inspect`` (its Storage.open meets
+    each folder for the first time, as the next start would), without a Python start per kill."""
+
+    def __init__(self):
+        self.proc = None
+
+    def __call__(self, data_dir: Path) -> dict:
+        import queue
+
+        for _ in range(2):
+            if self.proc is None or self.proc.poll() is not None:
+                self.proc = subprocess.Popen([sys.executable, "-c", INSPECT, "--serve"], cwd=ROOT,
+                                             env=child_env(), stdin=subprocess.PIPE,
+                                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                             text=True, encoding="utf-8", errors="replace")
+                self.lines = queue.Queue()
+                threading.Thread(target=lambda p=self.proc, q=self.lines: [q.put(x) for x in p.stdout]
+                                 + [q.put(None)], daemon=True).start()
+            try:
+                self.proc.stdin.write(f"{data_dir}\n")
+                self.proc.stdin.flush()
+                line = self.lines.get(timeout=60)
+            except (OSError, queue.Empty):
+                line = None
+            if line and line.startswith("INSPECT "):
+                return json.loads(line[8:])
+            self.close()
+        return inspect(data_dir)  # the long-lived one failed twice: a fresh process tells why
+
+    def close(self):
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait()
+            self.proc = None
 
 
 def inspect(data_dir: Path) -> dict:

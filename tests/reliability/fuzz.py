@@ -321,7 +321,8 @@ def run_fuzz(work: Path, generated: list, seed: int, jobs: int, summary: Summary
         with lock:
             done[0] += 1
             if done[0] % 100 == 0:
-                log(f"  {done[0]}/{len(items)} inputs")
+                log(f"  {done[0]}/{len(items)} inputs — so far {summary.total('crash')} crashes, "
+                    f"{summary.total('hang')} hangs")
 
     try:
         with ThreadPoolExecutor(max_workers=jobs) as pool:

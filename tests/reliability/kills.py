@@ -11,6 +11,7 @@ kills land all over the operation and a few after it ended.
 """
 from __future__ import annotations
 
+import queue
 import random
 import re
 import shutil
@@ -21,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from tests.reliability.common import (DB_FIXTURES, TYPING_LIMIT, Fixtures, copy_dir, inspect,
-                                      kill, spawn, stale_tmp)
+from tests.reliability.common import (DB_FIXTURES, TYPING_LIMIT, Fixtures, Inspector, copy_dir,
+                                      inspect, kill, spawn, stale_tmp)
 from tests.reliability.report import Summary
 
 SAVE_CHILD = r"""
@@ -323,7 +324,7 @@ def calibrate(sc: Scenario, fx: Fixtures, work: Path, summary: Summary) -> float
 
 
 def kill_once(sc: Scenario, fx: Fixtures, run: Path, seed: int, window: float,
-              summary: Summary) -> None:
+              summary: Summary, examine=inspect) -> None:
     rng = random.Random(seed)
     ctx = sc.prepare(fx, run)
     if sc.name == "kill: autosave":
@@ -351,7 +352,7 @@ def kill_once(sc: Scenario, fx: Fixtures, run: Path, seed: int, window: float,
         else:
             summary.note(f"{sc.name}: operation finished before the kill moment")
     before = len(summary.failures)
-    sc.check(ctx, inspect(ctx["data"]), summary, sc.name)
+    sc.check(ctx, examine(ctx["data"]), summary, sc.name)
     if len(summary.failures) == before:
         shutil.rmtree(run, ignore_errors=True)  # keep only the runs that failed, to look at
 
@@ -371,16 +372,30 @@ def run_kills(fx: Fixtures, work: Path, per_scenario: int, seed: int, jobs: int,
             tasks.append((sc, work / f"{slug}-{i}", rng.randrange(2**31)))
     random.Random(seed + 1).shuffle(tasks)  # spread the scenarios over the workers
     done = [0]
+    inspectors: queue.Queue = queue.Queue()
+    for _ in range(jobs):
+        inspectors.put(Inspector())
 
-    def one(task):
-        sc, run, s = task
+    def one(arg):
+        k, (sc, run, s) = arg
+        inspector = inspectors.get()
         try:
-            kill_once(sc, fx, run, s, windows.get(sc.name, 0.0), summary)
+            # every 10th kill is examined by a brand-new process, the rest by a long-lived one
+            kill_once(sc, fx, run, s, windows.get(sc.name, 0.0), summary,
+                      examine=inspect if k % 10 == 0 else inspector)
         except Exception as e:  # a harness problem is reported, never hidden
             summary.fail("crash", sc.name, f"harness error in {run.name}: {type(e).__name__}: {e}")
+        finally:
+            inspectors.put(inspector)
         done[0] += 1
         if done[0] % 50 == 0:
-            log(f"  {done[0]}/{len(tasks)} kills")
+            log(f"  {done[0]}/{len(tasks)} kills — so far {summary.kills} kills, "
+                f"{summary.total('crash')} crashes, {summary.total('loss')} losses, "
+                f"{summary.total('typing')} typing over limit, max typing lost {summary.max_typing_lost:.2f} s")
 
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        list(pool.map(one, tasks))
+    try:
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            list(pool.map(one, enumerate(tasks)))
+    finally:
+        while not inspectors.empty():
+            inspectors.get().close()
