@@ -3,11 +3,12 @@
 Builds seed000 with its first 一级 group replaced by one group of N rows (one merged 一级 and
 二级 cell over all of them: the hardest case for page splitting), and seed000 with one
 偏差原因分析 cell holding L characters without a single break opportunity (ASCII letters and
-digits: one "word" to a line breaker). Each is exported to Word and PDF; the script prints the
+digits: one "word" to a line breaker), and seed000 whose first section is one paragraph of P
+characters of prose. Each is exported to Word and PDF; the script prints the
 times and the ratio t(4x)/t(x). Linear cost gives a ratio near 4 (a little less, as fixed costs
 such as font loading are shared); quadratic gives 16. Exit 0 always: numbers, not a test.
 
-    .venv/bin/python bench/export_scaling.py                # N=500, L=5000
+    .venv/bin/python bench/export_scaling.py                # N=500, L=5000, P=25000
     .venv/bin/python bench/export_scaling.py --rows 250 --chars 2000 --repeat 1
 """
 from __future__ import annotations
@@ -62,6 +63,13 @@ def long_cell(n: int, report: model.Report | None = None) -> model.Report:
     return replace(report, table=replace(report.table, groups=(first_leaf(g), *report.table.groups[1:])))
 
 
+def long_section(n: int, report: model.Report | None = None) -> model.Report:
+    """``report`` (seed000) whose first section is one paragraph of ``n`` characters of prose."""
+    report = report or base_report()
+    text = ("本年度部门认真履行职责，完成各项工作任务，资金使用规范，绩效目标基本实现。" * (n // 36 + 1))[:n]
+    return replace(report, sections=(replace(report.sections[0], text=text), *report.sections[1:]))
+
+
 def timed(fn, *args, repeat: int = 1) -> float:
     best = float("inf")
     for _ in range(repeat):
@@ -75,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=500, help="N: rows of the small table (the large has 4N)")
     ap.add_argument("--chars", type=int, default=5000, help="L: characters of the short text (the long has 4L)")
+    ap.add_argument("--para", type=int, default=25000, help="P: characters of one paragraph (the long has 4P)")
     ap.add_argument("--repeat", type=int, default=2, help="best of this many runs")
     ap.add_argument("--only", choices=("docx", "pdf"), help="one format only")
     args = ap.parse_args(argv)
@@ -86,7 +95,8 @@ def main(argv: list[str] | None = None) -> int:
                  if args.only in (None, name)]
     base = base_report()
     write_pdf(base, Path(tempfile.gettempdir()) / "jixiao-bench-warmup.pdf")  # fonts registered once
-    cases = [("rows", args.rows, many_rows), ("unbroken chars", args.chars, long_cell)]
+    cases = [("rows", args.rows, many_rows), ("unbroken chars", args.chars, long_cell),
+             ("paragraph", args.para, long_section)]
     print(f"{'case':<16}{'format':<7}{'x':>8}{'t(x) s':>10}{'4x':>8}{'t(4x) s':>10}{'ratio':>8}")
     with tempfile.TemporaryDirectory() as tmp:
         for label, n, build in cases:
