@@ -162,6 +162,10 @@ class _Reader:
                 if v is None and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
                     if hints[f.name] is str:
                         v = ""
+                    else:  # a required number left empty: the record could not be written back
+                        path = f"{where}/{f.name}".lstrip("/")
+                        if not any(x.where == f"{self.source}:{path}" for x in self.findings):
+                            self.bad(path, f"必填字段“{f.name}”不能为空", f"填写“{f.name}”")
                 kwargs[f.name] = v
             elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
                 self.bad(f"{where}/{f.name}".lstrip("/"), f"缺少必填字段“{f.name}”", f"补上“{f.name}”")

@@ -164,7 +164,8 @@ _report = st.fixed_dictionaries({}, optional={
     "template": _text, "kind": st.sampled_from(["project", "department_overall", "x"]), "year": _scalar,
     "title": _text, "figures": st.dictionaries(_text, _number, max_size=3), "table": _table,
     "overview": st.fixed_dictionaries({}, optional={"authorized_staff": _number, "duties": _text}),
-    "stated": st.lists(st.fixed_dictionaries({"key": _text, "value": _number}), max_size=2),
+    "stated": st.lists(st.fixed_dictionaries({"key": _text, "value": _number | st.sampled_from([None, ""])}),
+                       max_size=2),
     "carried": st.lists(_scalar, max_size=2), "extra": _value,
 })
 
@@ -263,3 +264,11 @@ def test_every_edit_of_text_passes_the_gate(seeds):
     assert edit.get_at(report, where) == "100%\ufffd"
     again, findings = report_from_dict(validate.loads(dumps_report(report)))
     assert again == report and not findings
+
+
+@pytest.mark.parametrize("value", [None, ""])
+def test_a_required_number_left_empty_is_refused(value):
+    # it used to load, then could not be read back after saving (the empty value is not written)
+    report, findings = report_from_dict({"stated": [{"key": "x", "value": value}]}, "d")
+    assert report is None
+    assert [(f.code, f.where) for f in findings] == [("JSON_FIELD", "d:stated/0/value")]
