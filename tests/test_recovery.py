@@ -277,7 +277,7 @@ def test_data_folder_database_and_backups_are_private(tmp_path):
 def test_stale_temp_files_of_killed_writes_are_removed_at_open(tmp_path):
     _populated(tmp_path)
     folder = tmp_path / "backups"
-    ours = [tmp_path / ".jixiao.k2j3h4.db.tmp", tmp_path / ".jixiao-damaged-20260101-000000.x1y2.db.tmp",
+    ours = [tmp_path / ".jixiao.k2j3h4.db.tmp", tmp_path / ".ui.k2j3h4.json.tmp", tmp_path / ".jixiao-damaged-20260101-000000.x1y2.db.tmp",
             folder / ".jixiao-20260101-000000.db.ab12cd.tmp",
             folder / ".jixiao-20260101-000000.db.ab12cd.tmp-journal"]
     others = [tmp_path / ".ui_state.x1y2.json.tmp", tmp_path / "notes.tmp", folder / "mine.db.tmp"]

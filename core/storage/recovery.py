@@ -70,7 +70,8 @@ SIDECARS = ("-journal", "-wal")
 _STAMPED = r"\d{8}-\d{6}(?:-\d+)?"
 _DATA_TEMP_RE = re.compile(
     rf"^\.jixiao(?:-[a-z-]+-{_STAMPED})?\.\w+\.db\.tmp(?:-journal)?$"
-    r"|^\.jixiao-recovery-note\.\w+\.txt\.tmp$")
+    r"|^\.jixiao-recovery-note\.\w+\.txt\.tmp$"
+    r"|^\.ui\.\w+\.json\.tmp$")  # the app's window settings (desktop/main_window.py, ui.json)
 _BACKUP_TEMP_RE = re.compile(rf"^\.jixiao-(?:[a-z-]+-)?{_STAMPED}\.db\.\w+\.tmp(?:-journal)?$")
 
 _WHY = {
