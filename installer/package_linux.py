@@ -88,7 +88,8 @@ def glibc_version() -> str:
 
 def depends(bundle: Path) -> str:
     pkgs = sorted({package_of(n) for n in system_libraries(bundle)} - {"libc6"})
-    return ", ".join([f"libc6 (>= {glibc_version()})", *pkgs])
+    # fontconfig: the bundled libfontconfig reads the system's /etc/fonts to find any font at all
+    return ", ".join([f"libc6 (>= {glibc_version()})", *sorted(set(pkgs) | {"fontconfig"})])
 
 
 def arch() -> str:
