@@ -3,11 +3,14 @@
 Both steps refuse rather than guess (``TableError`` with the line number):
 
 * **Encoding.** Bytes that decode as UTF-8 (with or without BOM) are UTF-8; a UTF-16 BOM is
-  Excel's “Unicode 文本”. Otherwise the file is read line by line: a line with characters from
-  U+0800 up that decodes as UTF-8 is a UTF-8 line, one that decodes as GB18030 is a GBK line
+  Excel's “Unicode 文本”. Otherwise each piece of text between separators (bytes below ``0``
+  and ``:``–``?``, never part of a multi-byte character) is classified: a piece that decodes
+  as UTF-8 with characters from U+0800 up is UTF-8, one that decodes as GB18030 is GBK
   (GB18030 is the superset Chinese Excel writes as “CSV（逗号分隔）”). A file with both kinds
-  is *mixed* — decoding it either way gives mojibake in some cells — and is refused naming the
-  first line of the smaller kind. A line that is neither is refused too.
+  is *mixed* — decoding it either way gives mojibake in some cells, and a UTF-8 cell often
+  decodes as GB18030 without any error — and is refused naming the first line of the smaller
+  kind. A piece that is neither is refused at its line too. (A UTF-8 and a GBK piece glued
+  together with no separator between them is not told apart.)
 * **Quoting.** A field that starts with ``"`` runs to the matching ``"``. A quote never closed
   before the end of the file, text right after a closing quote (``"优秀"等``), or a quoted field
   that runs over several lines that look like whole rows (three or more separators in a line)
@@ -25,6 +28,7 @@ from core import table_limits as lim
 from core.table_limits import TableError
 
 _WIDE = re.compile("[\u0800-\uffff\U00010000-\U0010ffff]")  # CJK & co., and the BOM
+_PIECE = re.compile(rb"[^\x00-\x2f\x3a-\x3f]+")
 _QUOTED = re.compile(r'"[^"]*(?:""[^"]*)*"')
 _SAVE_AS = "请在 Excel 中打开原表，另存为“CSV UTF-8（逗号分隔）”或 .xlsx 文件后重新导入。"
 DELIMITERS = (",", "\t", ";")
@@ -51,23 +55,34 @@ def decode(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    # Classify each piece between separators: a comma, tab, semicolon, quote, space or digit is
+    # never part of a GBK/GB18030 or UTF-8 multi-byte character, so no character is cut.
     utf8: list[int] = []
     gbk: list[int] = []
     bad: list[int] = []
     for n, line in enumerate(data.split(b"\n"), start=1):
         if line.isascii():
             continue
-        try:
-            if _WIDE.search(line.decode("utf-8")):
-                utf8.append(n)
+        kinds = set()
+        for piece in _PIECE.findall(line):
+            if piece.isascii():
                 continue
-        except UnicodeDecodeError:
-            pass
-        try:
-            line.decode("gb18030")
-            gbk.append(n)
-        except UnicodeDecodeError:
-            bad.append(n)
+            try:
+                if _WIDE.search(piece.decode("utf-8")):
+                    kinds.add("u")
+                    continue
+            except UnicodeDecodeError:
+                pass
+            try:
+                piece.decode("gb18030")
+                kinds.add("g")
+            except UnicodeDecodeError:
+                kinds.add("b")
+        for kind, lines in (("u", utf8), ("g", gbk), ("b", bad)):
+            if kind in kinds:
+                lines.append(n)
+        if len(utf8) > 1000 and len(gbk) > 1000:
+            break  # mixed beyond doubt: stop counting
     if utf8 and gbk:
         first_is_utf8 = utf8[0] < gbk[0]
         if len(utf8) < len(gbk) or (len(utf8) == len(gbk) and not first_is_utf8):
@@ -77,8 +92,8 @@ def decode(data: bytes) -> str:
         raise TableError(
             "TABLE_ENCODING",
             f"第 {odd[0]} 行的编码与文件其余部分不同：文件大部分是 {rest_name}，"
-            f"{_lines(odd)}却是 {odd_name}。这样的文件无论按哪种编码读，都会有格子变成乱码，"
-            "所以没有导入。",
+            f"{_lines(odd)}却有 {odd_name} 编码的文字。这样的文件无论按哪种编码读，都会有格子"
+            "变成乱码，所以没有导入。",
             "可能是从别处复制了内容进来。" + _SAVE_AS, odd[0])
     if bad:
         raise TableError(
