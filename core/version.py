@@ -18,7 +18,9 @@ def version_from_pyproject(path: Path) -> str | None:
         text = path.read_text(encoding="utf-8")
     except OSError:
         return None
-    project = text.split("[project]", 1)[-1].split("\n[", 1)[0]  # only the [project] table
+    if "\n[project]" not in "\n" + text:
+        return None
+    project = ("\n" + text).split("\n[project]", 1)[1].split("\n[", 1)[0]  # only the [project] table
     m = _VERSION_LINE.search(project)
     return m.group(1) if m else None
 
