@@ -15,6 +15,7 @@ ROOT=$(pwd)
 PY=${PYTHON:-.venv/bin/python}
 DIST=${DIST:-dist}
 WORK=${WORK:-build/pyinstaller}
+case "$WORK" in /*) ;; *) WORK="$ROOT/$WORK" ;; esac
 FONT=${JIXIAO_FALLBACK_FONT:-/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf}
 FONT_LICENCE=/usr/share/doc/fonts-droid-fallback/copyright
 
@@ -43,7 +44,7 @@ if [ "$FONT" != none ]; then
   fi
 fi
 
-JIXIAO_FONT_DIR="$ROOT/$FONT_DIR" "$PY" -m PyInstaller --noconfirm --log-level WARN \
+JIXIAO_FONT_DIR="$FONT_DIR" "$PY" -m PyInstaller --noconfirm --log-level WARN \
   --distpath "$DIST" --workpath "$WORK" installer/jixiao.spec
 
 if [ "${JIXIAO_SKIP_SMOKE:-}" != 1 ]; then
