@@ -155,6 +155,9 @@ def install_translator(app: QApplication) -> None:
 def make_app(argv: list[str], font_size: int = 11) -> QApplication:
     app = QApplication.instance() or QApplication(argv)
     install_translator(app)
+    from desktop.fontcheck import register_bundled_fonts
+
+    register_bundled_fonts()  # a system with no Chinese font at all: the bundle's, instead of tofu
     font = QFont(app.font())
     font.setPointSize(max(font.pointSize(), font_size))
     app.setFont(font)
@@ -252,6 +255,9 @@ def _run(app: QApplication, args, reporter: CrashReporter) -> int:
             except StorageError as e:
                 window.say(f"自动备份失败：{e}")
             window.reopen_last()
+            from desktop.fontcheck import check_pdf_fonts
+
+            check_pdf_fonts(window, data)  # no font a PDF can embed: said once, before an export fails
         QTimer.singleShot(0, after_start)
         return app.exec()
     finally:

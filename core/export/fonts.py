@@ -21,6 +21,8 @@ Where fonts come from (``system_candidates``):
   registry keys (HKLM and HKCU ``…\\Windows NT\\CurrentVersion\\Fonts``) matched on the value
   name, which is how 仿宋_GB2312, 楷体_GB2312 and 方正小标宋简体 are found whatever their file
   is called.
+- The bundle: ``resources/fonts`` (Linux bundles carry Droid Sans Fallback, Apache-2.0), after
+  the system's fonts, so it is used only where the system has no usable CJK TrueType face.
 - Linux (Debian, UOS, Kylin): ``fc-list :lang=zh`` as the pool, plus ``fc-match`` for each
   wanted family; fc-match always answers something (仿宋 → DejaVuSans.ttf), so a result is
   kept only when its family really is the one asked for and its format is TrueType.
@@ -185,9 +187,26 @@ def require_cjk_fonts(candidates: Iterable[FontCandidate] | None = None) -> Font
 
 # -- the system's fonts ----------------------------------------------------------------------
 def system_candidates() -> list[FontCandidate]:
-    if sys.platform.startswith("win"):
-        return windows_candidates()
-    return fontconfig_candidates()
+    """The system's fonts, then the bundle's fallback (last: a system face of the same rank wins)."""
+    found = windows_candidates() if sys.platform.startswith("win") else fontconfig_candidates()
+    return found + bundled_candidates()
+
+
+# The free TrueType fallback the Linux bundle carries in resources/fonts (installer/build.sh,
+# installer/README.md "Fonts"); none in a checkout.
+_BUNDLED_FAMILIES = {"DroidSansFallbackFull.ttf": ("Droid Sans Fallback",),
+                     "DroidSansFallback.ttf": ("Droid Sans Fallback",)}
+
+
+def bundled_candidates(folder: Path | None = None) -> list[FontCandidate]:
+    from core.resources import resource_path
+
+    folder = resource_path("fonts") if folder is None else folder
+    try:
+        files = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".ttf", ".ttc"))
+    except OSError:
+        return []
+    return [FontCandidate(_BUNDLED_FAMILIES.get(p.name, (p.stem,)), str(p)) for p in files]
 
 
 def _wanted_names() -> list[str]:
@@ -312,4 +331,4 @@ def windows_candidates() -> list[FontCandidate]:
 
 
 __all__ = ["FontCandidate", "FontSet", "find_cjk_fonts", "require_cjk_fonts", "missing_fonts_message",
-           "system_candidates", "fontconfig_candidates", "windows_candidates", "registry_candidates"]
+           "system_candidates", "bundled_candidates", "fontconfig_candidates", "windows_candidates", "registry_candidates"]
