@@ -37,6 +37,7 @@ from core.os_errors import os_error_text
 
 MAX_WAIT = 1.0  # seconds: the longest an unsaved edit waits for its write
 HURRY_RETRY = 0.25  # seconds between retries while someone waits (flush, close)
+OVERDUE = MAX_WAIT + 1.0  # an edit older than this and still unsaved: the write is stuck
 
 
 def backoff(failures: int) -> float:
@@ -86,6 +87,8 @@ class Autosaver:
         self._latest: model.Report | None = None
         self._pending: model.Report | None = None  # not yet handed to the writer
         self._pending_since: datetime.datetime | None = None
+        self._pending_mono = 0.0  # the same moment, monotonic
+        self._unsaved_mono = 0.0  # monotonic time of the first edit not yet written
         self._changes = 0  # edits seen so far
         self._attempted = 0  # edits whose write was tried (written or failed)
         self._saved = 0  # edits written
@@ -111,10 +114,10 @@ class Autosaver:
                 raise RuntimeError("Autosaver is closed")
             now = time.monotonic()
             if self._pending is None:
-                self._first_unsaved = now
+                self._first_unsaved = self._pending_mono = now
                 self._pending_since = datetime.datetime.now()
             if self._saved == self._changes:
-                self.unsaved_since = self._pending_since
+                self.unsaved_since, self._unsaved_mono = self._pending_since, self._pending_mono
             if self._keep_tried >= self._changes:
                 self._first_unkept = now
             self._pending = self._latest = report
@@ -127,6 +130,13 @@ class Autosaver:
         """Every change so far is in the database."""
         with self._cond:
             return self._saved >= self._changes
+
+    def overdue(self, now: float | None = None) -> bool:
+        """An edit has waited longer than a write should take (``OVERDUE``): the database is
+        slow to answer (a held lock is waited for before it fails) or writes fail."""
+        now = time.monotonic() if now is None else now
+        with self._cond:
+            return self._saved < self._changes and now - self._unsaved_mono > OVERDUE
 
     def flush(self, timeout: float | None = None) -> bool:
         """Wait until every change so far is written or its write has failed; True when written."""
@@ -246,7 +256,7 @@ class Autosaver:
             while True:
                 with self._cond:
                     job = self._next()
-                    since = self._pending_since
+                    since = self._pending_since, self._pending_mono
                 if job is None:
                     return
                 kind, report, upto = job
@@ -280,30 +290,33 @@ class Autosaver:
             self._retry_at = now + max(0.0, float(self.backoff(self.failures)))
             if self._pending is None:  # nothing newer came in: this one is tried again
                 self._pending = report
-            self._pending_since = since
+            self._pending_since, self._pending_mono = since
 
     def _written(self, upto: int) -> None:
-        with self._cond:
-            self.failures = 0
-            self.last_error = None
-            self._saved = max(self._saved, upto)
-            self._attempted = max(self._attempted, upto)
-            self.unsaved_since = self._pending_since if self._saved < self._changes else None
-            stale = self.kept_path is not None and self._kept <= self._saved
-            self._cond.notify_all()
-        if stale:
-            with self._file_lock:
-                with self._cond:
-                    if self.kept_path is None or self._kept > self._saved:
-                        return  # kept again meanwhile with something newer than the database
-                    path, self.kept_path = self.kept_path, None
+        # the recovery file goes before anyone waiting hears "saved" (same lock order as keep())
+        with self._file_lock:
+            with self._cond:
+                saved = max(self._saved, upto)
+                stale = self.kept_path if self.kept_path is not None and self._kept <= saved else None
+            if stale is not None:
                 try:
-                    path.unlink()
+                    stale.unlink()
                 except FileNotFoundError:
                     pass
                 except OSError:
-                    with self._cond:
-                        self.kept_path = path  # tried again after the next save
+                    stale = None  # tried again after the next save
+            with self._cond:
+                self.failures = 0
+                self.last_error = None
+                self._saved = saved
+                self._attempted = max(self._attempted, upto)
+                if stale is not None:
+                    self.kept_path = None
+                if self._saved < self._changes:
+                    self.unsaved_since, self._unsaved_mono = self._pending_since, self._pending_mono
+                else:
+                    self.unsaved_since = None
+                self._cond.notify_all()
 
 
 def _close_quietly(storage: Any) -> None:

@@ -38,12 +38,14 @@ PROBLEM_STYLE = ("color: #b00020; background: #fdecea; border: 1px solid #f5c2c0
 
 def unsaved_text(session: DraftSession) -> str:
     since = session.unsaved_since
-    return f"未保存（自 {since:%H:%M:%S} 起），正在重试…" if since else "未保存，正在重试…"
+    doing = "正在重试…" if session.save_error else "正在等待数据库…"
+    return f"未保存（自 {since:%H:%M:%S} 起），{doing}" if since else f"未保存，{doing}"
 
 
 def problem_text(session: DraftSession) -> str:
     """The reason and what happens to the edits, for the line under the header."""
-    text = f"{session.save_error}。修改仍在本窗口中，问题解决后会自动保存，无需重新输入"
+    reason = session.save_error or "数据库暂时没有响应（可能正被其他程序占用）"
+    text = f"{reason}。修改仍在本窗口中，问题解决后会自动保存，无需重新输入"
     if session.kept_path is not None:
         text += "；另已保存一份恢复副本，即使程序意外关闭也能找回"
     return text + "。"
@@ -146,15 +148,17 @@ class DraftEditor(QWidget):
     def _update_heading(self) -> None:
         r = self.session.report
         self.heading.setText(r.title or f"{r.year or ''}年度 {r.unit.name}")
-        error = self.session.save_error
-        if error:
+        stuck = self.session.overdue  # writes fail, or one is taking far too long
+        if stuck:
+            if not self.session.save_error:
+                self.session.keep_unsaved()  # the writer is waiting: keep the edit from here
             self.problem.setText(problem_text(self.session))
-        self.problem.setVisible(bool(error))
-        if not error and time.monotonic() < self._notice_until:
+        self.problem.setVisible(stuck)
+        if not stuck and time.monotonic() < self._notice_until:
             return  # a notice the clerk should get to read first
-        self.status.setText(unsaved_text(self.session) if error else SAVED)
-        self.status.setStyleSheet(ERROR_STYLE if error else OK_STYLE)
-        self.status.setToolTip(error or "每次修改都会自动保存")
+        self.status.setText(unsaved_text(self.session) if stuck else SAVED)
+        self.status.setStyleSheet(ERROR_STYLE if stuck else OK_STYLE)
+        self.status.setToolTip(self.problem.text() if stuck else "每次修改都会自动保存")
 
     def notice(self, text: str) -> None:
         """A short message in the header, kept for a few seconds."""

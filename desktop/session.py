@@ -69,9 +69,14 @@ class DraftSession(QObject):
         return self._autosaver.last_error
 
     @property
+    def overdue(self) -> bool:
+        """Writes fail, or the oldest unsaved edit waited longer than a write should take."""
+        return bool(self._autosaver.last_error) or self._autosaver.overdue()
+
+    @property
     def unsaved_since(self) -> datetime.datetime | None:
-        """The first edit not yet in the database, while a write is failing (else None)."""
-        return self._autosaver.unsaved_since if self._autosaver.last_error else None
+        """The first edit not yet in the database, while writes fail or are stuck (else None)."""
+        return self._autosaver.unsaved_since if self.overdue else None
 
     @property
     def saved(self) -> bool:

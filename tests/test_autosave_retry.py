@@ -4,6 +4,7 @@ file (core.unsaved) until it is."""
 import datetime
 import sqlite3
 import threading
+import time
 
 from core import model, unsaved
 from core.autosave import Autosaver, backoff, describe
@@ -185,3 +186,26 @@ def test_recovery_files_round_trip_and_unreadable_ones_are_left_alone(tmp_path):
     assert not list((tmp_path / "unsaved").glob(".*.tmp"))  # written atomically, no temp left
     assert unsaved.remove(tmp_path, 2) is True and unsaved.remove(tmp_path, 2) is False
     assert (tmp_path / "unsaved" / "draft-9.json").exists()
+
+
+def test_a_write_that_hangs_is_overdue_and_the_edit_can_be_kept_meanwhile(tmp_path):
+    gate, entered = threading.Event(), threading.Event()
+
+    class Slow(Flaky):
+        def save(self, draft_id, report):
+            entered.set()
+            assert gate.wait(10)  # a held lock: SQLite waits up to its busy timeout
+            super().save(draft_id, report)
+    slow = Slow()
+    saver = Autosaver(slow.factory, 6, delay=0.01, keep_dir=tmp_path)
+    saver.changed(_report(1))
+    assert entered.wait(5)
+    assert saver.overdue(now=time.monotonic() + 10)  # no error yet, but stuck
+    assert saver.last_error is None
+    assert saver.keep() == unsaved.path_for(tmp_path, 6)  # kept from the UI thread meanwhile
+    assert unsaved.find(tmp_path, 6).report == _report(1)
+    gate.set()
+    assert saver.wait_saved(5)
+    assert not saver.overdue(now=time.monotonic() + 10)
+    assert unsaved.find(tmp_path, 6) is None  # written: the copy is gone
+    saver.close()

@@ -144,3 +144,44 @@ def test_a_recovery_file_equal_to_the_draft_is_removed_without_asking(qtbot, tmp
     assert unsaved.find(tmp_path, draft) is None
     w.close()
     storage.close()
+
+
+def test_a_write_stuck_behind_a_lock_shows_unsaved_before_it_fails(qtbot, tmp_path, monkeypatch):
+    import threading
+
+    from core import autosave
+
+    monkeypatch.setattr(autosave, "OVERDUE", 0.3)
+    gate = threading.Event()
+    w, storage = window(qtbot, tmp_path)
+    draft = storage.create_from_template("hunan-dept-short", "石峰区工商业联合会", 2024)
+    w.open_draft(draft)
+    saver = w.editor.session._autosaver
+    real = saver._factory
+
+    class Held:
+        def save(self, *a):
+            assert gate.wait(10)  # the other program still holds the write lock
+            store = real()
+            try:
+                store.save(*a)
+            finally:
+                store.close()
+
+        def close(self):
+            pass
+    saver._factory = Held
+    duties(w).setPlainText(TEXT)
+    try:
+        qtbot.waitUntil(lambda: "正在等待数据库" in w.editor.status.text(), timeout=3000)
+        assert "未保存（自" in w.editor.status.text()
+        assert "没有响应" in w.editor.problem.text()
+        qtbot.waitUntil(lambda: unsaved.find(tmp_path, draft) is not None, timeout=3000)
+        assert unsaved.find(tmp_path, draft).report.overview.duties == TEXT
+    finally:
+        gate.set()  # the lock is let go
+    qtbot.waitUntil(lambda: w.editor.status.text() == "已保存", timeout=5000)
+    assert storage.get(draft).overview.duties == TEXT
+    assert unsaved.find(tmp_path, draft) is None
+    w.close()
+    storage.close()
