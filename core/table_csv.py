@@ -28,10 +28,18 @@ from core import table_limits as lim
 from core.table_limits import TableError
 
 _WIDE = re.compile("[\u0800-\uffff\U00010000-\U0010ffff]")  # CJK & co., and the BOM
-_PIECE = re.compile(rb"[^\x00-\x2f\x3a-\x3f]+")
+# a "piece": bytes between separators (controls, space, punctuation !"#$%&'()*+,-./ and :;<=>?),
+# which are never part of a multi-byte character in UTF-8, GBK or GB18030
+_SEP = rb"\x00-\x2f\x3a-\x3f"
+_ASCII = rb"[\x30-\x39\x40-\x7f]"
+_MULTI = rb"(?:[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3})"
+_UTF8_PIECE = re.compile(rb"(?<![^%s])%s*%s(?:%s|%s)*(?![^%s])"
+                         % (_SEP, _ASCII, _MULTI, _ASCII, _MULTI, _SEP))
+_HIGH_PIECE = re.compile(rb"[^%s]*[\x80-\xff][^%s]*" % (_SEP, _SEP))
 _QUOTED = re.compile(r'"[^"]*(?:""[^"]*)*"')
 _SAVE_AS = "请在 Excel 中打开原表，另存为“CSV UTF-8（逗号分隔）”或 .xlsx 文件后重新导入。"
 DELIMITERS = (",", "\t", ";")
+_SNIFF_CHARS = 256 * 1024  # the separator is chosen on the first lines, at most this much text
 
 
 # -- encoding ----------------------------------------------------------------------------------
@@ -51,56 +59,68 @@ def decode(data: bytes) -> str:
             raise TableError("TABLE_ENCODING",
                              f"第 {line} 行附近有无法识别的字符：文件开头标明是 Unicode 文本，"
                              "但内容不是有效的 UTF-16。", _SAVE_AS, line) from None
+    lines = data.count(b"\n")  # never inside a UTF-8 or GBK character
+    if lines > lim.MAX_TABLE_LINES:
+        raise TableError("TABLE_TOO_LARGE",
+                         f"文件有 {lines} 行，超过 {lim.MAX_TABLE_LINES} 行（含空行）的上限，不像是指标表。",
+                         "请只保留指标表部分，删除多余的行后重新导入。")
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    # Classify each piece between separators: a comma, tab, semicolon, quote, space or digit is
-    # never part of a GBK/GB18030 or UTF-8 multi-byte character, so no character is cut.
-    utf8: list[int] = []
-    gbk: list[int] = []
-    bad: list[int] = []
-    for n, line in enumerate(data.split(b"\n"), start=1):
-        if line.isascii():
-            continue
-        kinds = set()
-        for piece in _PIECE.findall(line):
-            if piece.isascii():
-                continue
-            try:
-                if _WIDE.search(piece.decode("utf-8")):
-                    kinds.add("u")
-                    continue
-            except UnicodeDecodeError:
-                pass
-            try:
-                piece.decode("gb18030")
-                kinds.add("g")
-            except UnicodeDecodeError:
-                kinds.add("b")
-        for kind, lines in (("u", utf8), ("g", gbk), ("b", bad)):
-            if kind in kinds:
-                lines.append(n)
-        if len(utf8) > 1000 and len(gbk) > 1000:
-            break  # mixed beyond doubt: stop counting
-    if utf8 and gbk:
-        first_is_utf8 = utf8[0] < gbk[0]
-        if len(utf8) < len(gbk) or (len(utf8) == len(gbk) and not first_is_utf8):
-            odd, odd_name, rest_name = utf8, "UTF-8", "GBK（简体中文 Excel 默认的编码）"
-        else:
-            odd, odd_name, rest_name = gbk, "GBK", "UTF-8"
+    except UnicodeDecodeError as exc:
+        not_utf8 = exc.start  # the first byte that is not UTF-8
+    lines = _LineCounter(data)
+    utf8 = []  # lines of pieces that are UTF-8 with wide characters
+    for m in _UTF8_PIECE.finditer(data):
+        try:
+            if _WIDE.search(m.group().decode("utf-8")):
+                utf8.append(lines.at(m.start()))
+        except UnicodeDecodeError:  # overlong forms and surrogates the pattern lets through
+            pass
+        if len(utf8) > 1000:
+            break
+    try:
+        text = data.decode("gb18030")
+        not_gbk = -1
+    except UnicodeDecodeError as exc:
+        text, not_gbk = "", exc.start
+    if not utf8:
+        if not_gbk < 0:
+            return text
+        line = _LineCounter(data).at(not_gbk)
         raise TableError(
             "TABLE_ENCODING",
-            f"第 {odd[0]} 行的编码与文件其余部分不同：文件大部分是 {rest_name}，"
-            f"{_lines(odd)}却有 {odd_name} 编码的文字。这样的文件无论按哪种编码读，都会有格子"
-            "变成乱码，所以没有导入。",
-            "可能是从别处复制了内容进来。" + _SAVE_AS, odd[0])
-    if bad:
-        raise TableError(
-            "TABLE_ENCODING",
-            f"无法识别第 {bad[0]} 行的文字编码（既不是 UTF-8 也不是 GBK），"
-            f"{_lines(bad)}读出来会是乱码，所以没有导入。", _SAVE_AS, bad[0])
-    return data.decode("gb18030")
+            f"无法识别第 {line} 行的文字编码（既不是 UTF-8 也不是 GBK），读出来会是乱码，所以没有导入。",
+            _SAVE_AS, line)
+    others = sum(1 for _ in zip(range(2 * len(utf8) + 1), _HIGH_PIECE.finditer(data))) - len(utf8)
+    if len(utf8) <= others:  # a few UTF-8 pieces in a GBK file
+        odd, odd_name, rest_name = utf8, "UTF-8", "GBK（简体中文 Excel 默认的编码）"
+    else:  # a few pieces that are not UTF-8 in a UTF-8 file
+        line = _LineCounter(data).at(not_utf8)
+        odd, odd_name, rest_name = [line], "GBK", "UTF-8"
+        piece = _HIGH_PIECE.search(data, data.rfind(b"\n", 0, not_utf8) + 1)
+        try:
+            if piece is not None:
+                piece.group().decode("gb18030")
+        except UnicodeDecodeError:
+            odd_name = "无法识别"
+    raise TableError(
+        "TABLE_ENCODING",
+        f"第 {odd[0]} 行的编码与文件其余部分不同：文件大部分是 {rest_name}，"
+        f"{_lines(odd)}却有{odd_name}编码的文字。这样的文件无论按哪种编码读，都会有格子"
+        "变成乱码，所以没有导入。",
+        "可能是从别处复制了内容进来。" + _SAVE_AS, odd[0])
+
+
+class _LineCounter:
+    """Line numbers of byte offsets given in increasing order, counted once (linear)."""
+
+    def __init__(self, data: bytes):
+        self.data, self.pos, self.line = data, 0, 1
+
+    def at(self, offset: int) -> int:
+        self.line += self.data.count(b"\n", self.pos, offset)
+        self.pos = offset
+        return self.line
 
 
 # -- rows --------------------------------------------------------------------------------------
@@ -117,6 +137,8 @@ class _Parser:
         self.delim = delim
         self.unquoted = re.compile(f"[^{re.escape(delim)}\n]*")
         self.max_records = max_records
+        self.quoted_fields = 0  # fields read by _record, the slow path: bounded in all
+        self.blank = delim + " \t\u3000\xa0"
         self.fields_total = 0
 
     def _too_long(self, line: int):
@@ -127,7 +149,14 @@ class _Parser:
     def _quoted(self, pos: int, line: int) -> tuple[str, int, int]:
         """The quoted field at ``pos``: (value, end, lines it spans beyond the first)."""
         text, delim = self.text, self.delim
-        m = _QUOTED.match(text, pos)
+        window = 2 * lim.MAX_CELL_CHARS + 2  # a longest cell, every character a doubled quote
+        m = _QUOTED.match(text, pos, min(len(text), pos + window + 1))
+        if m is None and pos + window < len(text):
+            raise TableError(
+                "TABLE_QUOTE",
+                f"第 {line} 行有一个引号（\"）之后超过 {lim.MAX_CELL_CHARS} 个字符都没有配对的引号："
+                "可能是多余的引号把下面的行都并进了同一个格子，所以没有导入。",
+                f"请删去第 {line} 行多余的引号后重新导入；也可以另存为 .xlsx 再导入。", line)
         if m is None:
             raise TableError(
                 "TABLE_QUOTE",
@@ -162,9 +191,19 @@ class _Parser:
         text, n, delim = self.text, len(self.text), self.delim
         fields: list[str] = []
         while True:
+            self.quoted_fields += 1
+            if self.quoted_fields > lim.MAX_QUOTED_FIELDS:
+                raise TableError("TABLE_TOO_LARGE",
+                                 f"文件中带引号的行共有超过 {lim.MAX_QUOTED_FIELDS} 个格子，不像是一张绩效指标表。",
+                                 "请只保留指标表部分，另存为新文件后重新导入。", line)
             if pos < n and text[pos] == '"':
-                value, pos, spans = self._quoted(pos, line)
-                line += spans
+                j = text.find('"', pos + 1)  # the common case first: "text" with no "" or line break
+                if j > 0 and (j + 1 == n or text[j + 1] in (delim, "\n")) \
+                        and j - pos <= lim.MAX_CELL_CHARS and text.find("\n", pos, j) < 0:
+                    value, pos = text[pos + 1:j], j + 1
+                else:
+                    value, pos, spans = self._quoted(pos, line)
+                    line += spans
             else:
                 m = self.unquoted.match(text, pos)
                 value, pos = m.group(), m.end()
@@ -197,7 +236,8 @@ class _Parser:
             if text.find('"', pos, end) < 0:  # the common case: no quotes on this line
                 if text.count(delim, pos, end) >= lim.MAX_RAW_FIELDS:
                     raise _too_wide(line)
-                fields = text[pos:end].split(delim)
+                # trailing empty fields (",,,,," to column XFD) are dropped before splitting
+                fields = text[pos:end].rstrip(self.blank).split(delim)
                 if end - pos > lim.MAX_CELL_CHARS and max(map(len, fields)) > lim.MAX_CELL_CHARS:
                     raise self._too_long(line)
                 pos, line = end + 1, line + 1
@@ -232,7 +272,7 @@ def parse(text: str, score) -> list[tuple[int, list[str]]]:
     for delim in DELIMITERS:
         if delim not in text:
             continue
-        head = _Parser(text, delim, 100)
+        head = _Parser(text[:_SNIFF_CHARS], delim, 100)
         try:
             head.rows()
         except TableError:

@@ -16,6 +16,8 @@ MAX_TABLE_LINES = 100_000
 MAX_TABLE_COLUMNS = 50
 #: Most fields in one CSV line, empty ones included (beyond this the line is not even split).
 MAX_RAW_FIELDS = 1_000
+#: Most fields in all lines that contain quotes (they are read field by field).
+MAX_QUOTED_FIELDS = MAX_TABLE_ROWS * MAX_TABLE_COLUMNS
 #: Longest text in one cell, in characters.
 MAX_CELL_CHARS = 10_000
 #: Most problems reported for one file; the rest are counted.
