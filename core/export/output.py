@@ -62,7 +62,18 @@ def _is_read_only(path: Path) -> bool:
         return False  # missing (or unreadable): the write itself will say what is wrong
     if not stat.S_ISREG(st.st_mode):
         return False
-    return not (st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)) or not os.access(path, os.W_OK)
+    if not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        return True
+    return not os.access(path, os.W_OK) and not _read_only_disk(path)
+
+
+def _read_only_disk(path: Path) -> bool:
+    """On a read-only disk (a write-protected stick) every file fails os.access: the write
+    itself then says “磁盘是只读的”, which is the real reason."""
+    try:
+        return bool(os.statvfs(path.parent).f_flag & os.ST_RDONLY)
+    except (AttributeError, OSError):  # no statvfs on Windows
+        return False
 
 
 def _about_target(e: OSError, path: Path) -> bool:
