@@ -41,8 +41,19 @@ def register_bundled_fonts() -> list[str]:
     return added
 
 
-def check_pdf_fonts(window, data_dir: Path, find: Callable | None = None, ask: Callable | None = None) -> None:
-    """Look for PDF fonts in the background; warn as described above when there is none."""
+START_DELAY_MS = 3000  # after the first paint and the last draft's reopening, not competing with them
+
+
+def check_pdf_fonts(window, data_dir: Path, find: Callable | None = None, ask: Callable | None = None,
+                    delay_ms: int = START_DELAY_MS) -> None:
+    """Look for PDF fonts in the background (after ``delay_ms``: importing reportlab and running
+    fc-list would otherwise hold up the window's first paint); warn as described above when there
+    is none. The delay is tied to ``window``: closed before then, nothing runs."""
+    if delay_ms:
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(delay_ms, window, lambda: check_pdf_fonts(window, data_dir, find, ask, 0))
+        return
     from desktop.worker import run_in_background
 
     if find is None:

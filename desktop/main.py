@@ -50,6 +50,10 @@ def main(argv: list[str] | None = None) -> int:
         if problem:
             print(problem, file=sys.stderr)
             return EXIT_NO_DISPLAY
+        if os.environ.get("JIXIAO_FIRST_PAINT_PROBE"):  # bench/bundle_ratio.py only
+            from desktop import paint_probe
+
+            paint_probe.install()
         from desktop.app import run
 
         return run(argv)

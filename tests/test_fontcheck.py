@@ -22,7 +22,8 @@ def test_no_pdf_font_is_said_every_start_and_asked_once(qtbot, tmp_path):
     asked = []
     window = Window()
     for start in (1, 2):
-        fontcheck.check_pdf_fonts(window, tmp_path, find=lambda: None, ask=lambda *a: asked.append(a))
+        fontcheck.check_pdf_fonts(window, tmp_path, find=lambda: None, ask=lambda *a: asked.append(a),
+                                  delay_ms=0)
         qtbot.waitUntil(lambda: len(window.said) == start, timeout=10000)
     assert window.said == [fontcheck.STATUS] * 2
     assert len(asked) == 1 and asked[0][1] == "缺少中文字体"
@@ -71,3 +72,25 @@ def test_bundled_font_on_screen_only_when_the_system_has_no_chinese_font(qapp, t
     added = fontcheck.register_bundled_fonts()
     assert added == ["Droid Sans Fallback"]
     QFontDatabase.removeAllApplicationFonts()
+
+
+def test_the_check_waits_for_the_window_and_not_for_a_closed_one(qtbot, tmp_path):
+    import shiboken6
+    from PySide6.QtWidgets import QWidget
+
+    class Shown(QWidget):
+        def __init__(self):
+            super().__init__()
+            self.said = []
+
+        def say(self, text):
+            self.said.append(text)
+
+    shown, gone, asked = Shown(), Shown(), []
+    qtbot.addWidget(shown)
+    fontcheck.check_pdf_fonts(gone, tmp_path / "a", find=lambda: None, ask=lambda *a: asked.append(a), delay_ms=1)
+    gone_said = gone.said
+    shiboken6.delete(gone)  # the clerk closed the window before the check was due
+    fontcheck.check_pdf_fonts(shown, tmp_path, find=lambda: None, ask=lambda *a: asked.append(a), delay_ms=5)
+    qtbot.waitUntil(lambda: shown.said == [fontcheck.STATUS], timeout=10000)
+    assert gone_said == [] and len(asked) == 1
