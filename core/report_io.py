@@ -50,18 +50,27 @@ class _Reader:
         elif isinstance(value, Decimal):
             d = value
         elif isinstance(value, str):
+            text = value.strip().replace(",", "")
             try:
-                return validate.decimal_from_text(value.replace(",", ""))
+                return validate.decimal_from_text(text)
             except validate.NotANumber:
                 d = None
             except validate.InputError as e:
-                d, problem = None, e.message
+                problem = e.message
+                d = Decimal(text) if len(text) <= validate.MAX_NUMBER_CHARS else None
         else:
             d = None
         if d is not None:
             problem = validate.number_problem(d)
             if problem is None:
                 return validate.canonical(d)
+            rounded = validate.rounded_to_step(d)
+            if rounded is not None:  # only too many decimals: a value pasted from Excel
+                self.findings.append(Finding(
+                    "JSON_ROUNDED", HINT, f"{self.source}:{where}",
+                    f"“{where}”的小数超过 {-validate.MIN_EXPONENT} 位，已四舍五入为 {format(rounded, 'f')}",
+                    "核对该数字"))
+                return rounded
         if problem:
             self.bad(where, f"“{where}”：{problem}", "填写实际的金额、分值或百分比，例如 107.49；金额以万元计，须小于 10 的 15 次方，最多 10 位小数",
                      code="JSON_VALUE")

@@ -128,6 +128,20 @@ def canonical(value: Decimal) -> Decimal:
     return value
 
 
+def rounded_to_step(value: Decimal) -> Decimal | None:
+    """``value`` rounded half-up to the smallest step (10**MIN_EXPONENT) when having more
+    decimals is its only problem (``0.33333333333333`` pasted from Excel); None otherwise.
+    For drafts saved before the gate existed: they still open, with the value rounded."""
+    if (not isinstance(value, Decimal) or not value.is_finite() or value.is_zero()
+            or value.adjusted() > MAX_ADJUSTED_EXPONENT
+            or value.as_tuple().exponent < -MAX_WRITTEN_EXPONENT):
+        return None
+    from decimal import ROUND_HALF_UP
+
+    d = value.quantize(Decimal(1).scaleb(MIN_EXPONENT), rounding=ROUND_HALF_UP)
+    return d if number_problem(d) is None else None
+
+
 def checked_decimal(value: Decimal) -> Decimal:
     """``value`` itself when it passes ``number_problem``; InputError otherwise."""
     problem = number_problem(value)

@@ -272,3 +272,15 @@ def test_a_required_number_left_empty_is_refused(value):
     report, findings = report_from_dict({"stated": [{"key": "x", "value": value}]}, "d")
     assert report is None
     assert [(f.code, f.where) for f in findings] == [("JSON_FIELD", "d:stated/0/value")]
+
+
+@pytest.mark.parametrize("value,want", [("0.33333333333333", "0.3333333333"), ("0.30000000000000004", "0.3000000000"),
+                                        ("3.33333333333335", "3.3333333333"), ("-0.000000000051", "-0.0000000001")])
+def test_too_many_decimals_are_rounded_with_a_hint_not_refused(value, want):
+    # drafts (numbers written as text) saved before the gate could hold numbers pasted from Excel:
+    # they must still open
+    report, findings = report_from_dict({"figures": {"executed": value}}, "d")
+    assert report is not None and format(report.figures.get("executed"), "f") == want
+    assert [(f.code, f.severity, f.where) for f in findings] == [("JSON_ROUNDED", "hint", "d:figures/executed")]
+    again, _ = report_from_dict(validate.loads(dumps_report(report)))
+    assert again == report
