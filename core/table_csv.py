@@ -106,7 +106,7 @@ def decode(data: bytes) -> str:
     raise TableError(
         "TABLE_ENCODING",
         f"第 {odd[0]} 行的编码与文件其余部分不同：文件大部分是 {rest_name}，"
-        f"{_lines(odd)}却有{odd_name}编码的文字。这样的文件无论按哪种编码读，都会有格子"
+        f"{_lines(odd)}却有{odd_name.join('  ') if odd_name.isascii() else odd_name}编码的文字。这样的文件无论按哪种编码读，都会有格子"
         "变成乱码，所以没有导入。",
         "可能是从别处复制了内容进来。" + _SAVE_AS, odd[0])
 

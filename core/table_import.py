@@ -28,11 +28,12 @@ Limits (``core.table_limits``; a larger file is refused in well under a second):
 * at most 5,000 non-empty rows (100,000 lines with blank ones), 50 columns, 10,000 characters
   in one cell;
 * xlsx, from the zip directory before anything is parsed: at most 2,000 parts, each at most
-  30 MB uncompressed (shared strings, sheets, styles …), 100 MB in all, and no part over 1 MB
+  10 MB uncompressed (shared strings, sheets, styles …), 100 MB in all, and no part over 1 MB
   compressed more than 200 : 1; at most 10,000 merged ranges.
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 import stat
@@ -86,8 +87,14 @@ def _text(cell: Cell | None) -> str:
     return _dtext(cell) if isinstance(cell, Decimal) else cell.strip()
 
 
+_FIRST_CHARS = {f[0] for _, forms in COLUMNS.values() for f in forms} | {"单"}
+
+
+@functools.lru_cache(maxsize=4096)
 def _column_of(header: str) -> str:
     h = _norm(header[:60])
+    if not h or h[0] not in _FIRST_CHARS:  # most cells: cheap "no"
+        return ""
     if h == "单位":
         return "unit"
     for key, (_, forms) in COLUMNS.items():
@@ -266,6 +273,8 @@ class _Reader:
             if not any(own(cells, rownum, k) for k in keys):
                 continue  # a row carrying only the rest of merged labels
             t = {k: self.text(get(cells, k), rownum, NAMES[k]) for k in _TEXT_KEYS}
+            weight = self.number(get(cells, "weight"), rownum, "分值")
+            score = self.number(get(cells, "score"), rownum, "得分")
             if not t["level3"]:
                 if _text(get(cells, "level3")) == "":
                     self.error("TABLE_NO_NAME",
@@ -291,8 +300,7 @@ class _Reader:
                 label2 = _norm(l2)
             subs[-1][1].append(model.Indicator(
                 name=_join_lines(t["level3"]), target=t["target"], actual=t["actual"],
-                weight=self.number(get(cells, "weight"), rownum, "分值"),
-                score=self.number(get(cells, "score"), rownum, "得分"),
+                weight=weight, score=score,
                 deviation_note=t["deviation"], direction=t["direction"], unit=t["unit"]))
             count += 1
         if count == 0 and not self.findings:
