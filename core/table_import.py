@@ -26,7 +26,7 @@ Limits (``core.table_limits``; a larger file is refused in well under a second):
 
 * the file: at most ``validate.MAX_TABLE_BYTES`` (20 MB), checked before it is read;
 * at most 5,000 non-empty rows (100,000 lines with blank ones), 50 columns, 10,000 characters
-  in one cell;
+  in one cell, 250,000 fields in all CSV lines that contain quotes;
 * xlsx, from the zip directory before anything is parsed: at most 2,000 parts, each at most
   10 MB uncompressed (shared strings, sheets, styles …), 100 MB in all, and no part over 1 MB
   compressed more than 200 : 1; at most 10,000 merged ranges.
@@ -316,15 +316,21 @@ class _Reader:
                 for g, w, subs in groups))
 
 
-def _read_bytes(path: Path, limit: int) -> bytes:
-    """The file's bytes; TableError when it is not a regular file or larger than ``limit`` —
-    decided from its size before reading, and by reading at most ``limit + 1`` bytes."""
+def _check_file(path: Path, limit: int) -> None:
+    """TableError unless ``path`` is a regular file of at most ``limit`` bytes (from its size:
+    nothing is read)."""
     st = os.stat(path)
     if not stat.S_ISREG(st.st_mode):
         raise TableError("TABLE_UNREADABLE", "这不是一个普通文件（可能是文件夹或设备），无法导入。",
                          "请选择保存在磁盘上的 .xlsx 或 .csv 文件。")
     if st.st_size > limit:
         raise _too_big(st.st_size, limit)
+
+
+def _read_bytes(path: Path, limit: int) -> bytes:
+    """The file's bytes, checked by ``_check_file`` and read at most ``limit + 1`` bytes far
+    (a file growing meanwhile is refused too)."""
+    _check_file(path, limit)
     with open(path, "rb") as f:
         data = f.read(limit + 1)
     if len(data) > limit:
@@ -345,12 +351,12 @@ def _header_score(rows: list[tuple[int, list[Cell]]]) -> int:
 
 def read_indicator_table(path: str | Path, name: str = ""
                          ) -> tuple[model.SelfEvalTable | None, list[Finding]]:
-    """Read an indicator table from ``path`` (.csv or .xlsx). Never raises for bad input;
+    """Read an indicator table from ``path`` (.csv, .xlsx or .xlsm). Never raises for bad input;
     returns ``(None, findings)`` when any finding is an error."""
     path = Path(path)
     reader = _Reader(path.name)
     suffix = path.suffix.lower()
-    if suffix not in (".csv", ".xlsx"):
+    if suffix not in (".csv", ".xlsx", ".xlsm"):  # .xlsm: the same format with macros (not run)
         reader.error("TABLE_FORMAT", f"不支持“{_clip(path.suffix) or '无扩展名'}”格式的文件，只能导入"
                      " .xlsx 或 .csv 文件。", "请在Excel中“另存为”.xlsx 或 CSV 文件后再导入。")
         return None, reader.findings
@@ -360,9 +366,7 @@ def read_indicator_table(path: str | Path, name: str = ""
             text = table_csv.decode(_read_bytes(path, validate.MAX_TABLE_BYTES))
             rows = table_csv.parse(text, _header_score) if text.strip() else []
         else:
-            st = os.stat(path)
-            if not stat.S_ISREG(st.st_mode) or st.st_size > validate.MAX_TABLE_BYTES:
-                _read_bytes(path, validate.MAX_TABLE_BYTES)  # raises the right TableError
+            _check_file(path, validate.MAX_TABLE_BYTES)
             rows, merged = table_xlsx.read(path)
     except TableError as exc:
         reader.refuse(exc)

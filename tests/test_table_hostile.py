@@ -203,6 +203,13 @@ def test_the_fixture_merged_xlsx():
     assert _names(table)[:2] == ["拨付协会发展经费", "拨付协会发展经费"]
 
 
+def test_xlsm_reads_like_xlsx(tmp_path):
+    """The command line passes .xlsm (a workbook with macros, which are never run) through."""
+    p = tmp_path / "宏.xlsm"
+    p.write_bytes((TABLES / "merged_level3.xlsx").read_bytes())
+    assert read_indicator_table(p) == read_indicator_table(TABLES / "merged_level3.xlsx")
+
+
 def test_empty_level3_with_values_is_an_error_at_its_row(tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active
