@@ -28,7 +28,7 @@ Limits (``core.table_limits``; a larger file is refused in well under a second):
 * at most 5,000 non-empty rows (100,000 lines with blank ones), 50 columns, 10,000 characters
   in one cell, 250,000 fields in all CSV lines that contain quotes;
 * xlsx, from the zip directory before anything is parsed: at most 2,000 parts, each at most
-  10 MB uncompressed (shared strings, sheets, styles …), 100 MB in all, and no part over 1 MB
+  10 MB uncompressed (shared strings, sheets, styles …), 50 MB in all, and no part over 1 MB
   compressed more than 200 : 1; at most 10,000 merged ranges.
 """
 from __future__ import annotations

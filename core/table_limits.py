@@ -29,7 +29,7 @@ MAX_XLSX_MEMBERS = 2_000
 #: Largest uncompressed size of the shared strings (xl/sharedStrings.xml) and of one sheet.
 MAX_XLSX_PART_BYTES = 10 * 1024 * 1024
 #: Largest uncompressed size of all members together.
-MAX_XLSX_TOTAL_BYTES = 100 * 1024 * 1024
+MAX_XLSX_TOTAL_BYTES = 50 * 1024 * 1024
 #: Largest compression ratio of a member above ``RATIO_MIN_BYTES`` uncompressed (a zip bomb
 #: packs gigabytes of one repeated byte at ratios of 1000 and more; real sheets stay below 100).
 MAX_XLSX_RATIO = 200
