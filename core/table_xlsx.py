@@ -116,8 +116,11 @@ def read(path: Path) -> tuple[list[tuple[int, list[Cell | None]]], set[tuple[int
                 cells.pop()
             if not cells:
                 continue
-            if n > lim.MAX_TABLE_LINES or len(rows) >= lim.MAX_TABLE_ROWS:
+            if len(rows) >= lim.MAX_TABLE_ROWS:
                 raise _too_large(f"工作表超过 {lim.MAX_TABLE_ROWS} 行，不像是一张绩效指标表。", n)
+            if n > lim.MAX_TABLE_LINES:
+                raise _too_large(f"第 {n} 行还有内容：工作表超过 {lim.MAX_TABLE_LINES} 行，"
+                                 "不像是一张绩效指标表。", n)
             if len(cells) > lim.MAX_TABLE_COLUMNS:
                 raise _too_large(f"第 {n} 行超过 {lim.MAX_TABLE_COLUMNS} 列，不像是一张绩效指标表。", n)
             for c in cells:

@@ -379,6 +379,12 @@ def test_too_many_rows_and_columns(tmp_path, monkeypatch):
     ws.cell(row=3, column=60, value="x")
     wb.save(tmp_path / "wide.xlsx")
     assert _refused(tmp_path / "wide.xlsx", "TABLE_TOO_LARGE").where == "wide.xlsx:第3行"
+    ws.cell(row=3, column=60).value = None
+    ws.cell(row=200_000, column=1, value="填表人")
+    wb.save(tmp_path / "far.xlsx")
+    start = time.perf_counter()
+    assert _refused(tmp_path / "far.xlsx", "TABLE_TOO_LARGE").where == "far.xlsx:第200000行"
+    assert time.perf_counter() - start < 5
 
 
 def test_blank_trailing_columns_and_rows_are_fine(tmp_path):
