@@ -139,7 +139,6 @@ class _Parser:
         self.max_records = max_records
         self.quoted_fields = 0  # fields read by _record, the slow path: bounded in all
         self.blank = delim + " \t\u3000\xa0"
-        self.fields_total = 0
 
     def _too_long(self, line: int):
         return TableError("TABLE_TOO_LARGE",
@@ -171,7 +170,7 @@ class _Parser:
             close = line + spans
             where = (f"第 {line} 行的引号（\"）与第 {close} 行的引号配成一对，把中间 {spans} 行"
                      "并成了一个格子" if spans else
-                     f"第 {line} 行有一个格子在引号（\"）结束后还有文字“{text[end:end + 10]}”")
+                     f"第 {line} 行有一个格子在引号（\"）结束后还有文字“{text[end:end + 10].split(chr(10))[0]}”")
             raise TableError("TABLE_QUOTE", f"{where}，说明这里有多余的引号，所以没有导入。",
                              f"请删去第 {line} 行多余的引号后重新导入；也可以另存为 .xlsx 再导入。",
                              line)
@@ -234,16 +233,16 @@ class _Parser:
             end = text.find("\n", pos)
             end = n if end < 0 else end
             if text.find('"', pos, end) < 0:  # the common case: no quotes on this line
-                if text.count(delim, pos, end) >= lim.MAX_RAW_FIELDS:
-                    raise _too_wide(line)
                 # trailing empty fields (",,,,," to column XFD) are dropped before splitting
-                fields = text[pos:end].rstrip(self.blank).split(delim)
+                body = text[pos:end].rstrip(self.blank)
+                if body.count(delim) >= lim.MAX_RAW_FIELDS:
+                    raise _too_wide(line)
+                fields = body.split(delim)
                 if end - pos > lim.MAX_CELL_CHARS and max(map(len, fields)) > lim.MAX_CELL_CHARS:
                     raise self._too_long(line)
                 pos, line = end + 1, line + 1
             else:
                 fields, pos, line = self._record(pos, line)
-            self.fields_total += len(fields)
             fields = _trim(fields)
             if not fields:
                 continue
