@@ -7,7 +7,8 @@ wizard page grabbing it to an image, exports Word and PDF and reads them back (p
 .docx; the PDF's pages and embedded TrueType fonts). Prints one Chinese line per step, then
 ``SMOKE OK`` (exit 0) or ``冒烟测试失败：<step>：<why>`` (exit 1), with the details on stderr.
 
-``DIR`` keeps what it wrote (the page images, the .docx and .pdf) in that folder; without it
+``DIR`` keeps what it wrote (the page images, the .docx and .pdf, and these lines in
+``冒烟测试结果.txt``: a Windows GUI exe has no console) in that folder; without it
 everything goes into a temporary folder that is removed. Meant for the bundle
 (``dist/jixiao/jixiao --smoke-test``, installer/README.md) and for support staff on a clerk's PC.
 """
@@ -69,7 +70,13 @@ class Smoke:
         self.pages_grabbed: list[str] = []
 
     def say(self, text: str) -> None:
-        print(text, file=self.out, flush=True)
+        print(text, file=self.out, flush=True)  # nothing when there is no console (Windows GUI exe)
+        if self.keep is not None:  # and into the kept folder, for whoever cannot see a console
+            try:
+                with open(self.keep / "冒烟测试结果.txt", "a", encoding="utf-8") as f:
+                    f.write(text + "\n")
+            except OSError:
+                pass
 
     # -- the steps, in order -----------------------------------------------------------------
     def open_database(self) -> None:

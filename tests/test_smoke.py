@@ -28,6 +28,7 @@ def test_smoke_test_passes_and_keeps_what_it_wrote(tmp_path):
     assert done.returncode == 0 and lines[-1] == "SMOKE OK", done.stdout + done.stderr
     assert [line.split("]")[0] for line in lines[:-1]] == [f"[{n}/7" for n in range(1, 8)]
     assert len(list(out.glob("*.png"))) == 6
+    assert (out / "冒烟测试结果.txt").read_text(encoding="utf-8") == done.stdout  # for a GUI exe without console
     assert (out / "冒烟测试.docx").stat().st_size > 0 and (out / "冒烟测试.pdf").stat().st_size > 0
     assert not (tmp_path / "home" / ".local" / "share" / "jixiao").exists()  # the clerk's folder untouched
 
