@@ -70,13 +70,17 @@ def decode(data: bytes) -> str:
         not_utf8 = exc.start  # the first byte that is not UTF-8
     lines = _LineCounter(data)
     utf8 = []  # lines of pieces that are UTF-8 with wide characters
+    pieces = 0  # how many such pieces
     for m in _UTF8_PIECE.finditer(data):
         try:
             if _WIDE.search(m.group().decode("utf-8")):
-                utf8.append(lines.at(m.start()))
+                line = lines.at(m.start())
+                pieces += 1
+                if not utf8 or utf8[-1] != line:
+                    utf8.append(line)
         except UnicodeDecodeError:  # overlong forms and surrogates the pattern lets through
             pass
-        if len(utf8) > 1000:
+        if pieces > 1000:
             break
     try:
         text = data.decode("gb18030")
@@ -91,8 +95,8 @@ def decode(data: bytes) -> str:
             "TABLE_ENCODING",
             f"无法识别第 {line} 行的文字编码（既不是 UTF-8 也不是 GBK），读出来会是乱码，所以没有导入。",
             _SAVE_AS, line)
-    others = sum(1 for _ in zip(range(2 * len(utf8) + 1), _HIGH_PIECE.finditer(data))) - len(utf8)
-    if len(utf8) <= others:  # a few UTF-8 pieces in a GBK file
+    others = sum(1 for _ in zip(range(2 * pieces + 1), _HIGH_PIECE.finditer(data))) - pieces
+    if pieces <= others:  # a few UTF-8 pieces in a GBK file
         odd, odd_name, rest_name = utf8, "UTF-8", "GBK（简体中文 Excel 默认的编码）"
     else:  # a few pieces that are not UTF-8 in a UTF-8 file
         line = _LineCounter(data).at(not_utf8)
