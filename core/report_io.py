@@ -257,9 +257,26 @@ def report_from_dict(data: Any, source: str = "") -> tuple[model.Report | None, 
     if report is not None and report.kind not in model.REPORT_KINDS:
         r.bad("kind", f"报告类型{_show(report.kind)}无效，应为 department_overall（部门整体）或 project（项目）",
               "改为 department_overall 或 project")
+    if report is not None:
+        _check_template_ids(r, report)
     if any(f.severity == ERROR for f in r.findings):
         return None, r.findings
     return report, r.findings
+
+
+def _check_template_ids(r: _Reader, report: model.Report) -> None:
+    """A report names templates by id: a path in ``template`` is refused at load (an unknown
+    id is not: a bureau's template not installed here is said when scoring)."""
+    from core.templates import looks_like_path
+
+    named = [("template", report.template)]
+    named += [(f"{where}/template", t.template) for where, t in report.tables()]
+    for where, tid in named:
+        if tid and looks_like_path(tid):
+            r.findings.append(Finding(
+                "TEMPLATE_UNKNOWN", ERROR, f"{r.source}:{where}",
+                f"{_show(tid)}不是模板名称：报告只能用模板名称（如 national-10hao-project）指定模板，"
+                "不能写文件路径", "改为 jixiao templates 列出的模板名称"))
 
 
 def load_report(path: str | Path) -> tuple[model.Report | None, list[Finding]]:

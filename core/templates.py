@@ -160,6 +160,12 @@ def installed(directory: Path | None = None) -> dict[str, Path]:
     return out
 
 
+def looks_like_path(template_id: str) -> bool:
+    """A path or file name (``../x``, ``/abs/x``, ``C:x``, ``x.json``), never a template id."""
+    return (any(c in template_id for c in "/\\:") or template_id.startswith(".")
+            or template_id.endswith(".json"))
+
+
 def id_problem(template_id: object, known: dict[str, Path]) -> str | None:
     """None when ``template_id`` names an installed template; else why not (Chinese)."""
     if isinstance(template_id, str) and template_id in known:
@@ -168,7 +174,7 @@ def id_problem(template_id: object, known: dict[str, Path]) -> str | None:
         return "模板名称应为文字（如 national-10hao-project）"
     shown = validate.clean_text(template_id)
     shown = shown if len(shown) <= 60 else shown[:60] + "…"
-    if any(c in template_id for c in "/\\:") or template_id.startswith(".") or template_id.endswith(".json"):
+    if looks_like_path(template_id):
         return (f"“{shown}”不是模板名称：只能用模板名称（如 national-10hao-project）指定模板文件夹中"
                 "已安装的模板，不能写文件路径")
     return f"找不到模板“{shown}”：模板文件夹中没有 {shown}.json"

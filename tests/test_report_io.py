@@ -80,3 +80,17 @@ def test_save_is_atomic_and_leaves_old_file_on_failure(tmp_path, seeds, monkeypa
         save_report(seeds["001"], path)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["r.json"]  # no half file left behind
+
+
+@pytest.mark.parametrize("where, value", [
+    ("template", "../../../x"), ("template", "/etc/x"), ("template", "C:\\t\\x.json"),
+    ("template", "national-10hao-project.json"), ("table", "../x")])
+def test_a_template_path_in_a_report_is_refused_at_load(seeds, where, value):
+    data = json.loads(dumps_report(seeds["004"]))
+    if where == "template":
+        data["template"] = value
+    else:
+        data["table"]["template"] = value
+    report, findings = report_from_dict(data, "r.json")
+    assert report is None
+    assert any(f.code == "TEMPLATE_UNKNOWN" for f in findings)
