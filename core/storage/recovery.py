@@ -305,4 +305,3 @@ def _recovery_lock(data_dir: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)  # releases the lock
-
