@@ -173,7 +173,7 @@ def _common(ctx: dict, res: dict, summary: Summary, where: str, expect_raw_ok: b
             summary.fail("loss", name, f"{ctx['label']}: backup {b} is {n}")
     for t in stale_tmp(res):
         summary.note(f"{where}: a temp file left by the killed process is still there after the "
-                     f"next start ({re.sub(r'[0-9a-z_]{6,}', '…', t)})")
+                     f"next start, which removes only old ones ({re.sub(r'[0-9a-z_]{6,}', '…', t)})")
     return True
 
 
