@@ -7,8 +7,8 @@
 #
 # Environment: PYTHON (default .venv/bin/python), DIST (default dist), WORK (default
 # build/pyinstaller), JIXIAO_SKIP_SMOKE=1 (tests run the smoke test themselves),
-# JIXIAO_NO_PACKAGES=1 (the bundle only), JIXIAO_FALLBACK_FONT (default: Droid Sans Fallback from
-# Debian's fonts-droid-fallback; "none" bundles no font).
+# JIXIAO_NO_PACKAGES=1 (the bundle only), JIXIAO_FALLBACK_FONT (default: WenQuanYi Micro Hei from
+# Debian's fonts-wqy-microhei; "none" bundles no font).
 set -e
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -16,8 +16,8 @@ PY=${PYTHON:-.venv/bin/python}
 DIST=${DIST:-dist}
 WORK=${WORK:-build/pyinstaller}
 case "$WORK" in /*) ;; *) WORK="$ROOT/$WORK" ;; esac
-FONT=${JIXIAO_FALLBACK_FONT:-/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf}
-FONT_LICENCE=/usr/share/doc/fonts-droid-fallback/copyright
+FONT=${JIXIAO_FALLBACK_FONT:-/usr/share/fonts/truetype/wqy/wqy-microhei.ttc}
+FONT_LICENCE=/usr/share/doc/fonts-wqy-microhei/copyright
 
 if ! "$PY" -c "import PyInstaller" 2>/dev/null; then
   echo "缺少 PyInstaller：请先运行 sh scripts/setup.sh（或 $PY -m pip install 'pyinstaller>=6.0'）" >&2
@@ -39,7 +39,7 @@ if [ "$FONT" != none ]; then
     fi
     [ -f /usr/share/common-licenses/Apache-2.0 ] && cp /usr/share/common-licenses/Apache-2.0 "$FONT_DIR/Apache-2.0.txt"
   else
-    echo "缺少后备字体 $FONT（Debian 软件包 fonts-droid-fallback）：请运行 sh scripts/setup.sh，或设 JIXIAO_FALLBACK_FONT=none 不带字体打包" >&2
+    echo "缺少后备字体 $FONT（Debian 软件包 fonts-wqy-microhei）：请运行 sh scripts/setup.sh，或设 JIXIAO_FALLBACK_FONT=none 不带字体打包" >&2
     exit 1
   fi
 fi

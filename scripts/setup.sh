@@ -14,11 +14,11 @@ if [ "$(uname -s)" = Linux ] && command -v apt-get >/dev/null 2>&1; then
   # Qt offscreen libraries; CJK TrueType fonts: a 黑体-like (WenQuanYi Zen Hei) and a 宋体/楷体-like
   # (AR PL UMing/UKai) face, the free stand-ins for the official fonts on screen and in PDFs
   # Qt's xcb platform plugin (a window on a minimal X11 desktop; Qt >= 6.5 needs libxcb-cursor0);
-  # fonts-droid-fallback: the free TrueType font installer/build.sh puts in the Linux bundle;
+  # fonts-wqy-microhei: the free TrueType font installer/build.sh puts in the Linux bundle;
   # binutils (objdump): PyInstaller and installer/package_linux.py read what each library links
   for pkg in libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 fontconfig \
              libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 \
-             libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 binutils fonts-droid-fallback \
+             libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 binutils fonts-wqy-microhei \
              fonts-wqy-zenhei fonts-arphic-uming fonts-arphic-ukai; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need="$need $pkg"
   done

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".venv" / "bundle-cache"
 SEED = ROOT / "tests" / "fixtures" / "seeds" / "seed004.json"
 INPUTS = ("core", "desktop", "resources", "installer", "pyproject.toml", "tests/fixtures/seeds/seed004.json")
-FALLBACK_FONT = Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf")
+FALLBACK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 
 
 def _inputs_hash() -> str:
@@ -79,10 +79,10 @@ def _version() -> str:
 
 
 def _clean_run(args: list[str], home: Path, *, display: bool = True, cwd: Path | None = None,
-               timeout: int = 300) -> subprocess.CompletedProcess:
+               timeout: int = 300, extra: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
     """``env -i HOME=… [QT_QPA_PLATFORM=offscreen] ARGS``, without network where we can."""
     home.mkdir(parents=True, exist_ok=True)
-    env = ["env", "-i", f"HOME={home}"] + (["QT_QPA_PLATFORM=offscreen"] if display else [])
+    env = ["env", "-i", f"HOME={home}", *extra] + (["QT_QPA_PLATFORM=offscreen"] if display else [])
     prefix = ["unshare", "-n"] if _can_unshare() else []
     return subprocess.run(prefix + env + args, capture_output=True, text=True, timeout=timeout,
                           cwd=cwd or home)
@@ -126,6 +126,23 @@ def test_bundled_smoke_test_passes_in_a_clean_environment(built, tmp_path):
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     rows = fonts.splitlines()[2:]
     assert rows and all(" yes " in row for row in rows), fonts  # every font embedded
+
+
+def test_on_a_machine_without_any_font_the_bundled_one_makes_the_pdf(built, tmp_path):
+    """UOS/Kylin with only OpenType CJK look, to the PDF exporter, like a machine with no font at all."""
+    conf = tmp_path / "fonts.conf"  # fontconfig sees no font folder
+    conf.write_text('<?xml version="1.0"?><fontconfig><dir>/nonexistent-fonts</dir>'
+                    f'<cachedir>{tmp_path / "fc-cache"}</cachedir></fontconfig>', encoding="utf-8")
+    out = tmp_path / "smoke"
+    done = _clean_run([str(built / "jixiao" / "jixiao"), "--smoke-test", str(out)], tmp_path / "home",
+                      extra=(f"FONTCONFIG_FILE={conf}",))
+    assert done.returncode == 0 and done.stdout.strip().endswith("SMOKE OK"), done.stdout + done.stderr
+    fonts = subprocess.run(["pdffonts", str(out / "冒烟测试.pdf")], capture_output=True, text=True,
+                           check=True).stdout.splitlines()[2:]
+    assert fonts and all("WenQuanYiMicroHei" in row and " yes " in row for row in fonts), fonts
+    text = subprocess.run(["pdftotext", str(out / "冒烟测试.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "161.4" in text or "161.40" in text  # numbers too: the fallback face has digits
 
 
 def test_bundled_export_command_writes_word_and_pdf(built, tmp_path):

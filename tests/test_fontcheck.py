@@ -7,7 +7,7 @@ from pathlib import Path
 from core.export import fonts
 from desktop import fontcheck
 
-DROID = Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf")  # scripts/setup.sh installs it
+FALLBACK = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")  # scripts/setup.sh installs it
 
 
 class Window:
@@ -45,32 +45,32 @@ def test_a_read_only_data_folder_still_gets_the_warning(tmp_path):
 
 
 def test_the_bundled_fallback_font_makes_pdfs_possible(tmp_path):
-    shutil.copy(DROID, tmp_path / DROID.name)
+    shutil.copy(FALLBACK, tmp_path / FALLBACK.name)
     (tmp_path / "LICENSE.txt").write_text("Apache-2.0", encoding="utf-8")
     found = fonts.bundled_candidates(tmp_path)
-    assert [c.families for c in found] == [("Droid Sans Fallback",)]
+    assert [c.families for c in found] == [("WenQuanYi Micro Hei",)]
     font_set = fonts.find_cjk_fonts(found)
-    assert font_set is not None and font_set.file("body") == (str(tmp_path / DROID.name), 0)
+    assert font_set is not None and font_set.file("body") == (str(tmp_path / FALLBACK.name), 0)
     assert fonts.bundled_candidates(tmp_path / "none") == []
 
 
 def test_a_system_font_of_the_same_rank_wins_over_the_bundled_one(tmp_path):
-    shutil.copy(DROID, tmp_path / DROID.name)
-    system = fonts.FontCandidate(("Droid Sans Fallback",), str(DROID))
+    shutil.copy(FALLBACK, tmp_path / FALLBACK.name)
+    system = fonts.FontCandidate(("WenQuanYi Micro Hei",), str(FALLBACK))
     font_set = fonts.find_cjk_fonts([system, *fonts.bundled_candidates(tmp_path)])
-    assert font_set.file("body") == (str(DROID), 0)
+    assert font_set.file("body") == (str(FALLBACK), 0)
 
 
 def test_bundled_font_on_screen_only_when_the_system_has_no_chinese_font(qapp, tmp_path, monkeypatch):
     from PySide6.QtGui import QFontDatabase
 
-    shutil.copy(DROID, tmp_path / DROID.name)
+    shutil.copy(FALLBACK, tmp_path / FALLBACK.name)
     monkeypatch.setattr(fonts, "bundled_candidates", lambda folder=None: [
-        fonts.FontCandidate(("Droid Sans Fallback",), str(tmp_path / DROID.name))])
+        fonts.FontCandidate(("WenQuanYi Micro Hei",), str(tmp_path / FALLBACK.name))])
     assert fontcheck.register_bundled_fonts() == []  # this machine has Chinese fonts (setup.sh)
     monkeypatch.setattr(QFontDatabase, "families", staticmethod(lambda *a: []))
     added = fontcheck.register_bundled_fonts()
-    assert added == ["Droid Sans Fallback"]
+    assert "WenQuanYi Micro Hei" in added
     QFontDatabase.removeAllApplicationFonts()
 
 

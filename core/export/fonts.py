@@ -21,7 +21,7 @@ Where fonts come from (``system_candidates``):
   registry keys (HKLM and HKCU ``…\\Windows NT\\CurrentVersion\\Fonts``) matched on the value
   name, which is how 仿宋_GB2312, 楷体_GB2312 and 方正小标宋简体 are found whatever their file
   is called.
-- The bundle: ``resources/fonts`` (Linux bundles carry Droid Sans Fallback, Apache-2.0), after
+- The bundle: ``resources/fonts`` (Linux bundles carry WenQuanYi Micro Hei, Apache-2.0), after
   the system's fonts, so it is used only where the system has no usable CJK TrueType face.
 - Linux (Debian, UOS, Kylin): ``fc-list :lang=zh`` as the pool, plus ``fc-match`` for each
   wanted family; fc-match always answers something (仿宋 → DejaVuSans.ttf), so a result is
@@ -92,7 +92,7 @@ ROLES: dict[str, tuple[str, ...]] = {
 }
 _FALLS_BACK_TO = {"heading": "body", "kai": "heading", "title": "heading", "song": "body"}
 
-_PROBE = "中文，。"  # a face must have these glyphs to be used
+_PROBE = "中文，。0123456789.%"  # a face must have these glyphs to be used (Droid Sans Fallback has no digits)
 
 
 def _norm(name: str) -> str:
@@ -194,8 +194,7 @@ def system_candidates() -> list[FontCandidate]:
 
 # The free TrueType fallback the Linux bundle carries in resources/fonts (installer/build.sh,
 # installer/README.md "Fonts"); none in a checkout.
-_BUNDLED_FAMILIES = {"DroidSansFallbackFull.ttf": ("Droid Sans Fallback",),
-                     "DroidSansFallback.ttf": ("Droid Sans Fallback",)}
+_BUNDLED_FAMILIES = {"wqy-microhei.ttc": ("WenQuanYi Micro Hei",)}
 
 
 def bundled_candidates(folder: Path | None = None) -> list[FontCandidate]:
