@@ -32,6 +32,7 @@ from pathlib import Path
 
 from core import model
 from core.checks import run_checks
+from core.crash_log import internal_error_text, write_crash_log
 from core.export import command as export_command
 from core.findings import ERROR, HINT, WARNING, Finding, format_finding, has_errors
 from core.os_errors import os_error_text
@@ -254,13 +255,15 @@ def main(argv: list[str] | None = None) -> int:
         _say("已取消")
         return EXIT_CANCELLED
     except Exception as e:  # noqa: BLE001 — MemoryError, RecursionError and every bug of ours
-        return internal_error(e, argv)
+        try:
+            return internal_error(e, argv)
+        except BaseException:  # noqa: BLE001 — out of memory even for that: still no traceback
+            _say("程序内部错误，详细信息未能写入日志，请记下出错前的操作并告知技术支持。")
+            return EXIT_INTERNAL
 
 
 def internal_error(e: BaseException, argv: list[str] | None = None) -> int:
     """Log ``e`` with its traceback, print one Chinese line saying where, return EXIT_INTERNAL."""
-    from core.crash_log import internal_error_text, write_crash_log
-
     args = sys.argv[1:] if argv is None else list(argv)
     path = write_crash_log(e, argv=["jixiao", *args], data_override=_data_dir_option(args))
     _say(internal_error_text(e, path))

@@ -369,3 +369,11 @@ def test_app_with_a_data_dir_that_cannot_be_made(qtbot, tmp_path, monkeypatch):
     (tmp_path / "a-file").write_text("")
     assert app.run(["--data-dir", str(tmp_path / "a-file" / "data")]) == 2
     assert "无法使用数据目录" in said[0] and "Errno" not in said[0]
+
+
+def test_even_a_failing_report_of_the_failure_prints_no_traceback(data, monkeypatch, capsys):
+    monkeypatch.setattr(cli, "score_report", boom(MemoryError()))
+    monkeypatch.setattr(cli, "internal_error_text", boom(MemoryError()))
+    assert cli.main(["score", str(SEED)]) == 3
+    err = capsys.readouterr().err
+    assert err.startswith("程序内部错误") and "Traceback" not in err
