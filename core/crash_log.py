@@ -55,9 +55,9 @@ def _safe(fn, default: str = "") -> str:
 
 
 def _version() -> str:
-    from importlib.metadata import version
+    from core.version import version  # pyproject.toml, the bundle's VERSION or the wheel's metadata
 
-    return version("jixiao")
+    return version()
 
 
 def _traceback_text(exc: BaseException) -> str:
