@@ -5,7 +5,7 @@ loads Qt; with no arguments, or only ``--data-dir DIR``, it opens the desktop wi
 path lets a traceback reach the clerk: the command line exits 3 with one Chinese line and a
 log (``core.crash_log``), the app shows a dialog. On Linux without a display (no ``DISPLAY``,
 no ``WAYLAND_DISPLAY``, no ``QT_QPA_PLATFORM``) the window is not attempted: Qt would abort with
-an English message, so a Chinese one is printed instead and the exit status is 2.
+an English message, so a Chinese one (with an English line for the IT staff) is printed instead and the exit status is 2.
 """
 from __future__ import annotations
 
@@ -17,7 +17,9 @@ EXIT_NO_DISPLAY = 2
 EXIT_INTERNAL = 3
 
 NO_DISPLAY_TEXT = ("无法打开绩效自评助手的窗口：没有可用的图形界面（未设置 DISPLAY 或 WAYLAND_DISPLAY）。"
-                   "请在桌面环境中启动；在命令行中可使用 jixiao score、jixiao check 等命令（jixiao -h 列出全部）。")
+                   "请在桌面环境中启动；在命令行中可使用 jixiao score、jixiao check 等命令（jixiao -h 列出全部）。\n"
+                   "Jixiao needs a graphical session (DISPLAY or WAYLAND_DISPLAY is not set). Start it from "
+                   "the desktop; on the command line use jixiao score, jixiao check … (jixiao -h).")
 
 
 def display_problem(environ=None, platform: str | None = None) -> str | None:
