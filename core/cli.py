@@ -373,6 +373,21 @@ def _open_storage(args):
     return storage
 
 
+def _clip(text: str, width: int) -> str:
+    """``text`` cut to ``width`` display columns with “…”, so one long title cannot widen the
+    whole list (the full title is in the draft)."""
+    if _width(text) <= width:
+        return text
+    out, used = [], 0
+    for ch in text:
+        w = _width(ch)
+        if used + w > width - 1:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + "…"
+
+
 def _pad(text: str, width: int) -> str:
     return text + " " * max(0, width - _width(text))
 
@@ -388,8 +403,9 @@ def cmd_list(args) -> int:
         print("回收站和草稿箱都是空的" if args.deleted else "还没有草稿")
         return EXIT_OK
     header = ["编号", "年度", "单位", "类型", "标题", "最后修改"]
-    rows = [[str(d.id), str(d.year or ""), d.unit, KIND_LABELS.get(d.kind, d.kind),
-             d.title + ("（回收站）" if d.deleted_at else ""), _when(d.updated_at)] for d in drafts]
+    rows = [[str(d.id), str(d.year or ""), _clip(d.unit, 30), KIND_LABELS.get(d.kind, d.kind),
+             _clip(d.title, 50) + ("（回收站）" if d.deleted_at else ""), _when(d.updated_at)]
+            for d in drafts]
     widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
     for r in [header, *rows]:
         print("  ".join(_pad(c, w) for c, w in zip(r, widths)).rstrip())

@@ -174,3 +174,18 @@ def test_a_data_directory_on_a_usb_stick_is_refused(tmp_path, monkeypatch, capsy
     assert cli.main(["list", "--data-dir", str(tmp_path / "usb")]) == 2
     assert "可移动磁盘" in capsys.readouterr().err
     assert not (tmp_path / "usb" / "jixiao.db").exists()
+
+
+def test_a_long_title_is_clipped_in_the_list_not_stretching_every_line(tmp_path):
+    from dataclasses import replace
+
+    report = load_report(SEED)[0]
+    with Storage.open(tmp_path) as s:
+        long_id = s.create(replace(report, title="很长的标题" * 60))
+        s.create(replace(report, title="短标题"))
+    lines = jixiao(tmp_path, "list").stdout.splitlines()
+    long_line = next(ln for ln in lines if ln.startswith(f"{long_id} "))
+    assert "很长的标题很长的标题" in long_line and long_line.count("很长的标题") < 15
+    assert "…" in long_line
+    short_line = next(ln for ln in lines if "短标题" in ln)
+    assert len(short_line) < 120  # the short title's line is not padded to the long one
