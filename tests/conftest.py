@@ -9,7 +9,6 @@ import pytest  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "tests" / "fixtures" / "seeds"
-SEED_SOURCES = ROOT.parent / "shared" / "seeds"
 
 
 @pytest.fixture(scope="session")
@@ -60,3 +59,23 @@ def show_page(qtbot):
     yield make
     for p in pages:
         p.close()  # a closed page takes no more shortcuts
+
+
+def open_window(qtbot, data):
+    """The main window on the data folder ``data`` at 1366×768, and its storage."""
+    from core.storage import Storage
+    from desktop.main_window import MainWindow
+
+    storage = Storage.open(data)
+    w = MainWindow(storage, data)
+    qtbot.addWidget(w)
+    w.resize(1366, 768)
+    return w, storage
+
+
+def overview_field(w, path):
+    """The 部门概况 field at ``path`` (e.g. "overview/duties") of the open editor."""
+    from desktop.pages.overview import OverviewPage
+
+    page = next(p for p in w.editor.pages if isinstance(p, OverviewPage))
+    return next(f for f in page.fields if f.path == path)

@@ -8,25 +8,12 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from conftest import ROOT, SEEDS
+from conftest import open_window as window
+from conftest import overview_field as field
 from core.report_io import load_report
 from core.storage import Storage
-from desktop.main_window import MainWindow
-from desktop.pages.overview import OverviewPage
 
 DUTIES = "（一）参与政府政治、经济、社会生活中的重要问题的政治协商。"
-
-
-def window(qtbot, data):
-    storage = Storage.open(data)
-    w = MainWindow(storage, data)
-    qtbot.addWidget(w)
-    w.resize(1366, 768)
-    return w, storage
-
-
-def field(w, path):
-    page = next(p for p in w.editor.pages if isinstance(p, OverviewPage))
-    return next(f for f in page.fields if f.path == path)
 
 
 def test_typed_text_is_there_after_closing_and_reopening(qtbot, tmp_path):

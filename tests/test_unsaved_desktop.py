@@ -2,27 +2,20 @@
 in a recovery file; the next start offers it, and restoring can be undone."""
 import pytest
 
+from conftest import open_window as window
+from conftest import overview_field
+
 from core import unsaved
 from core.report_io import load_report
 from core.storage import Storage
 from desktop import editor as editor_module
-from desktop.main_window import BEFORE_RECOVERY, MainWindow, RecoveryPrompt
-from desktop.pages.overview import OverviewPage
+from desktop.main_window import BEFORE_RECOVERY, RecoveryPrompt
 
 TEXT = "组织会员企业开展培训12场，参训人员860人次。"
 
 
-def window(qtbot, data):
-    storage = Storage.open(data)
-    w = MainWindow(storage, data)
-    qtbot.addWidget(w)
-    w.resize(1366, 768)
-    return w, storage
-
-
 def duties(w):
-    page = next(p for p in w.editor.pages if isinstance(p, OverviewPage))
-    return next(f for f in page.fields if f.path == "overview/duties").editor
+    return overview_field(w, "overview/duties").editor
 
 
 class Full:
