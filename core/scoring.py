@@ -24,6 +24,7 @@ from core.templates import FormulaDef, Template, TemplateSet, default_set
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
+NO_GRADE = "分值合计有误，暂不评级"  # shown wherever a grade would be while the weights do not add up
 
 # rule names
 EXECUTION = "execution"
@@ -91,8 +92,9 @@ class TableResult:
     reported_total: Decimal
     stated_total: Decimal | None
     stated_grade: str
-    grade: str
+    grade: str  # "" while no grade may be given (no weights, or weights that do not add up)
     scored: bool  # False for tables without weights (plan vs completion)
+    full_weight: Decimal | None = None  # what the weights must add up to (the template's total)
 
     def all_rows(self) -> tuple[IndicatorResult, ...]:
         return ((self.execution,) if self.execution else ()) + self.indicators
@@ -101,6 +103,25 @@ class TableResult:
     def has_scores(self) -> bool:
         """The clerk has scored some row: before that a total or a grade means nothing."""
         return self.scored and any(r.reported_score is not None for r in self.all_rows())
+
+    @property
+    def weights_ok(self) -> bool:
+        """The rows' weights add up to the template's total (WEIGHT_TOTAL finds it otherwise)."""
+        return self.full_weight is None or self.weight_total == self.full_weight
+
+    @property
+    def may_grade(self) -> bool:
+        """A grade may be given: the table is scored and its weights add up. While they do not,
+        ``grade`` is empty and every face shows ``grade_text`` (NO_GRADE) instead."""
+        return self.scored and self.weights_ok
+
+    @property
+    def grade_text(self) -> str:
+        """What to print where the grade goes: the grade, NO_GRADE while the weights do not add
+        up, "" for a table without weights or one the clerk has not scored yet."""
+        if not self.has_scores:
+            return ""
+        return self.grade if self.weights_ok else NO_GRADE
 
 
 @dataclass(frozen=True, slots=True)
@@ -380,10 +401,11 @@ def score_table(table: model.SelfEvalTable, where: str, tpl: Template,
     weight_total = sum((r.weight or ZERO for r in rows), ZERO)
     rule_total = sum((r.counted_score for r in rows if r.weight is not None), ZERO)
     reported_total = sum((r.reported_score or ZERO for r in rows), ZERO)
+    may_grade = scored and weight_total == tpl.total  # no grade while the weights do not add up
     return TableResult(
         where, table.name, tpl.id, execution, tuple(blocks), tuple(indicators), weight_total,
         rule_total, reported_total, table.stated_total, table.stated_grade,
-        tpl.grade_for(rule_total) if scored else "", scored)
+        tpl.grade_for(rule_total) if may_grade else "", scored, tpl.total if scored else None)
 
 
 def table_template(report: model.Report, where: str, table: model.SelfEvalTable,

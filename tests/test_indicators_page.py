@@ -146,8 +146,8 @@ def test_a_warning_is_answered_on_the_review_page(session, qtbot):
 def test_totals_line_follows_edits_and_paste(page):
     t = page.model.result
     line = page.totals.text()
-    assert line.startswith("本表合计：分值 ") and "填报得分" in line and "规则得分" in line and "等级" in line
-    assert line == "本表合计：分值 110，填报得分 107，规则得分 110，等级 优（分值合计应为 100）"
+    assert line.startswith("本表合计：分值 ") and "填报得分" in line and "规则得分" in line and "评级" in line
+    assert line == "本表合计：分值 110，填报得分 107，规则得分 110，暂不评级（分值合计应为 100）"
     assert "color: #b00020" in page.totals.styleSheet()  # seed 004: weights add up to 110, not 100
     m = page.model
     row = "table/groups/2/children/0/children/0"  # clerk 4, rule 5

@@ -127,3 +127,41 @@ def test_a_rule_that_crashes_becomes_a_finding_not_a_crash(monkeypatch):
     assert row.rule == MANUAL and row.rule_score is None and row.counted_score == D(5)
     f = next(f for f in run_checks(report, score) if f.code == "RULE_FAILED")
     assert f.where == row.where and not f.message.isascii()
+
+
+def test_no_grade_while_the_weights_do_not_add_up(seeds, tmp_path):
+    """Seed 004's 自评表 weighs 110: no grade anywhere (scoring, the stored drafts-list column);
+    once the weights add up to 100 the grade is back."""
+    import dataclasses
+
+    from core.scoring import NO_GRADE
+    from core.storage import Storage
+
+    report = seeds["004"]
+    main = score_report(report).main
+    assert main.weight_total == 110 and main.has_scores
+    assert not main.weights_ok and not main.may_grade
+    assert main.grade == "" and main.grade_text == NO_GRADE == "分值合计有误，暂不评级"
+    assert "WEIGHT_TOTAL" in {f.code for f in run_checks(report, score_report(report))}
+    storage = Storage.open(tmp_path / "data")
+    try:
+        storage.create(report)
+        assert [d.grade for d in storage.list()] == [NO_GRADE]
+    finally:
+        storage.close()
+    # take 10 points off one row: the weights add up, a grade is given
+    g = report.table.groups[0]
+    path = [g]
+    node = g
+    while not isinstance(node, model.Indicator):
+        node = next(c for c in node.children if isinstance(c, model.Indicator) or c.children)
+        path.append(node)
+    fixed_leaf = dataclasses.replace(node, weight=node.weight - 10)
+    for parent in reversed(path[:-1]):
+        fixed_leaf = dataclasses.replace(parent, children=tuple(
+            fixed_leaf if c is path[path.index(parent) + 1] else c for c in parent.children))
+    fixed = dataclasses.replace(report, table=dataclasses.replace(report.table, groups=(fixed_leaf,)
+                                                                  + report.table.groups[1:]))
+    main = score_report(fixed).main
+    assert main.weight_total == 100 and main.weights_ok and main.may_grade
+    assert main.grade and main.grade_text == main.grade != NO_GRADE

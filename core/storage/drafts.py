@@ -90,7 +90,7 @@ def _score_columns(report: model.Report) -> dict[str, Any]:
         main = score_report(report).main
         if main is None or not main.has_scores:
             return {"rule_total": None, "grade": None}
-        return {"rule_total": str(main.rule_total), "grade": main.grade or None}
+        return {"rule_total": str(main.rule_total), "grade": main.grade_text or None}  # NO_GRADE while weights do not add up
     except Exception:  # noqa: BLE001 - a scoring bug must never block a save
         return {"rule_total": None, "grade": None}
 

@@ -1,11 +1,16 @@
 """审核与导出: the score sheet (per 一级, total, grade) and the findings grouped by severity.
 
 A double click (or Enter) on a finding asks the editor to open the page and field it points at.
+The selected finding's whole message and fix are shown, wrapped, in a pane under the list.
+The headline's counts are the tree's counts (``Counts``), and it names the table whose total
+it shows; a table whose weights do not add up gets no grade (``core.scoring.NO_GRADE``).
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from dataclasses import dataclass
 from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
 
 from PySide6.QtCore import QStandardPaths, QUrl
 from PySide6.QtGui import QDesktopServices
@@ -18,12 +23,76 @@ from core.checks import run_checks
 from core.export.layout import export_status
 from core.findings import ERROR, HINT, SEVERITY_LABELS, WARNING
 from core.rounding import fmt_score
-from core.scoring import score_report
+from core.scoring import ReportScore, score_report
 from desktop.pages.base import Page
 
+DETAIL_EMPTY = "选中一条审核意见，这里显示它的全文和改正方法。"
 WHERE_ROLE = Qt.UserRole + 1
 FINDING_ROLE = Qt.UserRole + 2
 NOTE_ANSWERS = ("DEVIATION_NOTE_MISSING", "SCORE_ABOVE_RULE", "SCORE_BELOW_RULE")
+
+
+def review_findings(report: model.Report) -> tuple[ReportScore, list]:
+    """The scores and findings the 审核 page shows; the step list counts the same ones."""
+    score = score_report(report)
+    return score, list(run_checks(report, score))
+
+
+@dataclass(frozen=True)
+class Counts:
+    """How many findings of each kind: the headline and the tree's group titles both say these."""
+    errors: int = 0
+    warnings: int = 0
+    open_warnings: int = 0  # warnings not yet explained
+    hints: int = 0
+
+    @classmethod
+    def of(cls, found) -> "Counts":
+        found = list(found)
+        return cls(sum(f.severity == ERROR for f in found), sum(f.severity == WARNING for f in found),
+                   sum(f.severity == WARNING and not f.answered for f in found),
+                   sum(f.severity == HINT for f in found))
+
+    def group_title(self, severity: str) -> str:
+        if severity == ERROR:
+            return f"错误（{self.errors}）"
+        if severity == WARNING:
+            explained = self.warnings - self.open_warnings
+            return f"警告（{self.warnings}）" + (f"，其中 {explained} 项已说明" if explained else "")
+        return f"提示（{self.hints}）"
+
+    def sentence(self) -> str:
+        explained = self.warnings - self.open_warnings
+        warn = f"警告 {self.warnings} 项" + (f"（{explained} 项已说明）" if explained else "")
+        return f"错误 {self.errors} 项，{warn}，提示 {self.hints} 项。"
+
+
+def headline(report: model.Report, score: ReportScore, counts: Counts) -> str:
+    """The line at the top of the 审核 page: which table's total, its grade, the counts."""
+    main = score.main
+    total = ""
+    if main is not None and main.has_scores:
+        name = main.name or report.table_kind(main.where)
+        which = f"{report.table_kind(main.where)}“{name}”"
+        if len(score.tables) > 1:
+            which += f"（共 {len(score.tables)} 张表，各表得分见下方评分表）"
+        grade = f"等级 {main.grade}" if main.grade else main.grade_text
+        total = f"{which}：规则得分 {fmt_score(main.rule_total)} 分" + (f"，{grade}" if grade else "") + "。"
+    if counts.errors or counts.open_warnings:
+        tail = "错误改正、警告说明后即可定稿导出。"
+    else:
+        tail = "可以定稿导出。"
+    return total + counts.sentence() + tail
+
+
+def detail_text(f) -> str:
+    """The whole of one finding for the pane under the list: message, fix, the clerk's answer."""
+    text = f"【{SEVERITY_LABELS.get(f.severity, f.severity)}】{f.message}"
+    if f.fix:
+        text += f"\n改正方法：{f.fix}"
+    if f.answered:
+        text += f"\n已说明：{f.explanation}"
+    return text
 
 
 class ReviewPage(Page):
@@ -41,12 +110,20 @@ class ReviewPage(Page):
         self.findings = QTreeWidget()
         self.findings.setHeaderLabels(["审核意见（双击跳转到对应位置）", "建议"])
         self.findings.setColumnWidth(0, 620)
+        self.findings.setWordWrap(True)
         self.findings.itemActivated.connect(self._activated)
+        self.detail = QLabel(DETAIL_EMPTY)  # the selected finding in full, never cut off
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.detail.setAccessibleName("所选审核意见的全文")
+        self.detail.setMinimumHeight(self.detail.fontMetrics().lineSpacing() * 3)
+        self.detail.setStyleSheet("background: #f6f8fa; border: 1px solid #d0d7de; padding: 6px;")
         layout.addWidget(self.summary)
         layout.addWidget(QLabel("评分表"))
         layout.addWidget(self.sheet, 2)
         layout.addWidget(QLabel("审核意见"))
         layout.addWidget(self.findings, 3)
+        layout.addWidget(self.detail)
         answer = QHBoxLayout()
         self.answer_label = QLabel("选中一条警告，在此写明理由：")
         self.answer = QLineEdit()
@@ -86,6 +163,7 @@ class ReviewPage(Page):
     def _selected(self, item, _previous=None) -> None:
         finding = item.data(0, FINDING_ROLE) if item is not None else None
         can = finding is not None and finding.severity == WARNING
+        self.detail.setText(detail_text(finding) if finding is not None else DETAIL_EMPTY)
         self.answer.setEnabled(can)
         self.answer_button.setEnabled(can)
         self.answer.setText(finding.explanation if can else "")
@@ -111,13 +189,17 @@ class ReviewPage(Page):
 
     def load(self) -> None:
         report = self.session.report
-        score = score_report(report)
-        found = run_checks(report, score)
+        score, found = review_findings(report)
         self.sheet.clear()
         for t in score.tables:
+            grade = f"  等级 {t.grade}" if t.grade and t.has_scores else (
+                f"  {t.grade_text}" if t.grade_text else "")
             top = QTreeWidgetItem(self.sheet, [t.name or t.where, fmt_score(t.weight_total),
                                                fmt_score(t.rule_total), fmt_score(t.reported_total),
-                                               fmt_score(t.stated_total) + (f"  等级 {t.grade}" if t.grade and t.has_scores else "")])
+                                               fmt_score(t.stated_total) + grade])
+            if t.has_scores and not t.weights_ok:
+                top.setToolTip(4, f"各行分值合计 {fmt_score(t.weight_total)} 分，应为 "
+                                  f"{fmt_score(t.full_weight)} 分：改正分值后才评定等级")
             if t.execution is not None:
                 e = t.execution
                 QTreeWidgetItem(top, [e.names[0], fmt_score(e.weight), fmt_score(e.rule_score),
@@ -126,27 +208,35 @@ class ReviewPage(Page):
                 QTreeWidgetItem(top, [b.name, fmt_score(b.weight), fmt_score(b.rule_score),
                                       fmt_score(b.reported_score), fmt_score(b.stated_weight)])
             top.setExpanded(True)
+        counts = Counts.of(found)
+        current = self.findings.currentItem()
+        was = current.data(0, FINDING_ROLE) if current is not None else None
         self.findings.clear()
+        self.group_items = {}
+        reselect = None
         for severity in (ERROR, WARNING, HINT):
             items = [f for f in found if f.severity == severity]
-            group = QTreeWidgetItem(self.findings, [f"{SEVERITY_LABELS[severity]}（{len(items)}）", ""])
+            group = QTreeWidgetItem(self.findings, [counts.group_title(severity), ""])
+            self.group_items[severity] = group
             for f in items:
                 text = f.message + (f"（已说明：{f.explanation}）" if f.answered else "")
                 item = QTreeWidgetItem(group, [text, f.fix])
                 item.setData(0, WHERE_ROLE, self.target_of(f.code, f.where))
                 item.setData(0, FINDING_ROLE, f)
-                item.setToolTip(0, f"{f.code} @ {f.where}")
+                item.setToolTip(0, detail_text(f))
+                item.setToolTip(1, detail_text(f))
+                if was is not None and (f.code, f.where, f.message) == (was.code, was.where, was.message):
+                    reselect = item
             group.setExpanded(True)
+        if reselect is not None:
+            self.findings.setCurrentItem(reselect)
+        else:
+            self._selected(None)
         final, reasons = export_status(found)
         self.export_state.setText("可以定稿导出。" if final else
                                   "现在导出的是草稿（每页标有“草稿”）：" + "；".join(reasons) + "。")
-        errors = sum(f.severity == ERROR for f in found)
-        open_warnings = sum(f.severity == WARNING and not f.answered for f in found)
-        main = score.main
-        total = (f"规则得分 {fmt_score(main.rule_total)} 分，等级 {main.grade}；"
-                 if main and main.has_scores else "")
-        self.summary.setText(f"{total}错误 {errors} 项，待说明的警告 {open_warnings} 项。"
-                             + ("错误改正、警告说明后即可定稿导出。" if errors or open_warnings else "可以定稿导出。"))
+        self.counts = counts
+        self.summary.setText(headline(report, score, counts))
 
     # -- export ----------------------------------------------------------------------------
     def _default_path(self, suffix: str) -> str:
