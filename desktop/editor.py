@@ -1,4 +1,10 @@
-"""The draft editor: a step list on the side (jump to any page) and one page per part.
+"""The draft editor: a numbered step list on the side (jump to any page), one page per part,
+and 上一步 / 下一步 under the page (Alt+← / Alt+→ too).
+
+Each step in the list shows how many errors and warnings still wait on that page — the same
+findings the 审核与导出 page lists (``review_findings``), counted a moment after each edit.
+A finding belongs to the step whose page holds its field (``step_of``); the 审核与导出 step
+shows the totals.
 
 Every field is saved as it is typed (through the session's autosave). A history point is
 kept when the clerk leaves a page after changing something, and every few minutes of editing.
@@ -14,19 +20,27 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import QEventLoop, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QListWidget, QMessageBox,
-                               QPushButton, QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtGui import QBrush, QColor, QKeySequence
+from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
+                               QMessageBox, QPushButton, QStackedWidget, QVBoxLayout, QWidget)
 
 from desktop.pages.budget import BudgetPage
 from desktop.pages.indicators import IndicatorsPage
 from desktop.pages.narrative import NarrativePage
 from desktop.pages.overview import OverviewPage
-from desktop.pages.review import ReviewPage
+from desktop.pages.review import Counts, ReviewPage, review_findings
 from core.autosave import describe
+from core.findings import ERROR, WARNING
 from desktop.session import DraftSession
 
 PAGES = (OverviewPage, BudgetPage, IndicatorsPage, NarrativePage, ReviewPage)
 SNAPSHOT_EVERY_MS = 5 * 60 * 1000
+COUNT_DELAY_MS = 400  # the step counts are recomputed this long after the last edit
+# where a finding's field lives: the first part of its path → the page that edits it
+STEP_PREFIXES = {OverviewPage: ("overview", "unit", "year", "title", "signatories"),
+                 BudgetPage: ("figures", "fund_lines"),
+                 IndicatorsPage: ("table", "projects", "framework"),
+                 NarrativePage: ("sections",)}
 STATUS_EVERY_MS = 250  # how often the header looks at the autosave state
 CLOSE_WAIT = 3.0  # seconds closing waits for the last write before asking
 SAVED = "已保存"
@@ -49,6 +63,34 @@ def problem_text(session: DraftSession) -> str:
     if session.kept_path is not None:
         text += "；另已保存一份恢复副本，即使程序意外关闭也能找回"
     return text + "。"
+
+
+def step_of(where: str) -> int:
+    """The index in PAGES of the page that holds ``where``; findings of no page go to 审核与导出."""
+    head = where.split("/", 1)[0]
+    for i, cls in enumerate(PAGES):
+        if head in STEP_PREFIXES.get(cls, ()):
+            return i
+    return PAGES.index(ReviewPage)
+
+
+def step_counts(found) -> list[Counts]:
+    """Counts per step: each page's own findings; the 审核与导出 step counts all of them."""
+    found = list(found)
+    review = PAGES.index(ReviewPage)
+    per = [Counts.of(f for f in found if step_of(f.where) == i) for i in range(len(PAGES))]
+    per[review] = Counts.of(found)
+    return per
+
+
+def step_text(number: int, title: str, counts: Counts | None) -> str:
+    """``1 部门概况`` and, under it, what still waits there (``错误 2 · 待说明警告 1``)."""
+    text = f"{number} {title}"
+    if counts is None:
+        return text
+    parts = ([f"错误 {counts.errors}"] if counts.errors else []) + \
+        ([f"警告 {counts.open_warnings}"] if counts.open_warnings else [])
+    return text + "\n    " + ("，".join(parts) if parts else "无待办")
 
 
 class ClosePrompt:
@@ -105,21 +147,48 @@ class DraftEditor(QWidget):
         top.addWidget(self.history_button)
 
         self.steps = QListWidget()
-        self.steps.setMaximumWidth(200)
+        self.steps.setAccessibleName("步骤")
+        self.steps.setMaximumWidth(220)
+        self.steps.setSpacing(2)
         self.stack = QStackedWidget()
         self.pages = [cls(session) for cls in PAGES]
-        for page in self.pages:
-            self.steps.addItem(page.title)
+        for i, page in enumerate(self.pages, start=1):
+            item = QListWidgetItem(step_text(i, page.title, None))
+            self.steps.addItem(item)
             self.stack.addWidget(page)
+        self.step_counts: list[Counts] = []
         self.review.finding_activated.connect(self.go_to)
         self.steps.currentRowChanged.connect(self._show_page)
+        self.prev_button = QPushButton("← 上一步")
+        self.prev_button.setShortcut(QKeySequence("Alt+Left"))
+        self.prev_button.setToolTip("上一步（Alt+←）")
+        self.prev_button.clicked.connect(lambda: self.step_by(-1))
+        self.next_button = QPushButton("下一步 →")
+        self.next_button.setShortcut(QKeySequence("Alt+Right"))
+        self.next_button.setToolTip("下一步（Alt+→）")
+        self.next_button.clicked.connect(lambda: self.step_by(1))
+        self.step_label = QLabel()
+        self.step_label.setStyleSheet("color: #555;")
+        nav = QHBoxLayout()
+        nav.addWidget(self.prev_button)
+        nav.addStretch(1)
+        nav.addWidget(self.step_label)
+        nav.addStretch(1)
+        nav.addWidget(self.next_button)
+        right = QVBoxLayout()
+        right.addWidget(self.stack, 1)
+        right.addLayout(nav)
         body = QHBoxLayout()
         body.addWidget(self.steps)
-        body.addWidget(self.stack, 1)
+        body.addLayout(right, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.problem)
         layout.addLayout(body, 1)
+        self._count_timer = QTimer(self)
+        self._count_timer.setSingleShot(True)
+        self._count_timer.setInterval(COUNT_DELAY_MS)
+        self._count_timer.timeout.connect(self.update_step_counts)
 
         self._timer = QTimer(self)
         self._timer.setInterval(SNAPSHOT_EVERY_MS)
@@ -133,6 +202,8 @@ class DraftEditor(QWidget):
         self._current = 0
         self.steps.setCurrentRow(0)
         self.pages[0].load()
+        self._update_nav()
+        self.update_step_counts()
         self._update_heading()
 
     @property
@@ -142,6 +213,7 @@ class DraftEditor(QWidget):
     def _on_changed(self, path: str) -> None:
         self._dirty_since_snapshot = True
         self._update_heading()
+        self._count_timer.start()  # the step counts, once the clerk pauses
         if path == "":
             self.stack.currentWidget().load()
 
@@ -178,6 +250,35 @@ class DraftEditor(QWidget):
         if kept is not None:
             self._dirty_since_snapshot = False
 
+    def update_step_counts(self) -> None:
+        """Each step's errors and unexplained warnings, from the findings 审核与导出 lists."""
+        try:
+            _score, found = review_findings(self.session.report)
+        except Exception:  # noqa: BLE001 - a check that crashes must not stop the editing
+            return
+        self.step_counts = step_counts(found)
+        for i, (page, counts) in enumerate(zip(self.pages, self.step_counts)):
+            item = self.steps.item(i)
+            item.setText(step_text(i + 1, page.title, counts))
+            item.setForeground(QBrush(QColor("#b00020")) if counts.errors else QBrush())
+            item.setToolTip(f"第 {i + 1} 步“{page.title}”：" + counts.sentence()
+                            + ("（全部审核意见）" if isinstance(page, ReviewPage) else "（本页字段的审核意见）"))
+
+    def step_by(self, delta: int) -> None:
+        """上一步 / 下一步."""
+        row = self.steps.currentRow() + delta
+        if 0 <= row < len(self.pages):
+            self.steps.setCurrentRow(row)
+
+    def _update_nav(self) -> None:
+        row = self.steps.currentRow()
+        n = len(self.pages)
+        self.prev_button.setEnabled(row > 0)
+        self.next_button.setEnabled(row < n - 1)
+        self.prev_button.setText(f"← 上一步：{self.pages[row - 1].title}" if row > 0 else "← 上一步")
+        self.next_button.setText(f"下一步：{self.pages[row + 1].title} →" if row < n - 1 else "下一步 →")
+        self.step_label.setText(f"第 {row + 1} 步，共 {n} 步")
+
     def _show_page(self, row: int) -> None:
         if row < 0:
             return
@@ -186,6 +287,7 @@ class DraftEditor(QWidget):
         self._current = row
         self.stack.setCurrentIndex(row)
         self.pages[row].load()
+        self._update_nav()
 
     def go_to(self, where: str) -> bool:
         """Open the page holding ``where`` and focus its field."""

@@ -1,4 +1,4 @@
-"""问题与改进: one editor per narrative section of the template's outline, and drafts from the data.
+"""报告正文: one editor per narrative section of the template's outline, and drafts from the data.
 
 The page lists the outline's sections with their printed numbers (一、（一）). “根据数据生成草稿”
 (Ctrl+G) fills the sections that report figures and results (``core.narrative``). A section
@@ -121,8 +121,24 @@ class SectionEditor(QWidget):
         self.hide_notice()
 
 
+OVERVIEW_LABELS = {"duties": "职能职责", "organization": "机构设置", "staffing": "人员情况"}
+
+
+def overview_note(template, key: str) -> str:
+    """For a section the export opens with 部门概况 fields: which ones print, and that this box
+    only adds to them (core.export.layout.OVERVIEW_FEEDS decides what prints)."""
+    from core.export.layout import OVERVIEW_FEEDS
+
+    node = next((n for _d, n in template.outline_nodes() if n.key == key), None) if template else None
+    fed = [OVERVIEW_LABELS.get(OVERVIEW_FEEDS[f], f) for f in (node.feeds if node else ()) if f in OVERVIEW_FEEDS]
+    if not fed:
+        return ""
+    return (f"本节打印时，先印“部门概况”页填写的{'、'.join(fed)}（在该页修改），再印下框中的文字；"
+            "下框只需写补充内容，与之重复的段落不会重复打印。")
+
+
 class NarrativePage(Page):
-    title = "问题与改进"
+    title = "报告正文"  # sections 一 to 五 of the report (was 问题与改进, only one of them)
 
     def __init__(self, session, parent: QWidget | None = None):
         super().__init__(session, parent)
@@ -169,6 +185,12 @@ class NarrativePage(Page):
         for key, depth, label, editable in rows:
             if editable:
                 ed = SectionEditor(self, key, label, depth, key in drafted)
+                note = overview_note(self.template, key)
+                if note:  # it repeats 部门概况 fields: say which one prints
+                    ed.overview_note = QLabel(note)
+                    ed.overview_note.setWordWrap(True)
+                    ed.overview_note.setStyleSheet("color: #1a4f8b;")
+                    ed.layout().insertWidget(1, ed.overview_note)
                 self.editors[key] = ed
                 self.fields.append(ed)
                 self.sections.addWidget(ed)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 
 from PySide6.QtCore import QStandardPaths, QUrl
 from PySide6.QtGui import QDesktopServices
@@ -30,6 +30,16 @@ DETAIL_EMPTY = "选中一条审核意见，这里显示它的全文和改正方�
 WHERE_ROLE = Qt.UserRole + 1
 FINDING_ROLE = Qt.UserRole + 2
 NOTE_ANSWERS = ("DEVIATION_NOTE_MISSING", "SCORE_ABOVE_RULE", "SCORE_BELOW_RULE")
+
+
+class _Tree(QTreeWidget):
+    """A tree that asks for little height: the page's word-wrapped labels make its layout
+    height-for-width, which adds up the trees' size hints; with the default hint (192 px
+    each) the export buttons fell below a 768-pixel screen. The layout's stretch still
+    gives the trees all spare height."""
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self.fontMetrics().lineSpacing() * 5)
 
 
 def review_findings(report: model.Report) -> tuple[ReportScore, list]:
@@ -104,10 +114,10 @@ class ReviewPage(Page):
         layout = QVBoxLayout(self.body)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.sheet = QTreeWidget()
+        self.sheet = _Tree()
         self.sheet.setHeaderLabels(["表 / 一级指标", "分值", "规则得分", "填报得分", "标注分值 / 报告总分"])
         self.sheet.setColumnWidth(0, 380)
-        self.findings = QTreeWidget()
+        self.findings = _Tree()
         self.findings.setHeaderLabels(["审核意见（双击跳转到对应位置）", "建议"])
         self.findings.setColumnWidth(0, 620)
         self.findings.setWordWrap(True)
