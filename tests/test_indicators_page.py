@@ -165,6 +165,7 @@ def test_switching_tables_shows_only_the_new_tables_head(open_draft, show_page, 
     from PySide6.QtWidgets import QGroupBox
 
     page = show_page(IndicatorsPage, open_draft(seeds["002"]))
+    page.set_head_open(True)
 
     def boxes():
         return [b.title() for b in page.head.findChildren(QGroupBox) if b.isVisible()]

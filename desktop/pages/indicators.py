@@ -12,8 +12,8 @@ import re
 from PySide6.QtCore import QEvent, QModelIndex, Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QGroupBox, QHBoxLayout,
-                               QHeaderView, QLabel, QPushButton, QStyledItemDelegate, QTreeView,
-                               QVBoxLayout, QWidget)
+                               QHeaderView, QLabel, QPlainTextEdit, QPushButton, QScrollArea,
+                               QStyledItemDelegate, QToolButton, QTreeView, QVBoxLayout, QWidget)
 
 from core import edit
 from core.new_report import empty_funds, empty_project
@@ -21,8 +21,16 @@ from core.rounding import fmt, fmt_score
 from core.table_import import read_pasted_rows
 from desktop.fields import NumberField, TextField
 from desktop.indicator_model import (COL_ACTUAL, COL_NAME, COL_NOTE, COL_READING, COL_RULE,
-                                     COL_SCORE, COL_TARGET, COL_TIER, COL_WEIGHT, IndicatorModel)
+                                     COL_SCORE, COL_TARGET, COL_TIER, COL_WEIGHT, HEADERS,
+                                     IndicatorModel)
 from desktop.pages.base import Page
+
+# column widths in characters of the current font (so 大字体 widens them too); 指标 takes the rest
+COLUMN_CHARS = ((COL_TARGET, 6), (COL_ACTUAL, 6), (COL_READING, 7), (COL_WEIGHT, 3.5), (COL_SCORE, 3),
+                (COL_RULE, 4.5), (COL_TIER, 5), (COL_NOTE, 11))
+NAME_MIN_CHARS = 14
+DETAIL_LINES = 2
+HEAD_TEXT = "名称、目标与资金"
 
 FIELD_COLUMN = {"name": COL_NAME, "target": COL_TARGET, "actual": COL_ACTUAL, "weight": COL_WEIGHT,
                 "score": COL_SCORE, "deviation_note": COL_NOTE, "tier": COL_TIER}
@@ -126,12 +134,22 @@ class IndicatorTree(QTreeView):
         super().keyPressEvent(event)
 
 
+class MessageLabel(QLabel):
+    """The page's last message: takes no room on the totals line while it is empty."""
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt name
+        super().setText(text)
+        self.setVisible(bool(text))
+
+
 class IndicatorsPage(Page):
     title = "绩效目标与指标"
 
     def __init__(self, session, parent: QWidget | None = None):
         super().__init__(session, parent)
+        self._unscroll()
         layout = QVBoxLayout(self.body)
+        layout.setContentsMargins(0, 0, 0, 0)
         top = QHBoxLayout()
         self.table_box = QComboBox()
         self.table_box.setAccessibleName("选择自评表")
@@ -143,70 +161,238 @@ class IndicatorsPage(Page):
         top.addWidget(label)
         top.addWidget(self.table_box, 1)
         top.addWidget(add_project)
+        # the goal and funds boxes fold away, so the indicator rows get the page
+        self.head_toggle = QToolButton()
+        self.head_toggle.setText(HEAD_TEXT)
+        self.head_toggle.setCheckable(True)
+        self.head_toggle.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
+        self.head_toggle.setAccessibleName("展开或收起名称、目标与资金")
+        self.head_toggle.toggled.connect(self.set_head_open)
+        top.addWidget(self.head_toggle)
         layout.addLayout(top)
+        self.head_summary = QLabel()  # one line while the boxes are folded: the name and the 执行率
+        self.head_summary.setStyleSheet("color: #555; margin-left: 12px;")
+        self.head_summary.setTextInteractionFlags(Qt.TextSelectableByMouse)
 
         self.head = QWidget()  # goal + funds of the table shown: rebuilt per table
         self.head_layout = QHBoxLayout(self.head)
         self.head_layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.head)
 
+        # one row of tools: rows, then the 一级/二级 groups (hidden for a framework score table)
         buttons = QHBoxLayout()
         self.level1_box = QComboBox()
         self.level2_box = QComboBox()
+        self.level1_box.setAccessibleName("一级指标")
+        self.level2_box.setAccessibleName("二级指标")
         for text, slot, key in (("添加指标", self.add_row, "Ctrl+Return"), ("插入", self.insert_row, "Ctrl+I"),
                                 ("删除", self.delete_row, "Ctrl+Delete"), ("上移", lambda: self.move_row(-1), "Ctrl+Up"),
                                 ("下移", lambda: self.move_row(1), "Ctrl+Down"), ("粘贴 Excel 行", self.paste, "Ctrl+V")):
-            b = QPushButton(text)
+            b = QToolButton()
+            b.setText(text)
             b.setToolTip(f"{text}（{key}）")
             b.clicked.connect(slot)
             buttons.addWidget(b)
             if key != "Ctrl+V":  # Ctrl+V is handled by the table itself
                 QShortcut(QKeySequence(key), self, slot)
+        self.group_row = QWidget()
+        groups = QHBoxLayout(self.group_row)
+        groups.setContentsMargins(16, 0, 0, 0)
+        groups.addWidget(QLabel("一级："))
+        groups.addWidget(self.level1_box)
+        add1 = QToolButton()
+        add1.setText("添加一级")
+        add1.setToolTip("在表末添加所选的一级指标")
+        add1.clicked.connect(self.add_level1)
+        groups.addWidget(add1)
+        groups.addSpacing(12)
+        groups.addWidget(QLabel("二级："))
+        groups.addWidget(self.level2_box)
+        add2 = QToolButton()
+        add2.setText("添加二级")
+        add2.setToolTip("在选中的一级指标下添加所选的二级指标")
+        add2.clicked.connect(self.add_level2)
+        groups.addWidget(add2)
+        buttons.addWidget(self.group_row)
         buttons.addStretch(1)
         self.confirm_button = QPushButton("确认本表沿用的数字")
         self.confirm_button.setToolTip("浅蓝色的格子是从上年报告沿用的数字：核对无误后点此确认本表全部")
         self.confirm_button.clicked.connect(self.confirm_carried)
         buttons.addWidget(self.confirm_button)
         layout.addLayout(buttons)
-        self.group_row = QWidget()
-        groups = QHBoxLayout(self.group_row)
-        groups.setContentsMargins(0, 0, 0, 0)
-        groups.addWidget(QLabel("一级指标："))
-        groups.addWidget(self.level1_box)
-        add1 = QPushButton("添加一级")
-        add1.clicked.connect(self.add_level1)
-        groups.addWidget(add1)
-        groups.addSpacing(24)
-        groups.addWidget(QLabel("二级指标："))
-        groups.addWidget(self.level2_box)
-        add2 = QPushButton("添加二级")
-        add2.clicked.connect(self.add_level2)
-        groups.addWidget(add2)
-        groups.addStretch(1)
-        layout.addWidget(self.group_row)
 
         self.model = IndicatorModel(session, self._first_table() or "table")
         self.tree = IndicatorTree(self)
         self.tree.setModel(self.model)
         self.tree.setItemDelegate(TierDelegate(self))
         header = self.tree.header()
-        header.setStretchLastSection(True)
-        for col, width in ((COL_NAME, 300), (COL_TARGET, 110), (COL_ACTUAL, 110), (COL_READING, 150),
-                           (COL_WEIGHT, 110), (COL_SCORE, 50), (COL_RULE, 70), (COL_TIER, 110)):
-            header.resizeSection(col, width)
+        header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.Interactive)
-        self.tree.setMinimumHeight(380)
+        header.setSectionResizeMode(COL_NAME, QHeaderView.Stretch)  # 指标 takes the spare width
+        self._size_columns()
+        self.tree.setMinimumHeight(160)
         layout.addWidget(self.tree, 1)
+
+        # the whole text of the selected cell, editable when the cell is
+        self.detail_label = QLabel()
+        self.detail_label.setStyleSheet("color: #555;")
+        self.detail_label.setWordWrap(True)
+        self.detail_label.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+        self.detail = QPlainTextEdit()
+        self.detail.setAccessibleName("所选格子的全文")
+        self.detail.setTabChangesFocus(True)
+        self.detail.setPlaceholderText("选中表格中的一格，这里显示它的全文；可编辑的格子可在此直接修改")
+        self.detail.textChanged.connect(self._detail_edited)
+        self._detail_loading = False
+        label = QLabel("全文(&W)：")
+        label.setBuddy(self.detail)
+        side = QVBoxLayout()
+        side.setSpacing(2)
+        side.addWidget(label)
+        side.addWidget(self.detail_label, 1)
+        self.detail_side = QWidget()
+        self.detail_side.setLayout(side)
+        side.setContentsMargins(0, 0, 0, 0)
+        detail_row = QHBoxLayout()
+        detail_row.addWidget(self.detail_side)
+        detail_row.addWidget(self.detail, 1)
+        layout.addLayout(detail_row)
+        self._size_detail()
+        self.tree.selectionModel().currentChanged.connect(lambda *_: self._show_detail())
+        self.model.dataChanged.connect(self._detail_model_changed)
+        self.model.modelReset.connect(self._show_detail)
+        self.model.rowsRemoved.connect(lambda *_: self._show_detail())
+        self.model.rowsMoved.connect(lambda *_: self._show_detail())
+        self._show_detail()
+
+        bottom = QHBoxLayout()
         self.totals = QLabel()
         self.totals.setAccessibleName("本表合计")
         self.totals.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        layout.addWidget(self.totals)
+        self.totals.setWordWrap(True)
+        bottom.addWidget(self.totals, 1)
+        bottom.addWidget(self.head_summary)
+        self.message = MessageLabel()
+        self.message.setWordWrap(True)
+        bottom.addWidget(self.message, 1)
+        layout.addLayout(bottom)
         self.model.rescored.connect(self._update_totals)
         self._update_totals()
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        layout.addWidget(self.message)
         session.changed.connect(self._external_change)
+        self.set_head_open(False)
+
+    # -- layout ----------------------------------------------------------------------------------
+    def _unscroll(self) -> None:
+        """The page's own scroll area out: the tree scrolls its rows, nothing scrolls around it."""
+        scroll = self.findChild(QScrollArea)
+        if scroll is None:
+            return
+        outer = self.layout()
+        body = scroll.takeWidget()
+        index = outer.indexOf(scroll)
+        outer.removeWidget(scroll)
+        scroll.hide()
+        scroll.setParent(None)
+        scroll.deleteLater()
+        outer.insertWidget(index, body, 1)
+
+    def _size_columns(self) -> None:
+        em = self.tree.fontMetrics().horizontalAdvance("中")
+        header = self.tree.header()
+        for col, chars in COLUMN_CHARS:
+            header.resizeSection(col, int(em * chars) + 8)
+        header.setMinimumSectionSize(em * 2)
+        self.tree.setMinimumWidth(int(em * (NAME_MIN_CHARS + sum(c for _, c in COLUMN_CHARS))))
+
+    def _size_detail(self) -> None:
+        line = self.detail.fontMetrics().lineSpacing()
+        self.detail.setFixedHeight(line * DETAIL_LINES + 2 * self.detail.frameWidth() + 10)
+        self.detail_side.setFixedWidth(self.detail.fontMetrics().horizontalAdvance("中") * 12)
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.FontChange:  # 大字体: the widths and the detail box follow the font
+            self._size_columns()
+            self._size_detail()
+        super().changeEvent(event)
+
+    def set_head_open(self, open_: bool) -> None:
+        if self.head_toggle.isChecked() != open_:
+            self.head_toggle.setChecked(open_)  # comes back here through toggled
+            return
+        self.head_toggle.setArrowType(Qt.DownArrow if open_ else Qt.RightArrow)
+        self.head_toggle.setToolTip("收起名称、目标与资金，让指标表占满页面" if open_
+                                    else "展开项目名称、年度总体目标和资金情况")
+        self.head.setVisible(open_)
+        self.head_summary.setVisible(not open_)
+
+    def _update_summary(self) -> None:
+        where = self.model.table_path
+        try:
+            name = edit.get_at(self.session.report, f"{where}/name") or "（未填名称）"
+        except (KeyError, IndexError, AttributeError, TypeError):
+            return
+        rate = getattr(self, "rate", None)
+        rate_text = ""
+        try:
+            rate_text = rate.text() if rate is not None else ""
+        except RuntimeError:
+            pass
+        self.head_summary.setText(rate_text)
+        self.head_summary.setToolTip(f"名称：{name}")
+
+    # -- the detail box --------------------------------------------------------------------------
+    def _show_detail(self) -> None:
+        """Show the whole text of the current cell; editable when the cell is."""
+        index = self.tree.currentIndex()
+        self._detail_loading = True
+        try:
+            if not index.isValid():
+                self.detail.setPlainText("")
+                self.detail.setReadOnly(True)
+                self.detail_label.setText("")
+                return
+            col = index.column()
+            row_name = index.sibling(index.row(), COL_NAME).data() or "（未命名）"
+            editable = bool(index.flags() & Qt.ItemIsEditable) and col != COL_TIER
+            if editable:
+                text = index.data(Qt.EditRole)
+                how = "可在此编辑全文"
+            else:
+                text = index.data(Qt.DisplayRole)
+                tip = index.data(Qt.ToolTipRole)
+                if col == COL_RULE and tip and tip != text:
+                    text = f"{text or ''}\n{tip}"
+                how = "请在表格中选择档次" if col == COL_TIER and index.flags() & Qt.ItemIsEditable else "只读"
+            text = "" if text is None else str(text)
+            if self.detail.toPlainText() != text:
+                self.detail.setPlainText(text)
+            self.detail.setReadOnly(not editable)
+            self.detail_label.setText(f"“{row_name}” · {HEADERS[col]}（{how}）")
+        finally:
+            self._detail_loading = False
+
+    def _detail_edited(self) -> None:
+        """Typing in the detail box: the same ``setData`` a cell edit makes."""
+        if self._detail_loading or self.detail.isReadOnly():
+            return
+        index = self.tree.currentIndex()
+        if not index.isValid() or not index.flags() & Qt.ItemIsEditable or index.column() == COL_TIER:
+            return
+        text = self.detail.toPlainText()
+        if text == (index.data(Qt.EditRole) or ""):
+            return
+        if self.model.setData(index, text):
+            self.message.setText("")
+        else:
+            self.message.setText(self.model.last_error)
+
+    def _detail_model_changed(self, top_left: QModelIndex, bottom_right: QModelIndex, *_) -> None:
+        index = self.tree.currentIndex()
+        if self.detail.hasFocus() or not index.isValid() or index.parent() != top_left.parent():
+            return  # typing in the box itself, or another row
+        if top_left.row() <= index.row() <= bottom_right.row() \
+                and top_left.column() <= index.column() <= bottom_right.column():
+            self._show_detail()
 
     # -- tables ----------------------------------------------------------------------------------
     def _tables(self) -> list[tuple[str, str]]:
@@ -236,6 +422,7 @@ class IndicatorsPage(Page):
         self.model.reset(where)
         self.tree.expandAll()
         self._build_head(where)
+        self._update_summary()
         tpl = self.model.template
         self.level1_box.clear()
         self.level2_box.clear()
@@ -318,7 +505,7 @@ class IndicatorsPage(Page):
             return
         self.totals.setText(f"本表合计：分值 {fmt_score(t.weight_total)}，填报得分 {fmt_score(t.reported_total)}，"
                             f"规则得分 {fmt_score(t.rule_total)}，"
-                            f"等级 {t.grade if t.has_scores else '—'}"
+                            + (f"等级 {t.grade if t.has_scores else '—'}" if t.weights_ok else "暂不评级")
                             + ("" if t.weight_total == tpl.total else f"（分值合计应为 {fmt_score(tpl.total)}）"))
         self.totals.setStyleSheet("" if t.weight_total == tpl.total else "color: #b00020;")
 
@@ -352,6 +539,7 @@ class IndicatorsPage(Page):
             rate.setText(f"执行率：{r.note}")
         else:
             rate.setText(f"执行率 {fmt(r.value)}%，规则得分 {fmt(r.rule_score) if r.rule_score is not None else '—'}")
+        self._update_summary()
 
     def add_project(self) -> None:
         table = empty_project(self.session.report)
@@ -359,6 +547,7 @@ class IndicatorsPage(Page):
         self.session.apply(lambda r: edit.insert_at(r, "projects", n, table), "projects")
         self.load()
         self.show_table(f"projects/{n}")
+        self.set_head_open(True)
         self.message.setText("已添加项目自评表：请在上方“项目（部门）名称”中填写项目名称。")
 
     # -- rows --------------------------------------------------------------------------------------
@@ -439,6 +628,7 @@ class IndicatorsPage(Page):
             label = dict(self._tables()).get(self.model.table_path, "")
             if i >= 0:
                 self.table_box.setItemText(i, label)
+            self._update_summary()
         if path.startswith(f"{self.model.table_path}/funds"):
             self._update_rate()
         if self.model.last_error:
@@ -455,7 +645,8 @@ class IndicatorsPage(Page):
             return False
         if self.model.table_path != where:
             self.show_table(where)
-        if rest.startswith("/funds") or rest.startswith("/goal"):
+        if rest.startswith("/funds") or rest.startswith("/goal") or rest == "/name":
+            self.set_head_open(True)
             for f in self.fields:
                 if f.path.startswith(f"{where}{rest}") or (rest == "/funds" and f.path.endswith("/executed")):
                     f.editor.setFocus()
