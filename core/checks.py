@@ -399,9 +399,46 @@ def check_stated_values(ctx: Context) -> Iterator[Finding]:
                               "核对后统一为正确的数值")
 
 
+# -- 10b. sections the outline requires ---------------------------------------------------------
+OVERVIEW_FEEDS = {"overview.duties": "duties", "overview.organization": "organization",
+                  "overview.staffing": "staffing"}
+
+
+def section_has_text(report: model.Report, node) -> bool:
+    """Does an outline node print any text of its own (its section, or the overview fields it is fed)?"""
+    if report.section(node.key).strip():
+        return True
+    return any(getattr(report.overview, OVERVIEW_FEEDS[f]).strip() for f in node.feeds if f in OVERVIEW_FEEDS)
+
+
+def check_sections(ctx: Context) -> Iterator[Finding]:
+    """A required outline section (no children, no tables placed in it) with no text is an error:
+    nothing invents “无。” for the clerk. An optional one (``"optional": true``) is left out."""
+    tpl = ctx.main_template
+    if tpl is None:
+        return
+    titles = {s.key: s.title for s in ctx.report.sections}
+    for _, node in tpl.outline_nodes():
+        if node.children or node.tables or node.optional or section_has_text(ctx.report, node):
+            continue
+        title = titles.get(node.key) or node.title
+        yield Finding("SECTION_EMPTY", ERROR, f"sections/{node.key}", f"报告正文“{title}”一节还没有内容",
+                      "在“报告正文”中填写这一节；确实没有可写的，写明“无”及原因")
+
+
 # -- 11–12. placeholders, grade --------------------------------------------------------------
 _PLACEHOLDER = re.compile(r"^(……+|\.{3,}|…+)$|指标\s*\d+\s*[:：]\s*\.*\s*$|#DIV/0!|#VALUE!|#REF!|#N/A|XXX|某某|^nan$|^None$",
                           re.IGNORECASE)
+
+
+def is_placeholder_row(leaf: model.Indicator) -> bool:
+    """A row left from the form: no value at all, and a name that is empty or a placeholder
+    (“……”, “指标2：.....”). Warned about (PLACEHOLDER_ROW) and never printed (core/export/layout.py)."""
+    if leaf.weight is not None or leaf.score is not None or leaf.target.strip() or leaf.actual.strip() \
+            or leaf.deviation_note.strip() or leaf.basis.strip() or leaf.formula:
+        return False
+    name = leaf.name.strip()
+    return not name or bool(_PLACEHOLDER.search(name))
 
 
 def check_placeholders(ctx: Context) -> Iterator[Finding]:
@@ -409,11 +446,10 @@ def check_placeholders(ctx: Context) -> Iterator[Finding]:
         for gi, g in enumerate(table.groups):
             for path, leaf in g.leaves():
                 w = f"{where}/groups/" + "/children/".join(str(p) for p in (gi, *path))
-                empty_row = leaf.weight is None and leaf.score is None and not leaf.target.strip() \
-                    and not leaf.actual.strip()
-                if empty_row and _PLACEHOLDER.search(leaf.name.strip()):
+                if is_placeholder_row(leaf):
+                    what = f"空的模板占位行“{leaf.name.strip()}”" if leaf.name.strip() else "既无指标名称也无任何数值的空行"
                     yield Finding("PLACEHOLDER_ROW", WARNING, w,
-                                  f"表中留有空的模板占位行“{leaf.name.strip()}”，会原样印在报告里",
+                                  f"表中留有{what}，导出时不会印出",
                                   "删除该行，或填写真实的指标内容")
                     continue
                 for field in ("name", "target", "actual", "deviation_note"):
@@ -428,6 +464,16 @@ def check_placeholders(ctx: Context) -> Iterator[Finding]:
                 yield Finding("PLACEHOLDER_LEFT", ERROR, f"sections/{s.key}",
                               f"正文留有占位内容“{line.strip()[:20]}”", "删除或改写为真实内容")
                 break
+
+
+def check_space_tables(ctx: Context) -> Iterator[Finding]:
+    """Text lined up with spaces prints as spread-out words: paste the table with tabs instead."""
+    from core.narrative import looks_space_aligned
+    for s in ctx.report.sections:
+        if looks_space_aligned(s.text):
+            yield Finding("TABLE_SPACES", HINT, f"sections/{s.key}",
+                          "正文中有几行像是用空格对齐的表格，导出后会印成分散的文字，不会成为表格",
+                          "从 Word/Excel 复制整个表格后粘贴（单元格之间是制表符），或改写为文字")
 
 
 def check_grade(ctx: Context) -> Iterator[Finding]:
@@ -483,7 +529,8 @@ RULES: tuple[Rule, ...] = (
     check_block_weights, check_total_weight, check_stated_total, check_scores_in_range,
     check_rule_vs_reported, check_deviation_note, check_actual_values, check_direction,
     check_over_achievement, check_execution, check_figure_identities, check_stated_values,
-    check_placeholders, check_grade, check_carried, check_rule_failures,
+    check_placeholders, check_grade, check_carried, check_rule_failures, check_sections,
+    check_space_tables,
 )
 
 

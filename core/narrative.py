@@ -295,3 +295,73 @@ def narrative_outline(template: Template | None, report: model.Report) -> list[t
 
     walk(template.outline, 1)
     return out
+
+
+# -- tables pasted into a section ---------------------------------------------------------------
+_TABLE_CONT_STOP = set("。：:；;，,！？")
+TABLE_CONT_MAX = 20  # a line without a tab continues a table only when it is this short …
+
+
+def _continues_table(line: str) -> bool:
+    """A line inside a pasted table: it has a tab, or it is a short cell left alone on its row
+    (a merged cell Word copies once, “成本指标”) — never a sentence (no 。：；，)."""
+    s = line.strip()
+    if "\t" in s:
+        return True
+    return bool(s) and len(s) <= TABLE_CONT_MAX and not (_TABLE_CONT_STOP & set(s))
+
+
+def text_blocks(text: str) -> list[str | tuple[tuple[str, ...], ...]]:
+    """A section's text as paragraphs (str) and tables (rows of cells).
+
+    A table is what Word and Excel put on the clipboard as text: rows on lines, cells separated
+    by tabs. It starts at a line with a tab and goes on over lines with a tab and short lines
+    (see ``_continues_table``) up to a blank line or a sentence; at least two of its lines must
+    hold a tab, else they are paragraphs. Rows with fewer cells than the widest row lost their
+    merged cells on the left (Word copies a merged cell once), so they are padded on the left.
+    The text itself stays as typed (docs/format.md): this is how it prints.
+    """
+    lines = text.replace("\v", "\n").splitlines()
+    out: list[str | tuple[tuple[str, ...], ...]] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if "\t" in line.strip():
+            j = i + 1
+            while j < len(lines) and _continues_table(lines[j]):
+                j += 1
+            run = lines[i:j]
+            if sum("\t" in r.strip() for r in run) >= 2:
+                rows = [tuple(c.strip() for c in r.strip().split("\t")) for r in run]
+                width = max(len(r) for r in rows)
+                grid: list[tuple[str, ...]] = []
+                for r in rows:
+                    if len(r) == 1 and grid:  # a lone group label: under the previous row's first cell
+                        at = next((k for k, c in enumerate(grid[-1]) if c), 0)
+                        grid.append(("",) * at + r + ("",) * (width - at - 1))
+                    else:
+                        grid.append(("",) * (width - len(r)) + r)
+                out.append(tuple(grid))
+                i = j
+                continue
+        if line.strip():
+            out.append(line.strip())
+        i += 1
+    return out
+
+
+_SPACED = __import__("re").compile(r"\S(?: {2,}|　{2,})\S")
+
+
+def looks_space_aligned(text: str) -> bool:
+    """Lines that look like a table lined up with spaces (three lines or more, each with at least
+    two gaps of two or more spaces): they print as spread-out words, not as a table."""
+    run = 0
+    for line in text.splitlines():
+        if "\t" not in line and len(_SPACED.findall(line)) >= 2:
+            run += 1
+            if run >= 3:
+                return True
+        else:
+            run = 0
+    return False

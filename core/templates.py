@@ -74,6 +74,7 @@ class OutlineNode:
     feeds: tuple[str, ...] = ()  # what fills the section: model paths or generated items
     tables: tuple[str, ...] = ()  # tables placed here: basic_data, self_eval, projects, framework
     children: tuple["OutlineNode", ...] = ()
+    optional: bool = False  # an empty optional section is left out; an empty required one is SECTION_EMPTY
 
     def walk(self, depth: int = 1):
         yield depth, self
@@ -102,6 +103,7 @@ class Template:
     outline: tuple[OutlineNode, ...] = ()
     framework: model.SelfEvalTable | None = None
     project_template: str = ""
+    signature: str = "end"  # where the signature block prints: "end" (after the last section) or "tables"
     file: str = ""
 
     def formula(self, key: str) -> FormulaDef | None:
@@ -302,6 +304,7 @@ class _Loader:
                 feeds=self.strings(n.get("feeds"), f"{w}/feeds"),
                 tables=self.strings(n.get("tables"), f"{w}/tables"),
                 children=self.outline(n.get("children"), f"{w}/children"),
+                optional=n.get("optional") is True,
             ))
         return tuple(out)
 
@@ -496,6 +499,7 @@ def _build(data: dict, L: _Loader, stem: str) -> tuple[Template | None, list[Fin
         outline=L.outline(data.get("outline"), "outline"),
         framework=framework,
         project_template=project_template,
+        signature="tables" if data.get("signature") == "tables" else "end",
         file=L.file,
     )
     if template.equal_target not in ("proportional", "all_or_nothing"):

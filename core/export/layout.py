@@ -17,10 +17,11 @@ from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 
 from core import model
-from core.checks import run_checks
+from core.checks import is_placeholder_row, run_checks, section_has_text
+from core.narrative import text_blocks
 from core.findings import ERROR, WARNING, Finding
 from core.rounding import fmt_score, q2
-from core.scoring import ReportScore, TableResult, score_report, table_template
+from core.scoring import NO_GRADE, ReportScore, TableResult, score_report, table_template
 from core.templates import Template, TemplateSet, default_set
 from core.validate import clean_text
 
@@ -132,6 +133,11 @@ def export_status(findings: list[Finding]) -> tuple[bool, tuple[str, ...]]:
     return not reasons, tuple(reasons)
 
 
+def draft_mark(reasons: tuple[str, ...]) -> str:
+    """The one draft mark, at the top of every page in Word and PDF alike."""
+    return "草稿（未定稿：" + "；".join(reasons) + "）" if reasons else "草稿（未定稿）"
+
+
 # -- tables ------------------------------------------------------------------------------------
 def _c(text: str = "", **kw) -> Cell:
     return Cell(text, **kw)
@@ -240,9 +246,12 @@ def self_eval_tables(report: model.Report, where: str, table: model.SelfEvalTabl
     total = result.reported_total if scored else None
     weights = result.weight_total if scored else None
     grade = tpl.grade_for(total) if tpl and scored else (table.stated_grade if not scored else "")
+    grade_text = f"等级：{grade}" if grade else ""
+    if scored and not result.weights_ok and result.has_scores:  # the 总分 stays beside it
+        grade_text = NO_GRADE
     rows.append((_c("总分", colspan=6, align="center", bold=True), None, None, None, None, None,
                  _c(score(weights), align="center"), _c(score(total), align="center", bold=True),
-                 _c(f"等级：{grade}" if grade else "", align="center")))
+                 _c(grade_text, align="center")))
     return (Table("self_eval_head", caption, SELF_EVAL_WIDTHS, (), tuple(head)),
             Table("self_eval", caption, SELF_EVAL_WIDTHS, header, tuple(rows), score(total), tuple(spans)))
 
@@ -252,15 +261,19 @@ def _rows_of(group: model.IndicatorGroup) -> list[tuple[str, bool, int, model.In
     out = []
     for child in group.children:
         if isinstance(child, model.Indicator):
-            out.append(("", True, 1, child))
+            if not is_placeholder_row(child):
+                out.append(("", True, 1, child))
             continue
-        leaves = [leaf for _, leaf in child.leaves()]
+        leaves = [leaf for _, leaf in child.leaves() if not is_placeholder_row(leaf)]
         for i, leaf in enumerate(leaves):
             out.append((child.name, i == 0, len(leaves), leaf))
     return out
 
 
-def framework_table(report: model.Report, table: model.SelfEvalTable, result: TableResult | None) -> Table:
+def framework_table(report: model.Report, table: model.SelfEvalTable, result: TableResult | None,
+                    tpl: Template | None = None) -> Table:
+    """The 评分表. A formula row prints its computed value (“在职人员控制率为133.33%”) in the
+    评分依据 column, and the rule's score when the clerk entered none."""
     depth = max((len(path) for g in table.groups for path, _ in g.leaves()), default=0) + 1
     level_names = ("一级指标", "二级指标", "三级指标", "四级指标")[:depth]
     text_w = 40
@@ -278,7 +291,14 @@ def framework_table(report: model.Report, table: model.SelfEvalTable, result: Ta
         text = g.name + (f"（{score(g.stated_weight)}分）" if g.stated_weight is not None else "")
         return _c(text, rowspan=max(n, 1), align="center")
 
-    def emit(leaf: model.Indicator, level: int) -> None:
+    computed = {r.where: r for r in result.all_rows()} if result else {}
+
+    def count(g: model.IndicatorGroup) -> int:
+        return sum(1 for _, leaf in g.leaves() if not is_placeholder_row(leaf))
+
+    def emit(leaf: model.Indicator, level: int, where: str) -> None:
+        if is_placeholder_row(leaf):
+            return
         r = len(rows)
         cells: list[Cell | None] = []
         for lv in range(level):
@@ -293,31 +313,40 @@ def framework_table(report: model.Report, table: model.SelfEvalTable, result: Ta
         span = depth - level  # a shallow leaf spans the level columns it has no group for
         cells.append(_c(leaf.name, colspan=span))
         cells += [None] * (span - 1)
-        cells += [_c(score(leaf.weight), align="center"), _c(leaf.actual or leaf.basis),
-                  _c(score(leaf.score), align="center")]
+        basis = leaf.actual or leaf.basis
+        got = computed.get(where)
+        points = leaf.score
+        if got is not None and got.value is not None:  # a formula row: the computed value on paper
+            fd = tpl.formula(leaf.formula) if tpl is not None and leaf.formula else None
+            shown = f"{q2(got.value):.2f}" + (fd.unit if fd is not None else "%")
+            basis = f"{leaf.name}为{shown}" + (f"；{basis}" if basis and shown not in basis else "")
+            if points is None and leaf.weight is not None:
+                points = got.rule_score
+        cells += [_c(score(leaf.weight), align="center"), _c(basis), _c(score(points), align="center")]
         rows.append(tuple(cells))
 
-    def walk(node: model.IndicatorGroup, level: int) -> None:
-        for child in node.children:
+    def walk(node: model.IndicatorGroup, level: int, where: str) -> None:
+        for i, child in enumerate(node.children):
             if isinstance(child, model.Indicator):
-                emit(child, level)
+                emit(child, level, f"{where}/children/{i}")
             else:
-                n = sum(1 for _ in child.leaves())
+                n = count(child)
                 if n:
                     pending[level] = label_of(child, n)
-                    walk(child, level + 1)
-    for g in table.groups:
+                    walk(child, level + 1, f"{where}/children/{i}")
+    for gi, g in enumerate(table.groups):
         first = len(rows)
-        n = sum(1 for _ in g.leaves())
+        n = count(g)
         if n == 0:
             continue
         pending[0] = label_of(g, n)
-        walk(g, 1)
+        walk(g, 1, f"framework/groups/{gi}")
         spans.append((first, len(rows) - 1))
     total = result.reported_total if result else None
+    grade = (f"等级：{result.grade}" if result.grade else result.grade_text) if result else ""
     rows.append((_c("总分", colspan=depth, align="center", bold=True), *([None] * (depth - 1)),
-                 _c(score(result.weight_total if result else None), align="center"), _c(""),
-                 _c(score(total), align="center", bold=True)))
+                 _c(score(result.weight_total if result else None), align="center"),
+                 _c(grade, align="center"), _c(score(total), align="center", bold=True)))
     return Table("framework", f"{table.name or report.unit.name}部门整体支出绩效评价指标体系评分表", widths, header,
                  tuple(rows), score(total), tuple(spans))
 
@@ -327,16 +356,66 @@ def _paragraphs(text: str) -> list[Paragraph]:
     return [Paragraph(p.strip()) for p in text.splitlines() if p.strip()]
 
 
-def _repeats(p: Paragraph, printed: list[Paragraph]) -> bool:
-    """True when ``p`` says nothing the printed paragraphs have not said (all its text is in them)."""
-    rest = p.text
-    for q in printed:
-        rest = rest.replace(q.text, "")
-    return len(rest.strip(" 　，。；、\t")) < 5
 
 
 OVERVIEW_FEEDS = {"overview.duties": "duties", "overview.organization": "organization",
                   "overview.staffing": "staffing"}
+
+
+def narrative_table(rows: tuple[tuple[str, ...], ...]) -> Table:
+    """A table pasted into a section (tab-separated rows, core.narrative.text_blocks): the first
+    row is the header (repeated on every page), columns as wide as their longest text allows."""
+    ncols = len(rows[0])
+    need = [max(max(min(_ems(r[k]), 12), 3) + 1 for r in rows) for k in range(ncols)]
+    widths = tuple(round(TEXT_WIDTH_MM * n / sum(need), 1) for n in need)
+    header = (tuple(_c(c, align="center", bold=True) for c in rows[0]),)
+    body = tuple(tuple(_c(c) for c in r) for r in rows[1:])
+    return Table("narrative", "", widths, header, body)
+
+
+def _ems(text: str) -> float:
+    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
+
+
+def _section_blocks(text: str) -> list[Paragraph | Table]:
+    return [Paragraph(b) if isinstance(b, str) else narrative_table(b) for b in text_blocks(text)]
+
+
+def _node_text(report: model.Report, node, section: model.Section | None) -> list[Paragraph | Table]:
+    """An outline node's text. The clerk's section is printed as written, its own sub-headings
+    (“1、主要职责：”) before their text; an overview field the node is fed prints only when the
+    section does not already say it, before the section. Nothing is invented for an empty node."""
+    own = _section_blocks(section.text) if section and section.text.strip() else []
+    said = "".join(_compact(p.text) for p in own if isinstance(p, Paragraph))
+    fed: list[Paragraph] = []
+    for feed in node.feeds:
+        if feed in OVERVIEW_FEEDS:
+            fed.extend(p for p in _paragraphs(getattr(report.overview, OVERVIEW_FEEDS[feed]))
+                       if _compact(p.text) not in said)
+    return fed + own
+
+
+def _compact(text: str) -> str:
+    return "".join(text.split())
+
+
+def _annex_groups(tables: list[Block]) -> list[list[Block]]:
+    """Annexed tables as the forms number them: a 自评表's head and indicator table are one annex."""
+    groups: list[list[Block]] = []
+    for b in tables:
+        if (groups and isinstance(b, Table) and b.key == "self_eval" and isinstance(groups[-1][-1], Table)
+                and groups[-1][-1].key == "self_eval_head" and groups[-1][-1].caption == b.caption):
+            groups[-1].append(b)
+        else:
+            groups.append([b])
+    return groups
+
+
+def chinese_date(text: str) -> str:
+    """“2019-05-30” → “2019年5月30日”; other text as typed."""
+    import re
+    m = re.fullmatch(r"\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\s*", text or "")
+    return f"{int(m[1])}年{int(m[2])}月{int(m[3])}日" if m else (text or "")
 
 
 def build_document(report: model.Report, templates: TemplateSet | None = None,
@@ -365,15 +444,38 @@ def build_document(report: model.Report, templates: TemplateSet | None = None,
             placed.add(where)
             t = tables[where]
             if where == "framework":
-                out.append(framework_table(report, t, results.get(where)))
+                ftpl, _ = table_template(report, where, t, templates)
+                out.append(framework_table(report, t, results.get(where), ftpl))
             else:
                 ttpl, _ = table_template(report, where, t, templates)
                 out.extend(self_eval_tables(report, where, t, results.get(where), ttpl))
         return out
 
+    sig = report.signatories
+    at_tables = tpl is not None and tpl.signature == "tables"
+
+    def with_signatures(out: list[Block]) -> list[Block]:
+        """The form's signature line under the 基础数据表 and every 自评表 (``"signature": "tables"``)."""
+        if not at_tables:
+            return out
+        done: list[Block] = []
+        for b in out:
+            done.append(b)
+            if isinstance(b, Table) and b.key in ("basic_data", "self_eval"):
+                done.append(Signature((("填表人", sig.preparer), ("填报日期", chinese_date(sig.date)),
+                                       ("联系电话", sig.phone), ("单位负责人签字", sig.unit_head))))
+        return done
+
     counters = [0, 0, 0, 0]
     sections = {s.key: s for s in report.sections}
+    annexes: list[Block] = []  # tables of table-only outline nodes (附件/附表) and of no node at all
     for depth, node in (tpl.outline_nodes() if tpl else ()):
+        if depth == 1 and node.tables and not node.feeds and not node.children:
+            for kind in node.tables:
+                annexes.extend(table_blocks(kind))
+            continue
+        if node.optional and not node.children and not node.tables and not section_has_text(report, node):
+            continue  # an empty optional section is left out (a required one is SECTION_EMPTY)
         level = min(depth, 4)
         counters[level - 1] += 1
         for i in range(level, 4):
@@ -381,26 +483,21 @@ def build_document(report: model.Report, templates: TemplateSet | None = None,
         section = sections.get(node.key)
         title = section.title if section and section.title else node.title
         blocks.append(Heading(level, heading_number(level, counters[level - 1]), title))
-        printed: list[Paragraph] = []
-        for feed in node.feeds:
-            if feed in OVERVIEW_FEEDS:
-                printed.extend(_paragraphs(getattr(report.overview, OVERVIEW_FEEDS[feed])))
-        if section and section.text.strip():  # the clerk's section, without repeating the overview
-            printed.extend(p for p in _paragraphs(section.text) if not _repeats(p, printed))
-        blocks.extend(printed)
-        if not printed and not node.children and not node.tables and not any(f in OVERVIEW_FEEDS for f in node.feeds):
-            blocks.append(Paragraph("无。"))
+        blocks.extend(_node_text(report, node, section))
         for kind in node.tables:
-            blocks.extend(table_blocks(kind))
-    rest = []
+            blocks.extend(with_signatures(table_blocks(kind)))
     for kind in ("basic_data", "self_eval", "projects", "framework"):
-        rest.extend(table_blocks(kind))
-    if rest:
-        blocks.append(Heading(1, "", "附表"))
-        blocks.extend(rest)
-    s = report.signatories
-    blocks.append(Signature((("填表人", s.preparer), ("审核人", s.reviewer), ("单位负责人（签字）", s.unit_head),
-                             ("联系电话", s.phone), ("填报日期", s.date), ("单位（盖章）", ""))))
+        annexes.extend(table_blocks(kind))
+    groups = _annex_groups(annexes)
+    if len(groups) > 1:  # 附件：1、…2、… as the forms list them, then “附件1” over each
+        blocks.append(Paragraph("附件：" + "\n".join(f"{n}、{g[0].caption}" for n, g in enumerate(groups, 1))))
+    if not at_tables:
+        blocks.append(Signature((("填表人", sig.preparer), ("审核人", sig.reviewer), ("单位负责人（签字）", sig.unit_head),
+                                 ("联系电话", sig.phone), ("填报日期", chinese_date(sig.date)),
+                                 ("单位（盖章）", report.unit.name))))
+    for n, g in enumerate(groups, 1):
+        blocks.append(Heading(1, "", f"附件{n}" if len(groups) > 1 else "附件"))
+        blocks.extend(with_signatures(g))
     title = report.title or f"{report.year or ''}年度{report.unit.name}" + (
         "部门整体支出绩效自评报告" if report.kind == model.DEPARTMENT else "项目支出绩效自评报告")
     return clean_document(Document(title, report.unit.name, tuple(blocks), not final, reasons))
