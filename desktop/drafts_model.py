@@ -1,10 +1,14 @@
-"""The drafts list as a Qt table model over ``core.storage.DraftInfo`` records."""
+"""The drafts list as a Qt table model over ``core.storage.DraftInfo`` records.
+
+得分 and 等级 are the stored columns (``core.storage`` computes them with ``core.scoring``):
+等级 reads ``分值合计有误，暂不评级`` while the main table's weights do not add up."""
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
 from core.model import DEPARTMENT
 from core.rounding import fmt_score
+from core.scoring import NO_GRADE  # the stored grade while a table's weights do not add up
 
 COL_YEAR, COL_UNIT, COL_KIND, COL_TITLE, COL_STATUS, COL_TOTAL, COL_GRADE, COL_UPDATED = range(8)
 HEADERS = ("年度", "单位", "类型", "标题", "状态", "得分", "等级", "最后修改")
@@ -39,9 +43,11 @@ class DraftsModel(QAbstractTableModel):
         d = self.rows[index.row()]
         if role == RECORD_ROLE:
             return d
+        col = index.column()
+        if role == Qt.ToolTipRole and col == COL_GRADE and getattr(d, "grade", "") == NO_GRADE:
+            return "自评表各行分值合计不等于满分，改正分值后才评定等级（见“审核与导出”）"
         if role != Qt.DisplayRole:
             return None
-        col = index.column()
         if col == COL_YEAR:
             return "" if d.year is None else str(d.year)
         if col == COL_UNIT:

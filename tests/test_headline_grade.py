@@ -45,6 +45,8 @@ def test_drafts_list_shows_no_grade_for_a_table_whose_weights_do_not_add_up(qtbo
     model = view.model
     grades = {model.data(model.index(r, 1)): model.data(model.index(r, COL_GRADE)) for r in range(model.rowCount())}
     assert grades == {"石峰区工商业联合会": NO_GRADE, "益阳市资阳区工商业联合会": "优"}
+    row = next(r for r in range(model.rowCount()) if model.data(model.index(r, COL_GRADE)) == NO_GRADE)
+    assert "分值" in model.data(model.index(row, COL_GRADE), Qt.ToolTipRole)
     w.close()
     storage.close()
 
