@@ -8,7 +8,25 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHBoxLayout, QHeade
 
 from core.storage import Storage, StorageError
 from desktop.dialogs import HistoryDialog, NewDraftDialog, ask_title
-from desktop.drafts_model import COL_TITLE, COL_UNIT, COL_YEAR, RECORD_ROLE, DraftsModel
+from desktop.drafts_model import (COL_TITLE, COL_TOTAL, COL_UNIT, COL_YEAR, HEADERS,
+                                  RECORD_ROLE, DraftsModel)
+
+RIGHT_ALIGNED = (COL_YEAR, COL_TOTAL)  # figures line up on the right, as in a spreadsheet
+UNIT_MAX_SHARE = 0.35  # with titles shown, a long unit name takes at most this much of the width
+
+
+class DraftsProxy(QSortFilterProxyModel):
+    """Find as you type, and the numbers right-aligned."""
+
+    def data(self, index, role=Qt.DisplayRole):
+        if role == Qt.TextAlignmentRole and index.column() in RIGHT_ALIGNED:
+            return int(Qt.AlignRight | Qt.AlignVCenter)
+        return super().data(index, role)
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):
+        if role == Qt.TextAlignmentRole and orientation == Qt.Horizontal and section in RIGHT_ALIGNED:
+            return int(Qt.AlignRight | Qt.AlignVCenter)
+        return super().headerData(section, orientation, role)
 
 
 class DraftsView(QWidget):
@@ -19,7 +37,7 @@ class DraftsView(QWidget):
         super().__init__(parent)
         self.storage = storage
         self.model = DraftsModel(self)
-        self.proxy = QSortFilterProxyModel(self)
+        self.proxy = DraftsProxy(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setFilterKeyColumn(-1)
         self.search = QLineEdit()
@@ -33,8 +51,8 @@ class DraftsView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.table.setSortingEnabled(True)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(COL_TITLE, QHeaderView.Stretch)
-        self.table.horizontalHeader().setSectionResizeMode(COL_UNIT, QHeaderView.ResizeToContents)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.ElideRight)
         self.table.doubleClicked.connect(lambda _: self.open_selected())
         self.table.activated.connect(lambda _: self.open_selected())
 
@@ -69,6 +87,29 @@ class DraftsView(QWidget):
         self.table.sortByColumn(COL_YEAR, Qt.DescendingOrder) if select is None else None
         if select is not None:
             self.select(select)
+        self.size_columns()
+
+    def size_columns(self) -> None:
+        """Short columns as wide as their contents (最后修改 never cut); the spare width goes to
+        标题 when any draft has one, else to 单位 — an empty 标题 takes only its heading's width."""
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        titled = any(self.model.index(r, COL_TITLE).data() for r in range(self.model.rowCount()))
+        for col in range(len(HEADERS)):
+            if col not in (COL_TITLE, COL_UNIT):
+                header.setSectionResizeMode(col, QHeaderView.ResizeToContents)
+        if titled:
+            header.setSectionResizeMode(COL_TITLE, QHeaderView.Stretch)
+            header.setSectionResizeMode(COL_UNIT, QHeaderView.Interactive)
+            want = max(self.table.sizeHintForColumn(COL_UNIT), header.sectionSizeHint(COL_UNIT))
+            header.resizeSection(COL_UNIT, min(want, int(self.table.viewport().width() * UNIT_MAX_SHARE)))
+        else:
+            header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeToContents)
+            header.setSectionResizeMode(COL_UNIT, QHeaderView.Stretch)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.size_columns()
 
     def select(self, draft_id: int) -> None:
         for r in range(self.proxy.rowCount()):

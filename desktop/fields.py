@@ -9,9 +9,12 @@ clerk told so) rather than the paste refused; text beyond ``validate.MAX_TEXT_CH
 """
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
-from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (QCalendarWidget, QHBoxLayout, QLabel, QLineEdit, QMenu, QPlainTextEdit,
+                               QToolButton, QVBoxLayout, QWidget, QWidgetAction)
 
 from core import edit, validate
 from core.values import parse_number
@@ -101,6 +104,60 @@ class TextField(QWidget):
                 self.editor.setText(value)
         finally:
             self._loading = False
+
+
+DATE_FORMAT = "yyyy-MM-dd"  # what the picker writes: the text the field has always stored (2019-05-30)
+_DATE_TEXT = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
+
+
+def read_date(text: str) -> QDate | None:
+    """2019-05-30, 2019/5/30, 2019.5.30 or 2019年5月30日 as a date; None otherwise."""
+    m = _DATE_TEXT.match(text or "")
+    if not m:
+        return None
+    d = QDate(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    return d if d.isValid() else None
+
+
+class DateField(TextField):
+    """A date typed as text (kept as typed) or chosen from a calendar, which writes 2019-05-30."""
+
+    def __init__(self, session: DraftSession, path: str, label: str, placeholder: str = "", parent=None):
+        super().__init__(session, path, label, placeholder=placeholder, parent=parent)
+        self.button = QToolButton()
+        self.button.setText("日历…")
+        self.button.setToolTip(f"从日历中选择{label}")
+        self.button.setAccessibleName(f"选择{label}")
+        self.button.clicked.connect(self.show_calendar)
+        self.calendar = QCalendarWidget()
+        self.calendar.setGridVisible(True)
+        self.calendar.setVerticalHeaderFormat(QCalendarWidget.NoVerticalHeader)
+        self.calendar.clicked.connect(self.pick)
+        self.calendar.activated.connect(self.pick)
+        self.popup = QMenu(self)
+        action = QWidgetAction(self.popup)
+        action.setDefaultWidget(self.calendar)
+        self.popup.addAction(action)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        layout = self.layout()
+        layout.removeWidget(self.editor)
+        row.addWidget(self.editor, 1)
+        row.addWidget(self.button)
+        layout.insertLayout(0, row)
+
+    def show_calendar(self) -> None:
+        current = read_date(self.editor.text())
+        self.calendar.setSelectedDate(current or QDate.currentDate())
+        self.popup.popup(self.button.mapToGlobal(self.button.rect().bottomLeft()))
+        self.calendar.setFocus()
+
+    def pick(self, date: QDate) -> None:
+        text = date.toString(DATE_FORMAT)
+        self.popup.hide()
+        self.editor.setText(text)
+        self._store(text)
+        self.editor.setFocus()
 
 
 class NumberField(QWidget):

@@ -44,7 +44,7 @@ class RecoveryPrompt:
         box.setInformativeText(
             "这些修改上次未能写入数据库，保存在恢复文件中。恢复前，草稿现在的内容会先保存为"
             "历史版本，可随时退回。选择“不恢复”，这些修改会另存到数据目录中的“unsaved”"
-            "文件夹，之后仍可用“文件 › 导入报告文件”找回。")
+            "文件夹，之后仍可用“文件 › 导入报告…”找回。")
         restore = box.addButton("恢复", QMessageBox.AcceptRole)
         aside = box.addButton("不恢复（另存备查）", QMessageBox.RejectRole)
         later = box.addButton("以后再说", QMessageBox.NoRole)
@@ -71,11 +71,12 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.drafts)
         self.setCentralWidget(self.stack)
         menu = self.menuBar().addMenu("文件(&F)")
-        imp = QAction("导入报告文件（.json）…", self)
+        imp = QAction("导入报告(&I)…", self)
+        imp.setStatusTip("导入以前导出或另存的报告文件，作为一份新草稿")
         imp.setShortcut(QKeySequence.Open)
         imp.triggered.connect(self.import_file)
         menu.addAction(imp)
-        back = QAction("返回草稿列表", self)
+        back = QAction("返回草稿列表(&L)", self)
         back.setShortcut("Ctrl+L")
         back.triggered.connect(self.show_list)
         menu.addAction(back)
@@ -86,7 +87,26 @@ class MainWindow(QMainWindow):
         view.addAction(self.large_text)
         if self._state().get("large_text"):
             self.large_text.setChecked(True)
+        help_menu = self.menuBar().addMenu("帮助(&H)")
+        usage = QAction("使用说明(&U)…", self)
+        usage.setShortcut(QKeySequence.HelpContents)
+        usage.triggered.connect(self.show_usage)
+        help_menu.addAction(usage)
+        about = QAction("关于绩效自评助手(&A)…", self)
+        about.triggered.connect(self.show_about)
+        help_menu.addAction(about)
+        self.help_actions = {"usage": usage, "about": about}
         self.say("就绪")
+
+    def show_usage(self) -> None:
+        from desktop.help import UsageDialog
+
+        UsageDialog(self).exec()
+
+    def show_about(self) -> None:
+        from desktop.help import AboutDialog
+
+        AboutDialog(self.data_dir, self).exec()
 
     def set_large_text(self, on: bool) -> None:
         font = QFont(QApplication.font())
@@ -114,7 +134,7 @@ class MainWindow(QMainWindow):
             if still is not None:
                 try:
                     where = unsaved.set_aside(self.data_dir, still)
-                    note = f"；未恢复的修改已另存为 {where}（可用“导入报告文件”找回）"
+                    note = f"；未恢复的修改已另存为 {where}（可用“文件 › 导入报告…”找回）"
                 except OSError as e:
                     self.say(f"未能另存恢复文件：{describe(e)}")
                     return False
@@ -147,12 +167,15 @@ class MainWindow(QMainWindow):
 
     def show_list(self) -> None:
         draft_id = self.editor.session.draft_id if self.editor else None
-        self.close_draft()
+        self.say("")
+        self.close_draft()  # says something only when the last edits could not be saved
         self.drafts.refresh(draft_id)
         self.stack.setCurrentWidget(self.drafts)
+        if not self.statusBar().currentMessage():
+            self.say("已返回草稿列表，所有修改均已保存")  # not "已打开 …" of the draft just closed
 
     def import_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "导入报告文件", str(Path.home()), "报告文件 (*.json)")
+        path, _ = QFileDialog.getOpenFileName(self, "导入报告", str(Path.home()), "报告文件 (*.json)")
         if path:
             self.import_report(path)
 

@@ -77,3 +77,33 @@ def test_enter_commits_and_moves_down(page, qtbot):
     assert page.session.report.table.groups[0].children[0].children[first.row()].target == "5"
     assert tree.state() != QAbstractItemView.EditingState
     assert tree.currentIndex().row() == first.row() + 1 and tree.currentIndex().column() == COL_TARGET
+
+
+def test_date_picker_writes_the_same_text_as_typing(open_draft, seeds, show_page, qtbot):
+    """填报日期: the calendar writes 2019-05-31, the format the field has always stored; typed
+    text still works and is kept as typed."""
+    from PySide6.QtCore import QDate
+
+    from desktop.fields import DateField
+    from desktop.pages.overview import OverviewPage
+
+    session = open_draft(seeds["003"])
+    page = show_page(OverviewPage, session)
+    field = next(f for f in page.fields if f.path == "signatories/date")
+    assert isinstance(field, DateField)
+    assert session.report.signatories.date == "2019-05-30"
+    field.button.click()
+    qtbot.waitUntil(field.calendar.isVisible)
+    assert field.calendar.selectedDate() == QDate(2019, 5, 30)  # opens on the date in the field
+    field.calendar.clicked.emit(QDate(2019, 5, 31))
+    qtbot.waitUntil(lambda: not field.popup.isVisible())
+    assert field.editor.text() == "2019-05-31"
+    assert session.report.signatories.date == "2019-05-31"
+    field.editor.setText("")
+    qtbot.keyClicks(field.editor, "2020-1-5")
+    assert session.report.signatories.date == "2020-1-5"
+    field.button.click()
+    qtbot.waitUntil(field.calendar.isVisible)
+    assert field.calendar.selectedDate() == QDate(2020, 1, 5)
+    field.calendar.activated.emit(QDate(2020, 1, 6))
+    assert session.report.signatories.date == "2020-01-06"

@@ -274,6 +274,7 @@ class IndicatorsPage(Page):
         bottom.addWidget(self.head_summary)
         self.message = MessageLabel()
         self.message.setWordWrap(True)
+        self.message.setText("")
         bottom.addWidget(self.message, 1)
         layout.addLayout(bottom)
         self.model.rescored.connect(self._update_totals)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from core.templates import load_template
-from desktop.fields import NumberField, TextField
+from desktop.fields import DateField, NumberField, TextField
 from desktop.pages.base import Page
 
 
@@ -47,7 +47,7 @@ class OverviewPage(Page):
             ("审核人", TextField(s, "signatories/reviewer", "审核人")),
             ("单位负责人", TextField(s, "signatories/unit_head", "单位负责人")),
             ("联系电话", TextField(s, "signatories/phone", "联系电话")),
-            ("填报日期", TextField(s, "signatories/date", "填报日期", placeholder="例如 2024-03-15")),
+            ("填报日期", DateField(s, "signatories/date", "填报日期", placeholder="例如 2024-03-15")),
         ])
         top = QHBoxLayout()
         top.addWidget(unit, 3)
