@@ -26,12 +26,16 @@ from pathlib import Path
 from docx import Document as new_document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from core.export.docx_tables import RPR_AFTER_SPACING, _el, _ems, draw_signature, draw_table, fit
-from core.export.layout import Heading, PageBreak, Paragraph, Signature, Table, build_document, clean_document
+from core.export.docx_tables import RPR_AFTER_SPACING, _el, draw_signature, draw_table, fit
+from core.export.layout import (Heading, PageBreak, Paragraph, Signature, Table, build_document, clean_document,
+                                draft_mark)
+from core.export.fonts import docx_font_table
 from core.export.output import ExportError, write_output
+from core.export.typography import title_lines
 
 __all__ = ["write_docx", "render", "fit", "ExportError"]
 
@@ -40,6 +44,7 @@ HEADING_FONTS = {1: "黑体", 2: "楷体_GB2312", 3: BODY_FONT, 4: BODY_FONT}
 TABLE_FONT, CAPTION_FONT, PAGE_FONT = "宋体", "黑体", "宋体"
 LINE = Pt(28.95)  # 579 twips: 22 lines on the 225 mm text block
 RED = RGBColor(0xC0, 0x00, 0x00)
+TITLE_PER_LINE = 19.5  # ems of 2号 on a 156 mm line: 20.1, less a margin for Word's own metrics
 
 THEME_ATTRS = tuple(qn(a) for a in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"))
 # schema order: what may follow w:snapToGrid in w:pPr
@@ -134,8 +139,9 @@ def _setup(doc) -> None:
     doc.settings.element.find(qn("w:themeFontLang")).set(qn("w:eastAsia"), "zh-CN")
     doc.settings.odd_and_even_pages_header_footer = True
 
-    _paragraph_style(doc, "Normal", BODY_FONT, 16, exact=True, indent_chars=2, spacing=-5,
-                     align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    normal = _paragraph_style(doc, "Normal", BODY_FONT, 16, exact=True, indent_chars=2, spacing=-5,
+                              align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    normal.paragraph_format.widow_control = True  # long paragraphs split, never one line alone on a page
     title = _paragraph_style(doc, "Title", TITLE_FONT, 22, exact=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     ppr = title.element.get_or_add_pPr()
     for tag in ("w:pBdr", "w:contextualSpacing"):
@@ -164,6 +170,13 @@ def _setup(doc) -> None:
     sec._sectPr.find(qn("w:docGrid")).attrib.update({qn("w:type"): "lines", qn("w:linePitch"): "579"})
 
 
+def _font_table(doc) -> None:
+    """Each official face declared with its stock Windows alternates (fonts.docx_font_table)."""
+    part = doc.part.part_related_by(RT.FONT_TABLE)
+    part._blob = docx_font_table(part.blob, (BODY_FONT, TITLE_FONT, UNIT_FONT, *HEADING_FONTS.values(),
+                                             TABLE_FONT, CAPTION_FONT, PAGE_FONT))
+
+
 def _page_numbers(doc) -> None:
     sec = doc.sections[0]
     for footer, align in ((sec.footer, WD_ALIGN_PARAGRAPH.RIGHT), (sec.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
@@ -186,7 +199,7 @@ def _page_numbers(doc) -> None:
 
 def _draft_header(doc, reasons) -> None:
     sec = doc.sections[0]
-    text = "草稿（未定稿：" + "；".join(reasons) + "）" if reasons else "草稿（未定稿）"
+    text = draft_mark(reasons)
     for header in (sec.header, sec.even_page_header):
         header.is_linked_to_previous = False
         header.paragraphs[0].style = doc.styles["Header"]
@@ -229,6 +242,7 @@ def render(layout):
     for el in [e for e in doc.element.body if e.tag != qn("w:sectPr")]:
         doc.element.body.remove(el)
     _setup(doc)
+    _font_table(doc)
     _page_numbers(doc)
     if layout.draft:
         _draft_header(doc, layout.draft_reasons)
@@ -237,35 +251,42 @@ def render(layout):
     props.last_modified_by, props.comments = _property(layout.unit), ""
     props.keywords = props.subject = props.category = ""
 
-    last = doc.add_paragraph(layout.title, style=doc.styles["Title"])
-    if layout.draft:
-        per_line = 156 / (22 * 25.4 / 72)  # 2号 characters on a line
-        if _ems(layout.title) <= per_line < _ems(layout.title) + 4:
-            last.add_run().add_break()  # not “（草” on one line and “稿）” alone on the next
-        last.add_run("（草稿）")
-    if layout.unit and layout.unit not in layout.title:
-        last = doc.add_paragraph(layout.unit, style=doc.styles["Title"])
-        last.runs[0].font.size = Pt(16)
-        set_fonts(last.runs[0]._r, UNIT_FONT)
+    if layout.unit and layout.unit not in layout.title:  # above the title, where the forms put it
+        unit = doc.add_paragraph(layout.unit, style=doc.styles["Title"])
+        unit.runs[0].font.size = Pt(16)
+        set_fonts(unit.runs[0]._r, UNIT_FONT)
+        unit.paragraph_format.keep_with_next = True
+    last = doc.add_paragraph(style=doc.styles["Title"])
+    # our own balanced lines, broken between words (never “自评报/告”); a little narrower than
+    # the 20.1 characters of a line, so Word never wraps a line we made
+    title = layout.title  # the draft mark is the header line alone (one mark, as in the PDF)
+    for n, line in enumerate(title_lines(title, TITLE_PER_LINE, extra=(layout.unit,))):
+        if n:
+            last.add_run().add_break()
+        last.add_run(line)
     last.paragraph_format.space_after = LINE  # one blank line before the body
 
     blocks = layout.blocks
     for i, b in enumerate(blocks):
         if isinstance(b, Heading):
-            doc.add_paragraph(b.number + b.text, style=doc.styles[f"Heading {b.level}"])
+            h = doc.add_paragraph(b.number + b.text, style=doc.styles[f"Heading {b.level}"])
+            if i and isinstance(blocks[i - 1], PageBreak):
+                h.paragraph_format.page_break_before = True
         elif isinstance(b, Paragraph):
             doc.add_paragraph(b.text)
         elif isinstance(b, Table):
             if _continues(blocks, i):
                 _spacer(doc)
-            else:
+            elif b.caption:  # a table pasted into the narrative has none
                 doc.add_paragraph(b.caption, style=doc.styles["Table Caption"])
             head = _continues(blocks, i + 1)  # kept with the indicator table, which draws the line below it
             t = draw_table(doc, b, keep=head)
             if head:
                 t._tbl.tblPr.find(qn("w:tblBorders")).find(qn("w:bottom")).set(qn("w:val"), "nil")
         elif isinstance(b, Signature):
+            if doc.paragraphs and i and isinstance(blocks[i - 1], Paragraph):
+                doc.paragraphs[-1].paragraph_format.keep_with_next = True  # never alone on a page
             draw_signature(doc, b)
-        elif isinstance(b, PageBreak):
-            doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        elif isinstance(b, PageBreak) and not isinstance(blocks[i + 1] if i + 1 < len(blocks) else None, Heading):
+            doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)  # (before a heading: page_break_before)
     return doc

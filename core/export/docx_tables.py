@@ -16,6 +16,7 @@ from docx.shared import Mm, Pt
 from lxml.etree import SubElement
 
 from core.export.layout import Cell, Signature, Table
+from core.export.typography import content_widths
 
 CELL_PAD = 40  # twips (0.7 mm) left and right in table cells; 23 (0.4 mm) above and below
 TABLE_PT = 10.5
@@ -191,6 +192,7 @@ def _spans(grid, ncols: int) -> tuple[dict, dict]:
     return spans, owner
 
 
+KEEP_FIRST_ROWS = 2  # body rows kept on the page of the table's caption and header (keepNext)
 TALL_ROW_PT = 400  # a row estimated taller than this may break across pages (225 mm = 638 pt of text)
 
 
@@ -203,11 +205,28 @@ def _tall(text: str, width_mm: float, size: float) -> bool:
     return lines * size * 1.3 > TALL_ROW_PT
 
 
+BRACKET = re.compile(r"（[^（）\n]{1,6}）$")
+
+
+def _bracket_lines(text: str, width_mm: float, size: float) -> list[str]:
+    """The cell's lines, a line that does not fit its column broken before a short closing
+    bracket (“满意度指标” / “（10分）”): Word would break inside it and leave “分）” alone."""
+    avail = (width_mm - 2 * CELL_PAD / 56.7 - 0.3) / (size * 25.4 / 72)  # ems
+    out = []
+    for line in text.split("\n"):
+        m = BRACKET.search(line)
+        if m and m.start() > 0 and _ems(line) > avail:
+            out += [line[:m.start()], m.group(0)]
+        else:
+            out.append(line)
+    return out
+
+
 def draw_table(doc, block: Table, *, keep: bool = False):
     """The python-docx Table for ``block``: fixed widths, merges, header rows repeated, rows never
     split, every cell vertically centred in Table Text paragraphs (kept with the next if ``keep``)."""
     grid = _merge_blank_lead(block)
-    widths = block.widths_mm
+    widths = content_widths(block.widths_mm, grid)  # numbers and （10分） never broken
     ncols, nhead = len(widths), len(block.header)
     t = doc.add_table(rows=0, cols=ncols)
     _table_props(t, widths, borders="single")
@@ -218,7 +237,9 @@ def draw_table(doc, block: Table, *, keep: bool = False):
     for r0, c0 in spans:
         row_origins[r0].append((r0, c0))
     tbl = t._tbl
+    lead = min(nhead + KEEP_FIRST_ROWS, len(grid) - 1)  # the header and first rows stay with the caption
     for r in range(len(grid)):
+        keep_row = keep or r < lead
         tr = SubElement(tbl, W["tr"])
         tr_pr = SubElement(tr, W["trPr"])
         tall = any(_tall(cell.text, sum(widths[c:c2 + 1]), fit(cell.text, sum(widths[c:c2 + 1]))[0])
@@ -244,12 +265,12 @@ def draw_table(doc, block: Table, *, keep: bool = False):
                     vm.set(W["val"], "restart")
             SubElement(tc_pr, W["vAlign"]).set(W["val"], "center")
             if cell is None or r != top[0]:  # covered (or undrawn): the empty paragraph sets the row height
-                _p(tc, style_id, keep, None)
+                _p(tc, style_id, keep_row, None)
             else:
                 size, scale = fit(cell.text, sum(widths[c:c2 + 1]))
                 jc = JC.get(cell.align, "left")
-                for line in cell.text.split("\n") if cell.text else [""]:
-                    p = _p(tc, style_id, keep, jc)
+                for line in _bracket_lines(cell.text, sum(widths[c:c2 + 1]), size) if cell.text else [""]:
+                    p = _p(tc, style_id, keep_row, jc)
                     if line:
                         _run(p, line, bool(cell.bold), size, scale)
             c = c2 + 1

@@ -331,3 +331,51 @@ def windows_candidates() -> list[FontCandidate]:
 
 __all__ = ["FontCandidate", "FontSet", "find_cjk_fonts", "require_cjk_fonts", "missing_fonts_message",
            "system_candidates", "bundled_candidates", "fontconfig_candidates", "windows_candidates", "registry_candidates"]
+
+
+# -- the Word file's font table ------------------------------------------------------------------
+# The .docx names the official faces (GB/T 9704); stock Windows 10/11 has none of them but has
+# 仿宋/楷体/黑体/宋体. Each official face is declared in word/fontTable.xml with w:altName — the
+# names to try, in order, when the face itself is missing (ECMA-376 §17.8.3.1) — and with the
+# GB2312 charset, family and pitch of its stock equivalent, which Word's own substitution matches
+# on when no name is found. So the official face prints where it is installed, the stock one
+# (仿宋, not 宋体) on a stock PC.
+DOCX_FONT_ALTERNATES: dict[str, tuple[str, ...]] = {
+    "仿宋_GB2312": ("仿宋", "FangSong", "华文仿宋", "STFangsong"),
+    "楷体_GB2312": ("楷体", "KaiTi", "华文楷体", "STKaiti"),
+    "方正小标宋简体": ("华文中宋", "STZhongsong", "宋体", "SimSun"),
+    "黑体": ("SimHei",),
+    "楷体": ("KaiTi", "楷体_GB2312"),
+    "仿宋": ("FangSong", "仿宋_GB2312"),
+    "宋体": ("SimSun",),
+}
+# (panose-1, family, pitch) of the stock face each official name falls back to
+_STOCK_FACE = {"仿宋_GB2312": ("02010609060101010101", "modern"), "楷体_GB2312": ("02010609060101010101", "modern"),
+               "方正小标宋简体": ("02010600030101010101", "auto"), "黑体": ("02010609060101010101", "modern"),
+               "楷体": ("02010609060101010101", "modern"), "仿宋": ("02010609060101010101", "modern"),
+               "宋体": ("02010600030101010101", "auto")}
+
+
+def docx_font_table(blob: bytes, names: Iterable[str]) -> bytes:
+    """word/fontTable.xml (``blob``) with an entry for each of ``names`` that has alternates:
+    w:altName (comma-separated, tried in order), GB2312 charset (86), family, pitch and panose."""
+    from lxml import etree
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    q = lambda tag: f"{{{w}}}{tag}"  # noqa: E731
+    root = etree.fromstring(blob)
+    for name in dict.fromkeys(names):
+        alternates = DOCX_FONT_ALTERNATES.get(name)
+        if not alternates:
+            continue
+        for old in [f for f in root.findall(q("font")) if f.get(q("name")) == name]:
+            root.remove(old)
+        font = etree.SubElement(root, q("font"))
+        font.set(q("name"), name)
+        etree.SubElement(font, q("altName")).set(q("val"), ",".join(alternates))
+        panose, family = _STOCK_FACE[name]
+        etree.SubElement(font, q("panose1")).set(q("val"), panose)
+        etree.SubElement(font, q("charset")).set(q("val"), "86")
+        etree.SubElement(font, q("family")).set(q("val"), family)
+        etree.SubElement(font, q("pitch")).set(q("val"), "variable" if family == "auto" else "fixed")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

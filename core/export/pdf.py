@@ -31,6 +31,7 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Frame, KeepTogether, PageTemplate,
                                 SimpleDocTemplate, Spacer)
 from reportlab.platypus import PageBreak as RLPageBreak
@@ -43,6 +44,7 @@ from core.export import layout as L
 from core.export.fonts import FontCandidate, FontSet, require_cjk_fonts
 from core.export.output import ExportError, write_output
 from core.export.pdf_tables import CellStyles, GridTable, normalise
+from core.export.typography import content_widths, title_lines
 
 PAGE_W, PAGE_H = A4
 TOP, BOTTOM, LEFT, RIGHT = 37 * mm, 35 * mm, 28 * mm, 26 * mm
@@ -72,12 +74,16 @@ class Styles:
         base = dict(fontSize=BODY_SIZE, leading=LINE, wordWrap="CJK", firstLineIndent=2 * BODY_SIZE)
         self.title = ParagraphStyle("title", fontName=fonts.title, fontSize=22, leading=33, alignment=TA_CENTER,
                                     wordWrap="CJK", spaceAfter=LINE)
-        self.body = ParagraphStyle("body", fontName=fonts.body, alignment=TA_JUSTIFY, **base)
+        self.unit = ParagraphStyle("unit", fontName=fonts.kai, fontSize=BODY_SIZE, leading=LINE, alignment=TA_CENTER,
+                                   wordWrap="CJK", spaceAfter=LINE / 2, keepWithNext=1)
+        # a long paragraph splits at a page end, never leaving one line alone on either page
+        self.body = ParagraphStyle("body", fontName=fonts.body, alignment=TA_JUSTIFY, allowWidows=0, allowOrphans=0,
+                                   **base)
         self.headings = {
-            1: ParagraphStyle("h1", fontName=fonts.heading, keepWithNext=1, **base),
-            2: ParagraphStyle("h2", fontName=fonts.kai, keepWithNext=1, **base),
-            3: ParagraphStyle("h3", fontName=fonts.body, keepWithNext=1, **base),
-            4: ParagraphStyle("h4", fontName=fonts.body, keepWithNext=1, **base),
+            1: ParagraphStyle("h1", fontName=fonts.heading, **base),
+            2: ParagraphStyle("h2", fontName=fonts.kai, **base),
+            3: ParagraphStyle("h3", fontName=fonts.body, **base),
+            4: ParagraphStyle("h4", fontName=fonts.body, **base),
         }
         self.caption = ParagraphStyle("caption", fontName=fonts.heading, fontSize=14, leading=20,
                                       alignment=TA_CENTER, wordWrap="CJK", spaceBefore=10, spaceAfter=6)
@@ -126,7 +132,8 @@ def _long_para(text: str, style: ParagraphStyle) -> list:
 def _table_flowables(table: L.Table, st: Styles, caption: list) -> list:
     """The table, and before it the caption (and headings) kept with its first rows."""
     ncols = len(table.widths_mm)
-    t = GridTable(normalise(table.header, ncols), normalise(table.rows, ncols), table.widths_mm, st.cells,
+    widths = content_widths(table.widths_mm, table.header + table.rows)  # numbers and （10分） never broken
+    t = GridTable(normalise(table.header, ncols), normalise(table.rows, ncols), widths, st.cells,
                   frozenset(first for first, _ in table.group_rows), page_height=FRAME_H)
     if not caption:
         return [t, Spacer(1, 8)]
@@ -137,7 +144,7 @@ def _table_flowables(table: L.Table, st: Styles, caption: list) -> list:
 
 def _signature(sig: L.Signature, st: Styles) -> KeepTogether:
     fields = list(sig.fields)
-    last = fields.pop() if fields and fields[-1][0].startswith("单位") else None
+    last = fields.pop() if fields and fields[-1][0] == "单位（盖章）" else None
     data, cmds = [], [("FONTNAME", (0, 0), (-1, -1), st.fonts.body), ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
                       ("BOTTOMPADDING", (0, 0), (-1, -1), 3), ("LEFTPADDING", (0, 0), (-1, -1), 2),
                       ("RIGHTPADDING", (0, 0), (-1, -1), 2)]
@@ -151,13 +158,15 @@ def _signature(sig: L.Signature, st: Styles) -> KeepTogether:
         data.append(row + [""] * (4 - len(row)))
     heights = [30] * len(data)
     if last is not None:
-        data.append(["", "", _para(last[0] + "：", label_style), _para(last[1], st.sign)])
+        # the unit's name on one line: it takes the last two columns, its label the one before
+        data.append(["", _para(last[0] + "：", label_style), _para(last[1], st.sign), ""])
+        cmds.append(("SPAN", (2, len(data) - 1), (3, len(data) - 1)))
         if not last[1]:
-            cmds.append(("LINEBELOW", (3, len(data) - 1), (3, len(data) - 1), 0.5, colors.black))
+            cmds.append(("LINEBELOW", (2, len(data) - 1), (3, len(data) - 1), 0.5, colors.black))
         heights.append(60)
     t = RLTable(data, colWidths=[44 * mm, 34 * mm, 44 * mm, 34 * mm], rowHeights=heights,
                 style=TableStyle(cmds), hAlign="CENTER")
-    return KeepTogether([Spacer(1, LINE / 2), RLParagraph("签字", st.small_heading), t])
+    return KeepTogether([Spacer(1, LINE / 2), t])  # no heading of its own: the form has none
 
 
 # -- the document ------------------------------------------------------------------------------
@@ -178,10 +187,35 @@ class _Heading(RLParagraph):
         return parts
 
 
+def _first_page(doc: L.Document, st: Styles) -> list:
+    """The unit's name above the title (where the forms put it), unless the title names it; the
+    title in balanced lines broken between words (``typography.title_lines``), never by reportlab
+    inside a word (“自评报/告”)."""
+    out: list = []
+    if doc.unit and doc.unit not in doc.title:
+        out.append(RLParagraph(_markup(doc.unit), st.unit))
+    if len(doc.title) > LONG_PARAGRAPH:
+        return out + _long_para(doc.title, st.title)
+    size = st.title.fontSize
+    lines = title_lines(doc.title, FRAME_W - size, extra=(doc.unit,),
+                        width=lambda t: stringWidth(t, st.title.fontName, size))
+    out.append(RLParagraph("<br/>".join(_markup(ln) for ln in lines), st.title))
+    return out
+
+
 def story(doc: L.Document, st: Styles) -> list:
-    out: list = _long_para(doc.title, st.title)
+    out: list = _first_page(doc, st)
     prev: L.Block | None = None
-    for b in doc.blocks:
+    blocks = doc.blocks
+    for i, b in enumerate(blocks):
+        if isinstance(b, L.Heading) and not isinstance(prev, L.Heading):
+            # a heading (or a run of them) stays with two lines of what follows: a page break
+            # only when they do not fit, instead of keepWithNext, which moves the heading and its
+            # whole next paragraph to the next page (a third of a page left blank)
+            run = 1
+            while i + run < len(blocks) and isinstance(blocks[i + run], L.Heading):
+                run += 1
+            out.append(CondPageBreak((run + 2) * LINE + 1))
         if isinstance(b, L.Heading):
             level = min(max(b.level, 1), 4)
             if isinstance(prev, L.Table):
@@ -199,9 +233,13 @@ def story(doc: L.Document, st: Styles) -> list:
                 lead = []  # headings right above the table go with its caption and first rows
                 while out and isinstance(out[-1], _Heading):
                     lead.insert(0, out.pop())
-                out.extend(_table_flowables(b, st, lead + [_para(b.caption, st.caption)]))
+                caption = [_para(b.caption, st.caption)] if b.caption else []  # a pasted table has none
+                out.extend(_table_flowables(b, st, lead + caption))
         elif isinstance(b, L.Signature):
-            out.append(_signature(b, st))
+            sig = _signature(b, st)
+            if out and type(out[-1]) is RLParagraph:  # kept with the paragraph above: never alone on a page
+                sig = KeepTogether([out.pop(), *sig._content])  # flat: a nested KeepTogether never fits
+            out.append(sig)
         elif isinstance(b, L.PageBreak):
             out.append(RLPageBreak())
         prev = b
@@ -228,46 +266,17 @@ class _Doc(SimpleDocTemplate):
             self.canv.addOutlineEntry(text, key, level=level - 1, closed=level > 1)
 
 
-def _watermark(fonts: FontSet):
-    """“草稿” as a light grey picture: drawn as text, its two characters would show up in
-    copied or searched text (pdftotext puts them mid-sentence)."""
-    try:
-        from PIL import Image, ImageDraw, ImageFont
-        from reportlab.lib.utils import ImageReader
-
-        path, index = fonts.file("heading") or ("", 0)
-        font = ImageFont.truetype(path, 400, index=index)
-        left, top, right, bottom = font.getbbox("草稿")
-        img = Image.new("RGBA", (right - left + 20, bottom - top + 20), (255, 255, 255, 0))
-        ImageDraw.Draw(img).text((10 - left, 10 - top), "草稿", font=font, fill=(140, 140, 140, 64))
-        return ImageReader(img), img.size
-    except (ImportError, OSError, ValueError):
-        return None
-
-
 def _page_decorator(doc: L.Document, fonts: FontSet):
-    reasons = "；".join(doc.draft_reasons)
-    mark = _watermark(fonts) if doc.draft else None
+    # one draft mark, the same as Word's header: “草稿（未定稿：…）” in red at the top of every page
+    mark = L.draft_mark(doc.draft_reasons)
 
     def on_page(canvas, template):
         n = canvas.getPageNumber()
         canvas.saveState()
         if doc.draft:
-            canvas.saveState()
-            canvas.translate(PAGE_W / 2, PAGE_H / 2)
-            canvas.rotate(45)
-            if mark:
-                (img, (w, h)), width = mark, 330
-                canvas.drawImage(img, -width / 2, -width * h / w / 2, width, width * h / w, mask="auto")
-            else:
-                canvas.setFillColor(colors.Color(0.55, 0.55, 0.55, alpha=0.25))
-                canvas.setFont(fonts.heading, 150)
-                canvas.drawCentredString(0, -50, "草稿")
-            canvas.restoreState()
-            canvas.setFillColor(colors.Color(0.35, 0.35, 0.35))
-            canvas.setFont(fonts.body, 9)
-            canvas.drawCentredString(PAGE_W / 2, PAGE_H - 18 * mm,
-                                     "草稿，不能作为正式报告报送" + (f"：{reasons}" if reasons else ""))
+            canvas.setFillColor(colors.Color(0.75, 0, 0))
+            canvas.setFont(fonts.heading, 10.5)
+            canvas.drawCentredString(PAGE_W / 2, PAGE_H - 15 * mm - 10.5, mark)
         canvas.setFillColor(colors.black)
         canvas.setFont(fonts.song, 14)
         label = f"— {n} —"
