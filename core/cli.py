@@ -180,7 +180,8 @@ def table_json(t: TableResult) -> dict:
         "where": t.where, "name": t.name, "template": t.template,
         "rule_total": _d(t.rule_total), "reported_total": _d(t.reported_total),
         "stated_total": _d(t.stated_total), "weight_total": _d(t.weight_total),
-        "grade": t.grade or None, "stated_grade": t.stated_grade or None,
+        "grade": t.grade or None,  # null while the weights do not add up (weights_ok false)
+        "weights_ok": t.weights_ok, "stated_grade": t.stated_grade or None,
         "blocks": [{"name": b.name, "where": b.where, "weight": _d(b.weight), "stated_weight": _d(b.stated_weight),
                     "rule_score": _d(b.rule_score), "reported_score": _d(b.reported_score)} for b in t.blocks],
         "indicators": [{"path": r.where, "names": list(r.names), "weight": _d(r.weight), "rule": r.rule,
@@ -227,7 +228,8 @@ def print_sheet(t: TableResult, out) -> None:
         print(_row(label, fmt_score(b.weight), fmt_score(b.rule_score), fmt_score(b.reported_score)), file=out)
     stated = f"，报告写 {fmt_score(t.stated_total)} 分" if t.stated_total is not None else ""
     print(f"  合计：分值 {fmt_score(t.weight_total)}，规则得分 {fmt_score(t.rule_total)}，"
-          f"填报得分 {fmt_score(t.reported_total)}{stated}；等级：{t.grade}", file=out)
+          f"填报得分 {fmt_score(t.reported_total)}{stated}；"
+          + (f"等级：{t.grade}" if t.grade or t.weights_ok else t.grade_text or "暂不评级"), file=out)
     diffs = [r for r in t.all_rows() if r.rule_score is not None and r.reported_score is not None
              and r.rule_score != r.reported_score]
     for r in diffs:
