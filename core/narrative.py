@@ -350,7 +350,7 @@ def text_blocks(text: str) -> list[str | tuple[tuple[str, ...], ...]]:
     return out
 
 
-_SPACED = __import__("re").compile(r"\S(?: {2,}|　{2,})\S")
+_SPACED = __import__("re").compile(r"(?<=\S)(?: {2,}|　{2,})(?=\S)")  # a gap of two spaces or more
 
 
 def looks_space_aligned(text: str) -> bool:

@@ -490,13 +490,14 @@ def build_document(report: model.Report, templates: TemplateSet | None = None,
         annexes.extend(table_blocks(kind))
     groups = _annex_groups(annexes)
     if len(groups) > 1:  # 附件：1、…2、… as the forms list them, then “附件1” over each
-        blocks.append(Paragraph("附件：" + "\n".join(f"{n}、{g[0].caption}" for n, g in enumerate(groups, 1))))
+        blocks.extend(Paragraph(("附件：" if n == 1 else "　　　") + f"{n}、{g[0].caption}")  # 2、 under 1、
+                      for n, g in enumerate(groups, 1))
     if not at_tables:
         blocks.append(Signature((("填表人", sig.preparer), ("审核人", sig.reviewer), ("单位负责人（签字）", sig.unit_head),
                                  ("联系电话", sig.phone), ("填报日期", chinese_date(sig.date)),
                                  ("单位（盖章）", report.unit.name))))
-    for n, g in enumerate(groups, 1):
-        blocks.append(Heading(1, "", f"附件{n}" if len(groups) > 1 else "附件"))
+    for n, g in enumerate(groups, 1):  # each annex on a page of its own, as the forms are
+        blocks += [PageBreak(), Heading(1, "", f"附件{n}" if len(groups) > 1 else "附件")]
         blocks.extend(with_signatures(g))
     title = report.title or f"{report.year or ''}年度{report.unit.name}" + (
         "部门整体支出绩效自评报告" if report.kind == model.DEPARTMENT else "项目支出绩效自评报告")
