@@ -1,7 +1,6 @@
 """What the printed report says (issue 10, items 1–5, 9, 10): empty sections, placeholder rows,
 the signature block, headings before their text, tables pasted into a section, formula rows of
 the 评分表, one draft mark and numbered annexes — in the layout, in Word and in the PDF."""
-import shutil
 import subprocess
 from dataclasses import replace
 
@@ -14,7 +13,6 @@ from core.export import docx as docx_export
 from core.export import layout as L
 from core.export import pdf as pdf_export
 
-needs_poppler = pytest.mark.usefixtures()  # pdftotext (poppler-utils) is required, never skipped
 
 
 def final(report):
@@ -77,7 +75,6 @@ def test_an_empty_row_is_a_placeholder_warning(seeds):
     assert found[0].severity == "warning"
 
 
-@needs_poppler
 def test_placeholder_rows_are_not_printed_in_a_final_export(seeds, tmp_path):
     for seed, marks in (("001", ("……",)), ("002", ("指标2",))):
         report = seeds[seed]
@@ -93,7 +90,6 @@ def test_placeholder_rows_are_not_printed_in_a_final_export(seeds, tmp_path):
 
 
 # -- 3. signature ------------------------------------------------------------------------------------
-@needs_poppler
 def test_signature_after_the_last_section_with_unit_and_chinese_date(seeds, tmp_path):
     report = seeds["003"]  # signatories.date 2019-05-30; the original ends “武汉市…联合会 / 2019年5月30日”
     doc = final(report)
@@ -146,7 +142,6 @@ PASTED = ("项目支出情况如下表：\n项目名称\t预算数（万元）\t
           "会议费\t0.50\t0.48\n印刷费\t2.00\t1.96\n以上均按计划执行。")
 
 
-@needs_poppler
 def test_a_pasted_tab_separated_block_is_a_table_in_word_and_pdf(seeds, tmp_path):
     report = with_section(seeds["004"], "problems_improvements", PASTED)
     doc = final(report)
@@ -197,7 +192,6 @@ def test_framework_formula_rows_print_their_computed_value(seeds):
 
 
 # -- 10. one draft mark, numbered annexes --------------------------------------------------------------
-@needs_poppler
 def test_one_draft_mark_the_same_in_word_and_pdf(seeds, tmp_path):
     doc = L.build_document(seeds["004"])
     mark = L.draft_mark(doc.draft_reasons)
