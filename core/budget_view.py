@@ -25,7 +25,7 @@ from core import checks, model
 from core import figures as fig
 from core import formula as fx
 from core.rounding import fmt
-from core.scoring import ReportScore, compute, formula_env
+from core.scoring import ReportScore, StepFailed, compute, formula_env, step_score
 from core.templates import FormulaDef, Template
 
 GROUP_ORDER = ("预算", "收入", "支出", "三公经费", "政府采购", "资产", "结转结余", "其他", "工作")
@@ -71,6 +71,7 @@ class Derived:
     formula: str  # how it is computed, in words
     ok: bool = True  # False when ``value`` says why there is no number
     figure: str = ""  # the figure (with suffix) this value belongs beside, for sums
+    unusual: str = ""  # why the value is outside its normal range (the template's steps would deduct)
 
     @property
     def text(self) -> str:
@@ -136,7 +137,23 @@ def _formula(fd: FormulaDef, env: dict[str, Decimal]) -> Derived:
     if fv.value is None:
         why = "分母为0，无法计算" if fv.missing == "zero" else f"缺少：{_name(fv.missing)}"
         return Derived(fd.key, fd.label, why, text, ok=False)
-    return Derived(fd.key, fd.label, fmt(fv.value, fd.unit), text)
+    return Derived(fd.key, fd.label, fmt(fv.value, fd.unit), text, unusual=_unusual(fd, fv.value))
+
+
+FULL = Decimal(100)
+
+
+def _unusual(fd: FormulaDef, value: Decimal) -> str:
+    """Outside the normal range: where the template's own scoring steps would not give full marks
+    (在职人员控制率 above 100%, a 变动率 that rose, 预算执行率 far from 100% …)."""
+    if not fd.steps:
+        return ""
+    try:
+        if step_score(fd, value, FULL) >= FULL:
+            return ""
+    except StepFailed:
+        return ""
+    return "超出正常范围：按评分规则此项会扣分"
 
 
 def _part_sums(groups: tuple[FigureGroup, ...], env: dict[str, Decimal]) -> list[Derived]:

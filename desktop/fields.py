@@ -160,6 +160,15 @@ class DateField(TextField):
         self.editor.setFocus()
 
 
+def amount_text(value: Decimal) -> str:
+    """An amount in 万元 as every sum and total beside it prints it: two decimals (161.40), more
+    only when the clerk typed more (96.741 stays 96.741 — nothing typed is hidden)."""
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2:
+        return format(value, "f")
+    return f"{value:.2f}"
+
+
 class NumberField(QWidget):
     """A number (万元, 人 …): accepts “1,234.56”, full-width digits and a trailing 万元."""
 
@@ -206,7 +215,8 @@ class NumberField(QWidget):
 
     def load(self) -> None:
         value = edit.get_at(self.session.report, self.path)
-        text = "" if value is None else (str(value) if isinstance(value, int) else format(value, "f"))
+        text = "" if value is None else (str(value) if isinstance(value, int) else
+                                         amount_text(value) if self.unit == "万元" else format(value, "f"))
         if self.has_error:
             return  # keep what the clerk is fixing
         mark_carried(self.editor, self.session, self.path)

@@ -120,4 +120,41 @@ def test_focus_path_puts_the_cursor_in_the_figure(page, qtbot):
 def test_a_fund_amount_is_shown_as_stored(page):
     page.table.item(0, 1).setText("１.２万元")
     assert page.session.report.fund_lines[0].last_final == D("1.2")
-    assert page.table.item(0, 1).text() == "1.2"
+    assert page.table.item(0, 1).text() == "1.20"  # as the 明细合计 beside it prints amounts
+
+
+def test_an_amount_reads_the_same_in_the_field_and_in_the_sums(open_draft, show_page, seeds):
+    page = show_page(BudgetPage, open_draft(seeds["004"]))
+    assert figure(page, "annual_budget") == D("161.4")
+    assert field(page, "figures/annual_budget").editor.text() == "161.40"  # as 合计 161.40 beside it
+    assert field(page, "figures/project_expenditure").editor.text() == "10.00"
+
+
+def test_a_ratio_outside_its_normal_range_is_coloured(open_draft, show_page, seeds, qtbot):
+    page = show_page(BudgetPage, open_draft(seeds["004"]))  # 在职人员控制率 266.67%: above 100%
+    staff = page.derived_labels["staff_control_rate"]
+    assert "266.67%" in staff.text() and "#b00020" in staff.text() and "超出正常范围" in staff.text()
+    rate = page.derived_labels["execution_rate"]
+    assert "100.00%" in rate.text() and "#b00020" not in rate.text()
+    page.session.set("overview/actual_staff", D(2))  # typed on 部门概况: 2 of 3 authorised
+    qtbot.waitUntil(lambda: "#b00020" not in staff.text())
+
+
+def test_the_formula_text_grows_with_large_text(open_draft, show_page, seeds, qtbot):
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QApplication
+
+    page = show_page(BudgetPage, open_draft(seeds["004"]))
+    rate = page.derived_labels["execution_rate"]
+    hint = page.hints["income_total"]
+    before = (rate.sizeHint().width(), hint.sizeHint().width())
+    old = QApplication.font()
+    big = QFont(old)
+    big.setPointSize(old.pointSize() + 6)
+    try:
+        QApplication.setFont(big)
+        QApplication.setFont(big, "QLabel")
+        qtbot.waitUntil(lambda: rate.sizeHint().width() > before[0] and hint.sizeHint().width() > before[1])
+    finally:
+        QApplication.setFont(old)
+        QApplication.setFont(old, "QLabel")

@@ -21,7 +21,7 @@ from core import figures as fig
 from core.model import FundLine
 from core.templates import load_template
 from core.values import parse_number
-from desktop.fields import NumberField
+from desktop.fields import NumberField, amount_text
 from desktop.pages.base import Page
 
 REFRESH_MS = 200
@@ -29,7 +29,9 @@ INDENT_PX = 16
 FIELD_PX = 80
 LABEL_MAX_PX = 160  # longer labels wrap: the two columns then fit 1280×720 (1920×1080 at 150 %)
 ROW_PX = 26
-HINT_STYLE = "color: #555; font-size: 9pt;"
+HINT_STYLE = "color: #555;"
+SMALL = "font-size: small"  # a step below the page's font, so it grows with 大字体 (a fixed 9pt did not)
+UNUSUAL_COLOUR = "#b00020"
 ERROR_STYLE = "color: #b00020;"
 FUND_COLUMNS = (("name", "名称"), ("last_final", "上年决算数"), ("budget", "本年预算数"), ("final", "本年决算数"))
 LEFT_GROUPS = ("预算", "支出", "三公经费", "结转结余")  # the rest go in the right column
@@ -113,6 +115,7 @@ class BudgetPage(Page):
                     label.setBuddy(field.editor)
                 hint = QLabel()
                 hint.setStyleSheet(HINT_STYLE)
+                hint.setTextFormat(Qt.RichText)
                 hint.setAlignment(Qt.AlignRight)
                 hint.hide()
                 self.hints[key] = hint
@@ -212,10 +215,12 @@ class BudgetPage(Page):
                 label.setWordWrap(True)
                 label.setTextFormat(Qt.RichText)
                 self.derived_labels[d.key] = label
-            colour = "#000" if d.ok else "#8a6d00"
-            label.setText(f"<b>{escape(d.label)}</b>：<span style='color:{colour}'>{escape(d.value)}</span>"
-                          f"<br><span style='color:#666; font-size:9pt'>{escape(d.formula)}</span>")
-            label.setToolTip(d.text)
+            unusual = getattr(d, "unusual", "")
+            colour = UNUSUAL_COLOUR if unusual else "#000" if d.ok else "#8a6d00"
+            note = f"<br><span style='color:{UNUSUAL_COLOUR}; {SMALL}'>{escape(unusual)}</span>" if unusual else ""
+            label.setText(f"<b>{escape(d.label)}</b>：<span style='color:{colour}'>{escape(d.value)}</span>{note}"
+                          f"<br><span style='color:#666; {SMALL}'>{escape(d.formula)}</span>")
+            label.setToolTip(d.text + (f"\n{unusual}" if unusual else ""))
             self.derived_layout.insertWidget(i, label)
             label.show()
             shown.add(d.key)
@@ -228,7 +233,7 @@ class BudgetPage(Page):
             hint.setVisible(d is not None)
             if d is not None:
                 word = "明细合计" if d.key.startswith("fund_lines:") else "合计"
-                hint.setText(f"{word} {d.value}")
+                hint.setText(f"<span style='{SMALL}'>{escape(word)} {escape(d.value)}</span>")
                 hint.setToolTip(d.text)
         problems = bv.identity_problems(report)
         for key, label in self.problems.items():
@@ -267,7 +272,7 @@ class BudgetPage(Page):
             for r, line in enumerate(lines):
                 for c, (attr, _) in enumerate(FUND_COLUMNS):
                     value = getattr(line, attr)
-                    text = value if attr == "name" else ("" if value is None else format(value, "f"))
+                    text = value if attr == "name" else ("" if value is None else amount_text(value))
                     item = QTableWidgetItem(text)
                     if attr != "name":
                         item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
@@ -294,7 +299,7 @@ class BudgetPage(Page):
                 item.setBackground(QColor("#fde7ea"))
                 return
             self.table.blockSignals(True)
-            item.setText("" if value is None else format(value, "f"))
+            item.setText("" if value is None else amount_text(value))
             item.setBackground(QColor(0, 0, 0, 0))
             self.table.blockSignals(False)
             self.fund_error.hide()
