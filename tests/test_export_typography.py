@@ -169,3 +169,14 @@ def test_every_number_cell_fits_its_column_in_docx(docs, key):
                     scale = int(scale.get(qn("w:val"))) / 100 if scale is not None else 1
                     assert display_width(text) * size * 25.4 / 72 * scale <= width_mm - 1.4 + 0.3, (text, width_mm)
     assert pt
+
+
+def test_pdf_empty_row_keeps_a_line_height(styles):
+    """Before: a row of empty cells was only its padding high (5 pt), a sliver in the grid."""
+    from core.export.pdf_tables import GridTable, normalise
+
+    C = layout.Cell
+    rows = normalise([(C("指标1"), C("100.00%")), (C(""), C("")), (C("指标3"), C("5"))], 2)
+    t = GridTable(normalise([(C("名称", bold=True), C("值", bold=True))], 2), rows, (40, 30), styles.cells)
+    heights = t.heights(400, 800)
+    assert heights[2] >= heights[1] - 0.5 and heights[2] >= 14

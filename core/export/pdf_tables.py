@@ -387,7 +387,8 @@ def _rl_table(header: Grid, rows: Grid, widths: list[float], st: CellStyles, mos
     ncols = len(widths)
     all_rows = header + rows
     data: list[list] = [["" for _ in range(ncols)] for _ in all_rows]
-    cmds = [("FONTNAME", (0, 0), (-1, -1), st.body), ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+    cmds = [("FONTNAME", (0, 0), (-1, -1), st.body), ("FONTSIZE", (0, 0), (-1, -1), CELL_SIZE),
+            ("LEADING", (0, 0), (-1, -1), CELL_LEADING), ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD_X), ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD_X),
             ("TOPPADDING", (0, 0), (-1, -1), CELL_PAD_Y), ("BOTTOMPADDING", (0, 0), (-1, -1), CELL_PAD_Y)]
@@ -396,14 +397,16 @@ def _rl_table(header: Grid, rows: Grid, widths: list[float], st: CellStyles, mos
             if cell is None:
                 continue
             c1 = min(c + cell.colspan, ncols) - 1
+            if cell.rowspan > 1 or cell.colspan > 1:
+                cmds.append(("SPAN", (c, r), (c1, r + cell.rowspan - 1)))
+            if not cell.text.strip():
+                continue  # the plain "" keeps a line's height (an empty paragraph has none)
             pad, size, markup, indent = st.fit(cell, sum(widths[c:c1 + 1]))
             if most is not None:
                 markup = st.markup(cell, sum(widths[c:c1 + 1]), most)
             data[r][c] = RLParagraph(markup, st.cell(cell.align, cell.bold, size, indent))
             if pad != CELL_PAD_X:
                 cmds += [("LEFTPADDING", (c, r), (c, r), pad), ("RIGHTPADDING", (c, r), (c, r), pad)]
-            if cell.rowspan > 1 or cell.colspan > 1:
-                cmds.append(("SPAN", (c, r), (c1, r + cell.rowspan - 1)))
     return RLTable(data, colWidths=widths, repeatRows=len(header), style=TableStyle(cmds), hAlign="CENTER")
 
 
