@@ -21,7 +21,7 @@ def page(open_draft, show_page, seeds):
 def test_sections_of_the_outline_are_listed_with_their_numbers(page):
     labels = [ed.heading.text() for ed in page.editors.values()]
     assert labels[:3] == ["一、部门（单位）基本情况", "二、部门整体收支情况", "（一）基本支出"]
-    assert labels[-1] == "十、其他需要说明的情况"
+    assert labels[-1] == "十、其他需要说明的情况（可不填：不填则不印此节）"  # optional in the template
     assert page.editors["problems"].editor.toPlainText().startswith("1、预算编制工作有待细化")
 
 
@@ -96,3 +96,15 @@ def test_focus_path_focuses_the_section_editor(page):
     assert page.editors["other"].editor.hasFocus()
     assert not page.focus_path("sections/no_such_key")
     assert not page.focus_path("overview/duties")
+
+
+def test_a_pasted_table_is_announced_and_stored_with_its_tabs(page):
+    ed = page.editors["problems"]
+    assert ed.table_note.isHidden()
+    ed.editor.setPlainText("如下表：\n项目\t预算数\t执行数\n会议费\t0.50\t0.48\n印刷费\t2.00\t1.96")
+    assert not ed.table_note.isHidden() and "1 个表格" in ed.table_note.text()
+    assert page.session.report.section("problems").splitlines()[2] == "会议费\t0.50\t0.48"
+    ed.editor.setPlainText("项目    预算数    执行数\n会议费    0.50    0.48\n印刷费    2.00    1.96")
+    assert "空格对齐" in ed.table_note.text() and not ed.table_note.isHidden()
+    ed.editor.setPlainText("普通的一段文字。")
+    assert ed.table_note.isHidden()

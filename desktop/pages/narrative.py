@@ -38,6 +38,12 @@ class SectionEditor(QWidget):
             else "请填写本节内容")
         self.heading.setBuddy(self.editor)
         self.editor.textChanged.connect(self._store)
+        # a table pasted from Word/Excel keeps its tabs: tab stops wide enough to show its columns
+        self.editor.setTabStopDistance(self.editor.fontMetrics().horizontalAdvance("国") * 6)
+        self.editor.setToolTip("表格可从 Word 或 Excel 复制后直接粘贴到这里，导出时印为表格")
+        self.table_note = QLabel()
+        self.table_note.setWordWrap(True)
+        self.table_note.hide()
 
         self.notice = QFrame()
         self.notice.setStyleSheet("QFrame#notice { background: #fff4e0; border: 1px solid #e0a030; }")
@@ -74,6 +80,7 @@ class SectionEditor(QWidget):
         layout.setSpacing(3)
         layout.addWidget(self.heading)
         layout.addWidget(self.editor)
+        layout.addWidget(self.table_note)
         layout.addWidget(self.notice)
 
     _loading = False
@@ -83,6 +90,21 @@ class SectionEditor(QWidget):
             return
         text, key, tpl = self.editor.toPlainText(), self.key, self.page.template
         self.session.apply(lambda r: narrative.set_section(r, key, text, template=tpl), self.path)
+        self._note_tables(text)
+
+    def _note_tables(self, text: str) -> None:
+        """Say how the section's tables will print: pasted ones (tabs) as tables, space-aligned
+        lines not at all (the TABLE_SPACES hint of the 审核 page, here where it is typed)."""
+        tables = sum(1 for b in narrative.text_blocks(text) if not isinstance(b, str)) if "\t" in text else 0
+        if narrative.looks_space_aligned(text):
+            self.table_note.setStyleSheet("color: #a05a00;")
+            self.table_note.setText("有几行像是用空格对齐的表格，导出后会印成分散的文字。"
+                                    "请从 Word 或 Excel 复制整个表格后粘贴，它就会印为表格。")
+        elif tables:
+            self.table_note.setStyleSheet("color: #1a4f8b;")
+            self.table_note.setText(f"本节有 {tables} 个表格（从 Word/Excel 粘贴，单元格之间以制表符分隔），"
+                                    "导出时印为表格，第一行为表头。")
+        self.table_note.setVisible(bool(tables) or narrative.looks_space_aligned(text))
 
     def load(self) -> None:
         s = narrative.section_record(self.session.report, self.key)
@@ -93,6 +115,7 @@ class SectionEditor(QWidget):
                 self.editor.setPlainText(value)
             finally:
                 self._loading = False
+        self._note_tables(value)
 
     # -- the kept draft ---------------------------------------------------------------------
     def _set_draft_visible(self, visible: bool) -> None:
@@ -182,8 +205,11 @@ class NarrativePage(Page):
         self.editors.clear()
         self.fields = []
         drafted = set(self._draftable())
+        optional = {n.key for _d, n in self.template.outline_nodes() if n.optional} if self.template else set()
         for key, depth, label, editable in rows:
             if editable:
+                if key in optional:  # an empty optional section is left out of the document
+                    label += "（可不填：不填则不印此节）"
                 ed = SectionEditor(self, key, label, depth, key in drafted)
                 note = overview_note(self.template, key)
                 if note:  # it repeats 部门概况 fields: say which one prints
