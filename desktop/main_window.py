@@ -28,6 +28,16 @@ if TYPE_CHECKING:
 UI_STATE = "ui.json"
 NORMAL_PT, LARGE_PT = 11, 14
 BEFORE_RECOVERY = "恢复未保存的修改前"
+# widget classes a platform theme may give fonts of their own: 大字体 sets these too
+FONT_CLASSES = ("QAbstractItemView", "QHeaderView", "QMenu", "QMenuBar", "QLineEdit", "QPlainTextEdit",
+                "QComboBox", "QPushButton", "QToolButton", "QLabel", "QGroupBox", "QCheckBox", "QStatusBar")
+
+
+def restore_fonts(font) -> None:
+    """Back to ``font`` everywhere (after screenshots or a test in 大字体)."""
+    QApplication.setFont(font)
+    for cls in FONT_CLASSES:
+        QApplication.setFont(font, cls)
 
 
 class RecoveryPrompt:
@@ -112,8 +122,7 @@ class MainWindow(QMainWindow):
         font = QFont(QApplication.font())
         font.setPointSize(LARGE_PT if on else NORMAL_PT)
         QApplication.setFont(font)  # reaches every widget that has no font of its own …
-        for cls in ("QAbstractItemView", "QHeaderView", "QMenu", "QMenuBar", "QLineEdit", "QPlainTextEdit",
-                    "QComboBox", "QPushButton", "QLabel", "QGroupBox", "QCheckBox", "QStatusBar"):
+        for cls in FONT_CLASSES:
             QApplication.setFont(font, cls)  # … and the classes a platform theme gives fonts of their own
         self._save_state(large_text=on)
 

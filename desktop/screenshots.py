@@ -15,16 +15,51 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 ROOT = Path(__file__).resolve().parent.parent
+STABLE_PASSES = 3  # this many event-loop passes in a row with no widget moving or resizing
+MAX_PASSES = 500
+
+
+def layout_signature(window) -> tuple:
+    """Where every visible widget is and how big: equal twice when nothing moves any more."""
+    from PySide6.QtWidgets import QWidget
+
+    return tuple((w.objectName(), w.geometry().getRect(), w.font().pointSize())
+                 for w in window.findChildren(QWidget) if w.isVisible())
+
+
+def settle(app, window) -> int:
+    """Process events until the window is exposed and its layout has stopped changing (a font
+    change under 大字体, a page rebuilt on show, word-wrapped labels taking their height all
+    settle over several passes). No sleeping: each pass handles what is pending. The passes used."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtTest import QTest
+
+    QTest.qWaitForWindowExposed(window)
+    last, same = None, 0
+    for n in range(1, MAX_PASSES + 1):
+        QCoreApplication.sendPostedEvents(None, QEvent.LayoutRequest)
+        app.processEvents()
+        sig = layout_signature(window)
+        same = same + 1 if sig == last else 0
+        last = sig
+        if same >= STABLE_PASSES:
+            return n
+    return MAX_PASSES
 DEFAULT_SEED = ROOT / "tests" / "fixtures" / "seeds" / "seed004.json"
 
 
 def shoot(outdir: Path, seed: Path = DEFAULT_SEED, size: tuple[int, int] = (1366, 768),
           large_text: bool = False) -> list[Path]:
+    from PySide6.QtWidgets import QApplication
+
     from desktop.app import make_app
 
+    before = QApplication.font() if QApplication.instance() else None  # called from a running app or test
     app = make_app(sys.argv[:1])
     from core.storage import Storage
-    from desktop.main_window import MainWindow
+    from desktop.main_window import MainWindow, restore_fonts
+
+    font = before or app.font()  # 大字体 changes the application's fonts: put back afterwards
 
     outdir.mkdir(parents=True, exist_ok=True)
     written = []
@@ -36,7 +71,7 @@ def shoot(outdir: Path, seed: Path = DEFAULT_SEED, size: tuple[int, int] = (1366
         w.large_text.setChecked(large_text)
         w.show()
         draft = w.import_report(str(seed))
-        app.processEvents()
+        settle(app, w)
         path = outdir / "00-草稿列表.png"
         w.grab().save(str(path))
         written.append(path)
@@ -45,13 +80,20 @@ def shoot(outdir: Path, seed: Path = DEFAULT_SEED, size: tuple[int, int] = (1366
             w.editor.steps.setCurrentRow(i - 1)
             if hasattr(page, "tree"):
                 page.tree.expandAll()
-            for _ in range(3):  # a page rebuilt on show lays out over a few event-loop passes
-                app.processEvents()
+            settle(app, w)  # a page rebuilt on show (and 大字体) lays out over several passes
             path = outdir / f"{i:02d}-{page.title}.png"
             w.grab().save(str(path))
             written.append(path)
+            if hasattr(page, "set_head_open"):  # 绩效目标与指标 with its folded boxes open as well
+                page.set_head_open(True)
+                settle(app, w)
+                path = outdir / f"{i:02d}-{page.title}-展开.png"
+                w.grab().save(str(path))
+                written.append(path)
+                page.set_head_open(False)
         w.close()
         storage.close()
+        restore_fonts(font)
     return written
 
 

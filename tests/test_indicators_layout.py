@@ -66,13 +66,18 @@ def test_at_1366x768_many_rows_and_the_deviation_column_are_in_view(qtbot, tmp_p
 
 
 def test_large_text_widens_the_columns(qtbot, tmp_path, seeds):
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.main_window import restore_fonts
+
     w, storage, page = indicators_in_window(qtbot, tmp_path, seeds)
+    old = QApplication.font()
     try:
         before = page.tree.header().sectionSize(COL_TARGET)
         w.large_text.setChecked(True)
         qtbot.waitUntil(lambda: page.tree.header().sectionSize(COL_TARGET) > before)
     finally:
-        w.large_text.setChecked(False)
+        restore_fonts(old)
         w.close()
         storage.close()
 
