@@ -180,3 +180,13 @@ def test_pdf_empty_row_keeps_a_line_height(styles):
     t = GridTable(normalise([(C("名称", bold=True), C("值", bold=True))], 2), rows, (40, 30), styles.cells)
     heights = t.heights(400, 800)
     assert heights[2] >= heights[1] - 0.5 and heights[2] >= 14
+
+
+def test_title_lines_long_titles_stay_cheap():
+    """A title of 100,000 characters is left to the paragraph wrap (no recursion, no quadratic search)."""
+    title = "某某县工商业联合会" * 11112
+    assert title_lines(title, 19.5) == [title]
+    mid = "关于" + "某某县工商业联合会" * 12 + "的报告"
+    lines = title_lines(mid, 19.5)
+    assert "".join(lines) == mid and all(display_width(ln) <= 19.5 for ln in lines)
+    assert _broken_inside_word(lines) is None

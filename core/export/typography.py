@@ -56,13 +56,16 @@ def _break_cost(left: str, right: str) -> int:
     return 0 if len(left) > 1 or len(right) > 1 else 1
 
 
+MAX_TITLE_LINES = 8
+
+
 def title_lines(title: str, per_line: float, *, extra: Sequence[str] = (),
                 width: Callable[[str], float] = display_width) -> list[str]:
     """``title`` as lines no wider than ``per_line`` (in the unit of ``width``), broken only
     between words, in as few lines as fit, the lines as even as can be (the first line the
     longer on a tie). A word wider than a line is cut by characters (nothing else fits)."""
-    if width(title) <= per_line or not title:
-        return [title]
+    if width(title) <= per_line or not title or width(title) > MAX_TITLE_LINES * per_line:
+        return [title]  # one line; or so long that Word and reportlab wrap it as they do a paragraph
     pieces = title_words(title, extra)
     n = len(pieces)
     best: tuple | None = None
@@ -97,8 +100,8 @@ def title_lines(title: str, per_line: float, *, extra: Sequence[str] = (),
         best = solve(0, lines_wanted)
         if best is not None:
             return [ln.strip() for ln in best[2]]
-        if lines_wanted > 8:
-            break  # a title this long wraps as Word and reportlab wrap it
+        if lines_wanted >= MAX_TITLE_LINES:
+            break
     return [title]
 
 
