@@ -279,7 +279,7 @@ def draw_table(doc, block: Table, *, keep: bool = False):
 
 def draw_signature(doc, block: Signature) -> None:
     doc.add_paragraph(style=doc.styles["Signature Text"]).paragraph_format.keep_with_next = True
-    widths = (64, 56)  # “单位负责人（签字）：” on one line
+    widths = (64, 80)  # “单位负责人（签字）：” on one line; a unit name of 14 characters too
     t = doc.add_table(rows=len(block.fields), cols=2)
     _table_props(t, widths, borders="nil", align=WD_TABLE_ALIGNMENT.RIGHT)
     style = doc.styles["Signature Text"]

@@ -222,7 +222,10 @@ def story(doc: L.Document, st: Styles) -> list:
                 out.append(Spacer(1, LINE / 2))
             out.append(_Heading(_markup(b.number + b.text), st.headings[level], level=level, plain=b.number + b.text))
         elif isinstance(b, L.Paragraph):
-            out.extend(_long_para(b.text, st.body))
+            lead = len(b.text) - len(b.text.lstrip("　"))  # reportlab drops leading 　: indent instead
+            style = st.body if not lead else ParagraphStyle(f"body-in{lead}", parent=st.body,
+                                                            firstLineIndent=(2 + lead) * BODY_SIZE)
+            out.extend(_long_para(b.text[lead:], style))
         elif isinstance(b, L.Table):
             # a head table (no header rows) and its indicator table share one caption and one grid
             if isinstance(prev, L.Table) and not prev.header and prev.caption == b.caption:
