@@ -214,3 +214,19 @@ def test_annexes_numbered_as_the_forms_do(seeds):
     for n, b in enumerate(doc.blocks):
         if isinstance(b, L.Heading) and b.text in heads:
             assert isinstance(doc.blocks[n - 1], L.PageBreak)
+
+
+def test_signature_kept_with_what_precedes_it_in_word(seeds, tmp_path):
+    word = docx_of(final(seeds["001"]), tmp_path / "k.docx")  # signatures under the tables
+    body = list(word.element.body)
+    sigs = [t for t in word.tables if t.rows[0].cells[0].text == "填表人："]
+    assert sigs
+    for sig in sigs:
+        prev = body[body.index(sig._tbl) - 1]  # the keep-together paragraph, then the table above
+        table = next(t for t in word.tables if t._tbl is body[body.index(prev) - 1])
+        assert all(p.paragraph_format.keep_with_next for c in table.rows[-1].cells for p in c.paragraphs)
+    word = docx_of(final(seeds["003"]), tmp_path / "k3.docx")  # after the last paragraph
+    body = list(word.element.body)
+    sig = next(t for t in word.tables if t.rows[0].cells[0].text == "填表人：")
+    last_para = body[body.index(sig._tbl) - 2]
+    assert last_para.pPr is not None and last_para.pPr.keepNext is not None

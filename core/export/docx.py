@@ -286,6 +286,10 @@ def render(layout):
         elif isinstance(b, Signature):
             if doc.paragraphs and i and isinstance(blocks[i - 1], Paragraph):
                 doc.paragraphs[-1].paragraph_format.keep_with_next = True  # never alone on a page
+            elif i and isinstance(blocks[i - 1], Table) and doc.tables:  # …nor apart from its table's last row
+                for cell in doc.tables[-1].rows[-1].cells:
+                    for para in cell.paragraphs:
+                        para.paragraph_format.keep_with_next = True
             draw_signature(doc, b)
         elif isinstance(b, PageBreak) and not isinstance(blocks[i + 1] if i + 1 < len(blocks) else None, Heading):
             doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)  # (before a heading: page_break_before)
