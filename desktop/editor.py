@@ -84,12 +84,13 @@ def step_counts(found) -> list[Counts]:
 
 
 def step_text(number: int, title: str, counts: Counts | None) -> str:
-    """``1 部门概况`` and, under it, what still waits there (``错误 2 · 待说明警告 1``)."""
+    """``1 部门概况`` and, under it, what still waits there: ``错误 2，待说明 1`` (errors, and
+    warnings not yet explained — the tree's 警告 group counts the explained ones too)."""
     text = f"{number} {title}"
     if counts is None:
         return text
     parts = ([f"错误 {counts.errors}"] if counts.errors else []) + \
-        ([f"警告 {counts.open_warnings}"] if counts.open_warnings else [])
+        ([f"待说明 {counts.open_warnings}"] if counts.open_warnings else [])
     return text + "\n    " + ("，".join(parts) if parts else "无待办")
 
 

@@ -40,7 +40,7 @@ def test_steps_are_numbered_and_show_their_counts(qtbot, tmp_path):
         first, *rest = ed.steps.item(i).text().split("\n")
         assert first == f"{i + 1} {page.title}"
         c = counts[i]
-        want = "，".join(([f"错误 {c.errors}"] if c.errors else []) + ([f"警告 {c.open_warnings}"] if c.open_warnings else []))
+        want = "，".join(([f"错误 {c.errors}"] if c.errors else []) + ([f"待说明 {c.open_warnings}"] if c.open_warnings else []))
         assert rest[0].strip() == (want or "无待办")
     assert counts[PAGES.index(ReviewPage)] == Counts.of(found)  # the 审核与导出 step: all of them
     assert sum(c.errors for c in counts[:-1]) == counts[-1].errors
@@ -66,7 +66,7 @@ def test_step_counts_follow_an_explained_warning(qtbot, tmp_path):
     qtbot.waitUntil(lambda: ed.step_counts[-1].open_warnings == before_all - 1)
     assert ed.step_counts[step].open_warnings == before_step - 1
     left = before_all - 1
-    assert (f"警告 {left}" in ed.steps.item(len(PAGES) - 1).text()) if left else True
+    assert (f"待说明 {left}" in ed.steps.item(len(PAGES) - 1).text()) if left else True
     w.close()
     storage.close()
 
