@@ -1,5 +1,6 @@
 """The draft editor: a numbered step list on the side (jump to any page), one page per part,
-and 上一步 / 下一步 under the page (Alt+← / Alt+→ too).
+and 上一步 / 下一步 under the step list (Alt+← / Alt+→ too; there they take no height
+from the page).
 
 Each step in the list shows how many errors and warnings still wait on that page — the same
 findings the 审核与导出 page lists (``review_findings``), counted a moment after each edit.
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QEventLoop, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QEventLoop, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
                                QMessageBox, QPushButton, QStackedWidget, QVBoxLayout, QWidget)
@@ -84,14 +85,14 @@ def step_counts(found) -> list[Counts]:
 
 
 def step_text(number: int, title: str, counts: Counts | None) -> str:
-    """``1 部门概况`` and, under it, what still waits there: ``错误 2，待说明 1`` (errors, and
-    warnings not yet explained — the tree's 警告 group counts the explained ones too)."""
+    """``1 部门概况`` and, under it, what still waits there, a short line each: ``错误 2`` and
+    ``待说明 1`` (warnings not yet explained — the tree's 警告 group counts the explained too)."""
     text = f"{number} {title}"
     if counts is None:
         return text
     parts = ([f"错误 {counts.errors}"] if counts.errors else []) + \
         ([f"待说明 {counts.open_warnings}"] if counts.open_warnings else [])
-    return text + "\n    " + ("，".join(parts) if parts else "无待办")
+    return text + "".join(f"\n    {p}" for p in (parts or ["无待办"]))  # one short line each: never cut
 
 
 class ClosePrompt:
@@ -149,8 +150,8 @@ class DraftEditor(QWidget):
 
         self.steps = QListWidget()
         self.steps.setAccessibleName("步骤")
-        self.steps.setMaximumWidth(220)
         self.steps.setSpacing(2)
+        self.steps.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.stack = QStackedWidget()
         self.pages = [cls(session) for cls in PAGES]
         for i, page in enumerate(self.pages, start=1):
@@ -160,28 +161,30 @@ class DraftEditor(QWidget):
         self.step_counts: list[Counts] = []
         self.review.finding_activated.connect(self.go_to)
         self.steps.currentRowChanged.connect(self._show_page)
-        self.prev_button = QPushButton("← 上一步")
+        # 上一步 / 下一步 under the step list: the page keeps every pixel of the 768-pixel height
+        self.prev_button = QPushButton("上一步")
         self.prev_button.setShortcut(QKeySequence("Alt+Left"))
-        self.prev_button.setToolTip("上一步（Alt+←）")
         self.prev_button.clicked.connect(lambda: self.step_by(-1))
-        self.next_button = QPushButton("下一步 →")
+        self.next_button = QPushButton("下一步")
         self.next_button.setShortcut(QKeySequence("Alt+Right"))
-        self.next_button.setToolTip("下一步（Alt+→）")
         self.next_button.clicked.connect(lambda: self.step_by(1))
         self.step_label = QLabel()
+        self.step_label.setWordWrap(True)
         self.step_label.setStyleSheet("color: #555;")
         nav = QHBoxLayout()
+        nav.setContentsMargins(0, 0, 0, 0)
         nav.addWidget(self.prev_button)
-        nav.addStretch(1)
-        nav.addWidget(self.step_label)
-        nav.addStretch(1)
         nav.addWidget(self.next_button)
-        right = QVBoxLayout()
-        right.addWidget(self.stack, 1)
-        right.addLayout(nav)
+        left = QVBoxLayout()
+        left.addWidget(self.steps, 1)
+        left.addWidget(self.step_label)
+        left.addLayout(nav)
+        self.left = QWidget()
+        self.left.setLayout(left)
+        left.setContentsMargins(0, 0, 0, 0)
         body = QHBoxLayout()
-        body.addWidget(self.steps)
-        body.addLayout(right, 1)
+        body.addWidget(self.left)
+        body.addWidget(self.stack, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.problem)
@@ -264,6 +267,7 @@ class DraftEditor(QWidget):
             item.setForeground(QBrush(QColor("#b00020")) if counts.errors else QBrush())
             item.setToolTip(f"第 {i + 1} 步“{page.title}”：" + counts.sentence()
                             + ("（全部审核意见）" if isinstance(page, ReviewPage) else "（本页字段的审核意见）"))
+        self._fit_steps()
 
     def step_by(self, delta: int) -> None:
         """上一步 / 下一步."""
@@ -276,9 +280,23 @@ class DraftEditor(QWidget):
         n = len(self.pages)
         self.prev_button.setEnabled(row > 0)
         self.next_button.setEnabled(row < n - 1)
-        self.prev_button.setText(f"← 上一步：{self.pages[row - 1].title}" if row > 0 else "← 上一步")
-        self.next_button.setText(f"下一步：{self.pages[row + 1].title} →" if row < n - 1 else "下一步 →")
-        self.step_label.setText(f"第 {row + 1} 步，共 {n} 步")
+        self.prev_button.setToolTip(f"上一步：{self.pages[row - 1].title}（Alt+←）" if row > 0 else "已是第一步")
+        self.next_button.setToolTip(f"下一步：{self.pages[row + 1].title}（Alt+→）" if row < n - 1 else "已是最后一步")
+        self.step_label.setText(f"第 {row + 1} 步，共 {n} 步" +
+                                (f"\n下一步：{self.pages[row + 1].title}" if row < n - 1 else ""))
+
+    def _fit_steps(self) -> None:
+        """The step column as wide as its longest line (it grows with 大字体), within limits."""
+        fm = self.steps.fontMetrics()
+        lines = [line for i in range(self.steps.count()) for line in self.steps.item(i).text().split("\n")]
+        lines += [self.prev_button.text() + self.next_button.text() + "　　"]
+        width = max(fm.horizontalAdvance(line) for line in lines) + 40
+        self.left.setMaximumWidth(min(width, 260))  # may shrink (the items wrap) when a page needs the width
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.FontChange:  # 大字体: after the list has its new font
+            QTimer.singleShot(0, self._fit_steps)
 
     def _show_page(self, row: int) -> None:
         if row < 0:

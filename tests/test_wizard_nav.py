@@ -19,10 +19,10 @@ def _open(qtbot, tmp_path, seed="001"):
 def test_next_and_previous_walk_the_steps(qtbot, tmp_path):
     w, storage, ed = _open(qtbot, tmp_path)
     assert ed.steps.currentRow() == 0 and not ed.prev_button.isEnabled()
-    assert ed.next_button.text() == f"下一步：{ed.pages[1].title} →"
+    assert f"下一步：{ed.pages[1].title}" in ed.step_label.text() and ed.pages[1].title in ed.next_button.toolTip()
     qtbot.mouseClick(ed.next_button, Qt.LeftButton)
     assert ed.steps.currentRow() == 1 and ed.stack.currentWidget() is ed.pages[1]
-    assert ed.prev_button.isEnabled() and ed.step_label.text() == f"第 2 步，共 {len(PAGES)} 步"
+    assert ed.prev_button.isEnabled() and ed.step_label.text().startswith(f"第 2 步，共 {len(PAGES)} 步")
     for _ in range(len(PAGES)):  # past the last step it stays there
         qtbot.mouseClick(ed.next_button, Qt.LeftButton)
     assert ed.stack.currentWidget() is ed.review and not ed.next_button.isEnabled()
@@ -40,8 +40,8 @@ def test_steps_are_numbered_and_show_their_counts(qtbot, tmp_path):
         first, *rest = ed.steps.item(i).text().split("\n")
         assert first == f"{i + 1} {page.title}"
         c = counts[i]
-        want = "，".join(([f"错误 {c.errors}"] if c.errors else []) + ([f"待说明 {c.open_warnings}"] if c.open_warnings else []))
-        assert rest[0].strip() == (want or "无待办")
+        want = ([f"错误 {c.errors}"] if c.errors else []) + ([f"待说明 {c.open_warnings}"] if c.open_warnings else [])
+        assert [line.strip() for line in rest] == (want or ["无待办"])
     assert counts[PAGES.index(ReviewPage)] == Counts.of(found)  # the 审核与导出 step: all of them
     assert sum(c.errors for c in counts[:-1]) == counts[-1].errors
     assert "错误 1" in ed.steps.item(1).text()  # seed 001: a 预算收支 error
