@@ -104,7 +104,8 @@ def test_seed004_department_table_merges_header_and_total(exported):
     for first, last in block.group_rows:
         a, b = t.cell(off + first, 1), t.cell(off + last, 1)
         assert a._tc is b._tc
-        assert a.text == block.rows[first][1].text  # filled once, not concatenated
+        # filled once, not concatenated (a label too wide for its column is broken before its （50分）)
+        assert a.text.replace("\n", "") == block.rows[first][1].text
         if first > 0:
             assert t.cell(off + first - 1, 1)._tc is not a._tc
     merged_2 = 0
