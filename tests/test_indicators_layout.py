@@ -78,6 +78,7 @@ def test_large_text_widens_the_columns(qtbot, tmp_path, seeds):
         qtbot.waitUntil(lambda: page.tree.header().sectionSize(COL_TARGET) > before)
     finally:
         restore_fonts(old)
+        qtbot.waitUntil(lambda: page.tree.header().sectionSize(COL_TARGET) == before)
         w.close()
         storage.close()
 
