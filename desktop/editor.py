@@ -296,7 +296,7 @@ class DraftEditor(QWidget):
     def changeEvent(self, event) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.FontChange:  # 大字体: after the list has its new font
-            QTimer.singleShot(0, self._fit_steps)
+            QTimer.singleShot(0, self, self._fit_steps)  # not after the editor is gone (back to the list)
 
     def _show_page(self, row: int) -> None:
         if row < 0:
