@@ -190,3 +190,22 @@ def test_title_lines_long_titles_stay_cheap():
     lines = title_lines(mid, 19.5)
     assert "".join(lines) == mid and all(display_width(ln) <= 19.5 for ln in lines)
     assert _broken_inside_word(lines) is None
+
+
+def test_clerks_own_headings_stay_with_what_follows(docs, seeds, styles):
+    """Seed 003's “（一）绩效分析 / 1.项目情况分析 / （1）项目资金到位情况分析” are paragraphs in the
+    clerk's numbering: before, Word left them at a page end without their text."""
+    from core.export.typography import looks_like_heading
+
+    assert looks_like_heading("（一）绩效分析") and looks_like_heading("1.项目情况分析")
+    assert not looks_like_heading("2、机构情况。共有1个独立编制机构数。") and not looks_like_heading("1.5万元支出")
+    _, path = docs["003"]
+    doc = open_docx(str(path))
+    p = next(p for p in doc.paragraphs if p.text == "（1）项目资金到位情况分析")
+    assert p.paragraph_format.keep_with_next
+    flow = pdf.story(layout.build_document(seeds["003"]), styles)
+    i = next(i for i, f in enumerate(flow) if getattr(f, "text", "").endswith("（一）绩效分析"))
+    j = i
+    while not isinstance(flow[j], CondPageBreak):
+        j -= 1
+    assert j >= i - 2 and flow[j].height >= 6 * pdf.LINE  # 三、 + three of the clerk's headings + two lines

@@ -35,7 +35,7 @@ from core.export.layout import (Heading, PageBreak, Paragraph, Signature, Table,
                                 draft_mark)
 from core.export.fonts import docx_font_table
 from core.export.output import ExportError, write_output
-from core.export.typography import title_lines
+from core.export.typography import looks_like_heading, title_lines
 
 __all__ = ["write_docx", "render", "fit", "ExportError"]
 
@@ -273,7 +273,9 @@ def render(layout):
             if i and isinstance(blocks[i - 1], PageBreak):
                 h.paragraph_format.page_break_before = True
         elif isinstance(b, Paragraph):
-            doc.add_paragraph(b.text)
+            p = doc.add_paragraph(b.text)
+            if looks_like_heading(b.text):  # the clerk's own “（一）绩效分析” stays with what follows
+                p.paragraph_format.keep_with_next = True
         elif isinstance(b, Table):
             if _continues(blocks, i):
                 _spacer(doc)

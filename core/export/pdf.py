@@ -44,7 +44,7 @@ from core.export import layout as L
 from core.export.fonts import FontCandidate, FontSet, require_cjk_fonts
 from core.export.output import ExportError, write_output
 from core.export.pdf_tables import CellStyles, GridTable, normalise
-from core.export.typography import content_widths, title_lines
+from core.export.typography import content_widths, looks_like_heading, title_lines
 
 PAGE_W, PAGE_H = A4
 TOP, BOTTOM, LEFT, RIGHT = 37 * mm, 35 * mm, 28 * mm, 26 * mm
@@ -203,17 +203,23 @@ def _first_page(doc: L.Document, st: Styles) -> list:
     return out
 
 
+def _heading_like(b) -> bool:
+    """A heading, or a paragraph that is one in the clerk's own numbering (typography.looks_like_heading)."""
+    return isinstance(b, L.Heading) or (isinstance(b, L.Paragraph) and looks_like_heading(b.text))
+
+
 def story(doc: L.Document, st: Styles) -> list:
     out: list = _first_page(doc, st)
     prev: L.Block | None = None
     blocks = doc.blocks
     for i, b in enumerate(blocks):
-        if isinstance(b, L.Heading) and not isinstance(prev, L.Heading):
-            # a heading (or a run of them) stays with two lines of what follows: a page break
-            # only when they do not fit, instead of keepWithNext, which moves the heading and its
-            # whole next paragraph to the next page (a third of a page left blank)
+        if _heading_like(b) and not _heading_like(prev):
+            # a heading (or a run of them, the clerk's own “（一）绩效分析” too) stays with two
+            # lines of what follows: a page break only when they do not fit, instead of
+            # keepWithNext, which moves the heading and its whole next paragraph to the next
+            # page (a third of a page left blank)
             run = 1
-            while i + run < len(blocks) and isinstance(blocks[i + run], L.Heading):
+            while i + run < len(blocks) and _heading_like(blocks[i + run]):
                 run += 1
             out.append(CondPageBreak((run + 2) * LINE + 1))
         if isinstance(b, L.Heading):

@@ -155,3 +155,17 @@ def content_widths(widths_mm: Sequence[float], rows, size_pt: float = 10.5) -> t
         if sum(new[a:b]) + 0.01 < m <= sum(widths[a:b]):
             return tuple(widths_mm)  # would squeeze a merged cell: leave the layout's widths
     return tuple(round(w, 2) for w in new)
+
+
+# -- headings the clerk typed as text --------------------------------------------------------
+_OUTLINE_NUMBER = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\(?[一二三四五六七八九十]+\)|"
+                             r"\d{1,2}[.、．](?!\d)|（\d{1,2}）|\(\d{1,2}\)|第[一二三四五六七八九十]+[章节部分])")
+
+
+def looks_like_heading(text: str) -> bool:
+    """A paragraph that is a heading in the clerk's own numbering (“（一）绩效分析”,
+    “1.项目情况分析”): short, numbered, one line, not a sentence. Kept with what follows it,
+    as a heading is."""
+    t = text.strip()
+    return (0 < len(t) <= 30 and "\n" not in t and _OUTLINE_NUMBER.match(t) is not None
+            and not t.endswith(("。", "；", ";", "，", ",", "！", "？")) and t.count("。") == 0)
