@@ -140,3 +140,18 @@ def test_a_cell_edit_shows_in_the_detail_box(open_draft, seeds, show_page):
     assert page.detail.isReadOnly()
     page.detail.setPlainText("99")  # ignored
     assert cell(m, "table/groups/0/children/0", COL_WEIGHT).data() == "40"
+
+
+def test_a_long_name_wraps_onto_a_second_line(qtbot, tmp_path, seeds):
+    w, storage, page = indicators_in_window(qtbot, tmp_path, seeds)
+    try:
+        tree, m = page.tree, page.model
+        short = tree.visualRect(cell(m, "table/groups/0/children/0/children/0", COL_NAME))  # 走访调研企业、商会
+        long_ = cell(m, ROW, COL_NAME)
+        assert m.setData(long_, "联络帮扶，立足光彩事业，积极引导企业履行社会责任，" * 2)  # as clerks write them
+        assert tree.fontMetrics().horizontalAdvance(long_.data()) > tree.columnWidth(COL_NAME)
+        qtbot.waitUntil(lambda: tree.visualRect(long_).height() >= 2 * tree.fontMetrics().lineSpacing())
+        assert tree.visualRect(long_).height() > short.height()
+    finally:
+        w.close()
+        storage.close()

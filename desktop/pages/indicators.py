@@ -29,6 +29,7 @@ from desktop.pages.base import Page
 COLUMN_CHARS = ((COL_TARGET, 6), (COL_ACTUAL, 6), (COL_READING, 7), (COL_WEIGHT, 3.5), (COL_SCORE, 3),
                 (COL_RULE, 4.5), (COL_TIER, 5), (COL_NOTE, 11))
 NAME_MIN_CHARS = 14
+NAME_MAX_LINES = 2  # a longer name is cut with … and read whole in the 全文 box
 DETAIL_LINES = 2
 HEAD_TEXT = "名称、目标与资金"
 
@@ -52,6 +53,24 @@ class TierDelegate(QStyledItemDelegate):
         for t in (tpl.tiers if tpl else ()):
             box.addItem(f"{t.label}（{fmt(t.low * 100)}%–{fmt(t.high * 100)}%）", t.key)
         return box
+
+    def sizeHint(self, option, index):
+        """A long 指标 name wraps onto a second line instead of being cut (more: the 全文 box)."""
+        size = super().sizeHint(option, index)
+        if index.column() != COL_NAME:
+            return size
+        tree = self.page.tree
+        depth, parent = 0, index.parent()
+        while parent.isValid():
+            depth, parent = depth + 1, parent.parent()
+        width = tree.columnWidth(COL_NAME) - tree.indentation() * (depth + 1) - 8
+        text = index.data() or ""
+        fm = option.fontMetrics
+        if width <= 0 or fm.horizontalAdvance(text) <= width:
+            return size
+        lines = min(NAME_MAX_LINES, -(-fm.horizontalAdvance(text) // width))
+        size.setHeight(max(size.height(), fm.lineSpacing() * lines + 4))
+        return size
 
     def setEditorData(self, editor, index):
         if isinstance(editor, QComboBox):
@@ -230,6 +249,7 @@ class IndicatorsPage(Page):
         header.setSectionResizeMode(QHeaderView.Interactive)
         header.setSectionResizeMode(COL_NAME, QHeaderView.Stretch)  # 指标 takes the spare width
         self._size_columns()
+        header.sectionResized.connect(self._name_width_changed)
         self.tree.setMinimumHeight(160)
         layout.addWidget(self.tree, 1)
 
@@ -304,6 +324,10 @@ class IndicatorsPage(Page):
             header.resizeSection(col, int(em * chars) + 8)
         header.setMinimumSectionSize(em * 2)
         self.tree.setMinimumWidth(int(em * (NAME_MIN_CHARS + sum(c for _, c in COLUMN_CHARS))))
+
+    def _name_width_changed(self, column: int, _old: int, _new: int) -> None:
+        if column == COL_NAME:  # the rows re-measure how many lines their names take
+            self.tree.scheduleDelayedItemsLayout()
 
     def _size_detail(self) -> None:
         line = self.detail.fontMetrics().lineSpacing()
