@@ -417,8 +417,17 @@ def check_sections(ctx: Context) -> Iterator[Finding]:
     tpl = ctx.main_template
     if tpl is None:
         return
+    nodes = [node for _, node in tpl.outline_nodes()]
+    if not any(section_has_text(ctx.report, node) for node in nodes) \
+            and not any(s.text.strip() for s in ctx.report.sections):
+        # no text at all: a table checked or imported on its own (jixiao check table.csv), not yet a report
+        if any(not (n.children or n.tables or n.optional) for n in nodes):
+            yield Finding("NARRATIVE_MISSING", WARNING, "sections",
+                          "报告正文还没有填写，导出的报告只有各节标题和表格",
+                          "在“报告正文”中填写各节；只审核表格时可不理会")
+        return
     titles = {s.key: s.title for s in ctx.report.sections}
-    for _, node in tpl.outline_nodes():
+    for node in nodes:
         if node.children or node.tables or node.optional or section_has_text(ctx.report, node):
             continue
         title = titles.get(node.key) or node.title
