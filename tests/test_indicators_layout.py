@@ -155,3 +155,18 @@ def test_a_long_name_wraps_onto_a_second_line(qtbot, tmp_path, seeds):
     finally:
         w.close()
         storage.close()
+
+
+def test_with_large_text_and_the_boxes_open_every_page_still_fits_a_768_pixel_screen(tmp_path):
+    """A window whose minimum height exceeds the screen runs off its bottom edge (the totals
+    line, the 导出 row): with 大字体 on and 名称、目标与资金 unfolded, every page shot at
+    1366×768 by desktop.screenshots (the app's own start-up and fonts) is still 768 px high."""
+    from PySide6.QtGui import QImage
+
+    from conftest import SEEDS
+    from desktop.screenshots import shoot
+
+    shots = shoot(tmp_path / "shots", SEEDS / "seed004.json", (1366, 768), True)
+    assert any("展开" in p.name for p in shots)
+    heights = {p.name: QImage(str(p)).height() for p in shots}
+    assert all(h == 768 for h in heights.values()), heights

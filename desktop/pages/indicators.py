@@ -250,7 +250,7 @@ class IndicatorsPage(Page):
         header.setSectionResizeMode(COL_NAME, QHeaderView.Stretch)  # 指标 takes the spare width
         self._size_columns()
         header.sectionResized.connect(self._name_width_changed)
-        self.tree.setMinimumHeight(160)
+        self.tree.setMinimumHeight(100)  # with the boxes open under 大字体 the page still fits 768 px
         layout.addWidget(self.tree, 1)
 
         # the whole text of the selected cell, editable when the cell is
