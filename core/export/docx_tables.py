@@ -17,6 +17,7 @@ from lxml.etree import SubElement
 
 from core.export.layout import Cell, Signature, Table
 from core.export.typography import content_widths
+from core.export.typography import display_width as _ems  # Word cells are measured like titles
 
 CELL_PAD = 40  # twips (0.7 mm) left and right in table cells; 23 (0.4 mm) above and below
 TABLE_PT = 10.5
@@ -76,22 +77,6 @@ def _row_flags(tr, *, header: bool) -> None:
                                 "w:hidden")
     if header:  # repeated at the top of every page
         tr_pr.insert_element_before(_el("w:tblHeader", val="true"), "w:tblCellSpacing", "w:jc", "w:hidden")
-
-
-def _em(ch: str) -> float:
-    """Rough advance width in ems (CJK and the “”—… of the hAnsi 宋体 slot are full width)."""
-    if ord(ch) >= 0x2000:
-        return 1.0
-    if ch in " .,:;!|'il":
-        return 0.28
-    return 0.9 if ch in "%@MW" else 0.7 if ch.isupper() else 0.5
-
-
-def _ems(text: str) -> float:
-    """Width in ems, with the quarter-em gap Word and LibreOffice put between CJK and digits/letters."""
-    gaps = sum(1 for a, b in zip(text, text[1:]) if (a.isascii() and a.isalnum()) != (b.isascii() and b.isalnum())
-               and not (a.isascii() and not a.isalnum()) and not (b.isascii() and not b.isalnum()))
-    return sum(_em(ch) for ch in text) + 0.25 * gaps
 
 
 TOKEN = re.compile(r"[\x21-\x7e]+")  # runs a line cannot break inside (numbers, percentages, codes)
