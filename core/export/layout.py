@@ -17,7 +17,8 @@ from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 
 from core import model
-from core.checks import is_placeholder_row, run_checks, section_has_text
+from core.checks import run_checks
+from core.checks_document import OVERVIEW_FEEDS, is_placeholder_row, section_has_text
 from core.narrative import text_blocks
 from core.findings import ERROR, WARNING, Finding
 from core.rounding import fmt_score, q2
@@ -354,12 +355,6 @@ def framework_table(report: model.Report, table: model.SelfEvalTable, result: Ta
 # -- the document ------------------------------------------------------------------------------
 def _paragraphs(text: str) -> list[Paragraph]:
     return [Paragraph(p.strip()) for p in text.splitlines() if p.strip()]
-
-
-
-
-OVERVIEW_FEEDS = {"overview.duties": "duties", "overview.organization": "organization",
-                  "overview.staffing": "staffing"}
 
 
 def narrative_table(rows: tuple[tuple[str, ...], ...]) -> Table:
