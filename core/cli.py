@@ -9,6 +9,16 @@ Drafts (``core.storage``), each with ``--data-dir DIR``: ``jixiao list [--delete
 ``jixiao export-json ID FILE``, ``jixiao import-json FILE``, ``jixiao backup [FILE]`` and
 ``jixiao restore FILE``. A storage failure prints its Chinese message and exits 2.
 
+Packages (``core.package``, docs/package.md): ``jixiao pack ID... OUT.jxpkg [--with-exports]``
+packs drafts for a USB stick (OUT may be a folder: the name is then ``default_package_name``);
+``jixiao unpack FILE [--dry-run] [--replace|--keep-both|--skip-existing]`` checks the package,
+prints the preview (each report with its status) and imports — without a choice flag a report
+that differs from the one here is skipped and listed, never overwritten; ``jixiao verify
+FILE.jxpkg|REPORT.json [DIGEST]`` prints each report's digest and, given DIGEST (as printed on
+paper), says 一致 (exit 0) or 不一致 (exit 1). A bad package is its ``PACKAGE_*`` findings and
+exit 2. ``pack``, ``unpack`` (not ``--dry-run``), ``import-json`` and ``restore`` refuse while
+the app has the data folder open.
+
 Exit status (``EXIT_HELP`` is the same table for ``jixiao -h``):
 
 - 0 done; 1 errors remain (``check``; ``export --final`` on a report that is not clean);
@@ -46,7 +56,7 @@ EXIT_CANCELLED = 130  # Ctrl+C, as shells report SIGINT
 
 EXIT_HELP = """退出码：
   0    完成
-  1    仍有错误（check；export --final 时报告未通过审核）
+  1    仍有错误（check；export --final 时报告未通过审核）；verify 时摘要不一致
   2    无法读取输入或无法完成操作（文件损坏、选项有误、数据库无法使用等），提示中写明原因
   3    程序内部错误：详细信息写入数据目录下 logs/jixiao-年月日.log（无法写入时写入临时文件夹），
        请将该文件发给技术支持
@@ -109,7 +119,33 @@ def build_parser() -> argparse.ArgumentParser:
                        description="用备份文件替换草稿数据库；替换前先备份当前数据库")
     s.add_argument("file", help="备份文件（.db）")
     s.add_argument("--data-dir", help=data_help)
+    _package_parsers(sub, data_help)
     return p
+
+
+def _package_parsers(sub, data_help: str) -> None:
+    s = sub.add_parser("pack", help="把草稿打包为数据包（.jxpkg），用 U 盘带到别处",
+                       description="把一份或多份草稿打包为数据包（.jxpkg）；写入后读回校验。"
+                                   "写完请用“安全弹出”拔出 U 盘")
+    s.add_argument("items", nargs="+", metavar="ID... OUT.jxpkg",
+                   help="草稿编号（可多个），最后是要写入的数据包；给文件夹时自动命名（单位+年度+类型）")
+    s.add_argument("--with-exports", action="store_true", help="同时放入导出的 Word 和 PDF")
+    s.add_argument("--data-dir", help=data_help)
+    s = sub.add_parser("unpack", help="导入数据包（.jxpkg）中的报告",
+                       description="检查并导入数据包：先列出每份报告的情况（新报告、相同、较新、较旧、双方都改过）。"
+                                   "不加选择时，与本机不同的报告一律跳过并列出，绝不悄悄覆盖")
+    s.add_argument("file", help="数据包文件（.jxpkg）")
+    s.add_argument("--dry-run", action="store_true", help="只检查并列出将发生的变化，不导入")
+    choice = s.add_mutually_exclusive_group()
+    choice.add_argument("--replace", action="store_true", help="本机已有且内容不同的报告：用数据包中的替换（替换前留历史版本，可撤销）")
+    choice.add_argument("--keep-both", action="store_true", help="本机已有且内容不同的报告：两份都保留（导入为新草稿）")
+    choice.add_argument("--skip-existing", action="store_true", help="只导入新报告，本机已有的一律跳过")
+    s.add_argument("--data-dir", help=data_help)
+    s = sub.add_parser("verify", help="核对数据包或报告与纸质报告上的摘要",
+                       description="打印数据包或报告 JSON 中每份报告的内容摘要；给出 DIGEST（纸质报告页脚上的摘要）"
+                                   "时说明是否一致，一致退出码为 0，不一致为 1")
+    s.add_argument("file", help="数据包（.jxpkg）或报告 JSON 文件")
+    s.add_argument("digest", nargs="?", help="要核对的摘要，如 K3QM-7XPD-A9FT-2HRC（大小写、空格不限）")
 
 
 # -- input -------------------------------------------------------------------------------------
@@ -321,6 +357,8 @@ def _main(argv: list[str] | None) -> int:
         return EXIT_OK
     if args.command == "export":
         return export_command.run(args, load_input)
+    if args.command == "verify":
+        return cmd_verify(args)
     if args.command in DRAFT_COMMANDS:
         from core.storage import StorageError
 
@@ -483,7 +521,154 @@ def cmd_restore(args) -> int:
     return EXIT_OK
 
 
-DRAFT_COMMANDS = {"list": cmd_list, "export-json": cmd_export_json, "import-json": cmd_import_json,
+# -- packages ----------------------------------------------------------------------------------
+def _print_findings_err(title: str, findings: list[Finding]) -> None:
+    print(title, file=sys.stderr)
+    for f in findings:
+        print("  " + format_finding(f), file=sys.stderr)
+
+
+def _data_folder(args) -> Path:
+    from core.paths import data_dir
+    from core.storage import StorageError
+
+    try:
+        return data_dir(args.data_dir)
+    except OSError as e:
+        raise StorageError(f"无法使用数据目录“{args.data_dir or ''}”：{os_error_text(e)}") from e
+
+
+def cmd_pack(args) -> int:
+    from core.package import PackageError, default_package_name, write_package
+    from core.storage import StorageError, ensure_no_app
+
+    if len(args.items) < 2:
+        raise StorageError("请给出草稿编号和要写入的数据包，例如：jixiao pack 3 5 E:\\报告.jxpkg")
+    ids = [_draft_id(t) for t in args.items[:-1]]
+    if len(set(ids)) != len(ids):
+        raise StorageError("同一份草稿编号给了两次")
+    out = Path(args.items[-1])
+    ensure_no_app(_data_folder(args))
+    with _open_storage(args) as storage:
+        if out.is_dir():
+            infos = {d.id: d for d in storage.list(include_deleted=True)}
+            out = out / default_package_name([infos[i] if i in infos else storage.get(i) for i in ids])
+        elif out.suffix.lower() != ".jxpkg":
+            raise StorageError(f"数据包文件名应以 .jxpkg 结尾，而不是“{out.name}”")
+        try:
+            manifest = write_package(out, storage, ids, with_exports=args.with_exports)
+        except PackageError as e:
+            print(f"错误：{e}", file=sys.stderr)
+            return EXIT_UNREADABLE
+    print(f"已写入 {out}（{len(ids)} 份报告，已读回校验）")
+    for r in manifest["reports"]:
+        print(f"  {r['digest']}  {r['year'] or ''} {r['unit']} {r['title']}")
+    print("若写在 U 盘上，请先用“安全弹出”再拔出 U 盘。")
+    return EXIT_OK
+
+
+def _read_package_reports(path: str):
+    from core.package import read_package, reports_of
+
+    package, findings = read_package(path)
+    if package is None:
+        return None, None, findings
+    incomings, rf = reports_of(package)
+    if not incomings:
+        return None, None, rf
+    return package, incomings, rf
+
+
+def cmd_unpack(args) -> int:
+    from core.storage import ensure_no_app
+
+    package, incomings, findings = _read_package_reports(args.file)
+    if package is None:
+        _print_findings_err(f"无法导入 {args.file}，没有做任何改动：", findings)
+        return EXIT_UNREADABLE
+    for f in findings:
+        print("  " + format_finding(f), file=sys.stderr)
+    if not args.dry_run:
+        ensure_no_app(_data_folder(args))
+    conflicts = ("local_newer", "incoming_newer", "diverged")
+    flag = "replace" if args.replace else "keep_both" if args.keep_both else "skip" if args.skip_existing else None
+    with _open_storage(args) as storage:
+        items = storage.plan_import(incomings)
+        m = package.manifest
+        print(f"数据包：{Path(args.file).name}（{package.unit or '未写单位'}，{_when(package.created_at)}，"
+              f"{len(items)} 份报告）")
+        choices, skipped = [], []
+        for item in items:
+            r = item.incoming.report
+            if item.status == "new":
+                choice = "keep_both"
+            elif item.status == "same":
+                choice = "skip"
+            elif flag is None:
+                choice = "skip"
+                skipped.append(item)
+            else:
+                choice = flag if item.status in conflicts else "skip"
+            choices.append(choice)
+            todo = {"keep_both": "导入" if item.status == "new" else "两份都保留",
+                    "replace": "替换本机草稿", "skip": "跳过"}[choice]
+            here = f"（本机草稿 {item.local_id}）" if item.local_id is not None else ""
+            print(f"  {item.incoming.digest}  {r.year or ''} {r.unit.name} {r.title}：{item.status_text}{here} → {todo}")
+        if args.dry_run:
+            print("试运行（--dry-run）：没有做任何改动。")
+            return EXIT_OK
+        origin = {"package": Path(args.file).name, "unit": package.unit, "created_at": package.created_at,
+                  "app_version": m.get("app_version", "")}
+        result = storage.apply_import(items, choices, origin)
+    print(f"已导入：新建 {len(result.created)} 份，替换 {len(result.replaced)} 份，跳过 {len(result.skipped)} 份。")
+    if result.replaced:
+        print("替换前的内容已留作历史版本，可在草稿的“历史版本”中恢复。")
+    if skipped:
+        print("以下报告与本机的不同，未加选择，已跳过（用 --replace 替换、--keep-both 两份都保留）：")
+        for item in skipped:
+            print(f"  {item.incoming.report.title}（本机草稿 {item.local_id}）：{item.status_text}")
+    return EXIT_OK
+
+
+def cmd_verify(args) -> int:
+    from core.report_digest import normalize_digest, report_digest
+
+    wanted = None
+    if args.digest is not None:
+        wanted = normalize_digest(args.digest)
+        if wanted is None:
+            print(f"错误：“{args.digest}”不是摘要：摘要是 16 个字母和数字，如 K3QM-7XPD-A9FT-2HRC", file=sys.stderr)
+            return EXIT_UNREADABLE
+    if Path(args.file).suffix.lower() == ".json":
+        report, findings = load_report(args.file)
+        if report is None:
+            _print_findings_err(f"无法读取 {args.file}：", findings)
+            return EXIT_UNREADABLE
+        reports = [report]
+    else:
+        package, incomings, findings = _read_package_reports(args.file)
+        if package is None:
+            _print_findings_err(f"无法读取 {args.file}：", findings)
+            return EXIT_UNREADABLE
+        reports = [i.report for i in incomings]
+    matched = False
+    for r in reports:
+        digest = report_digest(r)
+        mark = ""
+        if wanted is not None:
+            mark = "  ← 一致" if digest == wanted else ""
+            matched = matched or digest == wanted
+        print(f"{digest}  {r.year or ''} {r.unit.name} {r.title}{mark}")
+    if wanted is None:
+        return EXIT_OK
+    if matched:
+        print(f"一致：摘要 {wanted} 与文件中的报告相同。")
+        return EXIT_OK
+    print(f"不一致：文件中没有摘要为 {wanted} 的报告（纸质报告与此文件的内容不同）。")
+    return EXIT_ERRORS
+
+
+DRAFT_COMMANDS = {"pack": cmd_pack, "unpack": cmd_unpack, "list": cmd_list, "export-json": cmd_export_json, "import-json": cmd_import_json,
                   "backup": cmd_backup, "restore": cmd_restore}
 
 
