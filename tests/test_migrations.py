@@ -4,6 +4,8 @@ import shutil
 import sqlite3
 from decimal import Decimal
 
+import pytest
+
 from core import paths
 from core.storage import MIGRATIONS, Storage, known_migrations
 from conftest import ROOT
@@ -79,13 +81,24 @@ def test_empty_dir_gets_the_current_schema(tmp_path):
 
 
 def test_known_migrations_are_in_order():
-    assert known_migrations() == ["0001_drafts_and_snapshots", "0002_draft_scores_and_previous"]
+    assert known_migrations() == ["0001_drafts_and_snapshots", "0002_draft_scores_and_previous",
+                                  "0003_exchange"]
 
 
-def test_schema_v2_opens_unchanged(tmp_path, seeds):
-    """The schema of this release: nothing to migrate, nothing backed up, drafts and bin as stored."""
+def _uids(db_file) -> dict[int, tuple]:
+    con = sqlite3.connect(db_file)
+    try:
+        return {r[0]: r[1:] for r in con.execute(
+            "SELECT id, uid, sync_history, origin FROM drafts ORDER BY id")}
+    finally:
+        con.close()
+
+
+def test_schema_v2_upgrades_to_exchange_keeping_drafts_and_bin(tmp_path, seeds):
+    """v2 (scores) → 0003_exchange: drafts, bin and snapshots as stored, each draft a uid."""
     tmp_path.mkdir(exist_ok=True)
-    shutil.copyfile(FIXTURES / "schema-v2.db", paths.database_path(tmp_path))
+    db_file = paths.database_path(tmp_path)
+    shutil.copyfile(FIXTURES / "schema-v2.db", db_file)
     with Storage.open(tmp_path) as s:
         assert [m.name for m in MIGRATIONS.applied(s.db)] == known_migrations()
         assert s.get(1) == seeds["001"] and s.get(2) == seeds["004"]
@@ -93,4 +106,35 @@ def test_schema_v2_opens_unchanged(tmp_path, seeds):
         assert {i.id: i.deleted_at is not None for i in s.list(include_deleted=True)} == {1: False, 2: True}
         assert [x.description for x in s.snapshots(1)] == ["离开“部门概况”页"]
         assert (s.list()[0].total, s.list()[0].grade) == (Decimal("99.00"), "优")
-    assert not list((tmp_path / "backups").glob("jixiao-before-migration-*.db"))
+        assert s.list()[0].origin_text == ""
+        assert s.origin(1) is None
+        assert s.exchange_info(1)[1] == () and s.exchange_info(2)[1] == ()
+    uids = _uids(db_file)
+    assert set(uids) == {1, 2}
+    assert all(len(uid) == 32 and int(uid, 16) >= 0 for uid, _, _ in uids.values())
+    assert uids[1][0] != uids[2][0]
+    assert all(history == "[]" and origin is None for _, history, origin in uids.values())
+    [backup] = (tmp_path / "backups").glob("jixiao-before-migration-*.db")
+    assert _applied(backup) == ["0001_drafts_and_snapshots", "0002_draft_scores_and_previous"]
+    assert "uid" not in _columns(backup)
+    with Storage.open(tmp_path) as s:  # uids are stable: a second open changes nothing
+        assert s.exchange_info(1)[0] == uids[1][0]
+    assert _uids(db_file) == uids
+
+
+def test_schema_v1_upgrade_gives_every_draft_a_uid(tmp_path):
+    db_file = _copy_v1(tmp_path)
+    with Storage.open(tmp_path):
+        pass
+    uids = _uids(db_file)
+    assert set(uids) == {1, 2} and len({u for u, _, _ in uids.values()}) == 2
+    assert {"uid", "sync_history", "origin"} <= _columns(db_file)
+
+
+def test_uid_is_unique(tmp_path, seeds):
+    with Storage.open(tmp_path) as s:
+        a = s.create(seeds["001"])
+        b = s.create(seeds["004"])
+        uid = s.exchange_info(a)[0]
+        with pytest.raises(sqlite3.IntegrityError):
+            s.db.execute("UPDATE drafts SET uid = ? WHERE id = ?", [uid, b])

@@ -52,14 +52,18 @@ schema ← errors ← files ← recovery ← drafts ← restore. See docs/storag
 """
 from core.storage.drafts import (DraftInfo, SnapshotInfo, Storage, _info, _list_columns, _now,
                                  _report_from_json, _report_json, _score_columns, empty_report)
+from core.storage.exchange import (CHOICE_TEXT, CHOICES, STATUS_TEXT, ImportItem, ImportResult,
+                                   Incoming)
 from core.storage.files import backups_dir, check_database_file, list_backups
-from core.storage.restore import restore_database
-from core.storage.schema import (AUTO_SNAPSHOT, BACKUPS_DIR, BEFORE_MIGRATION, BEFORE_RESTORE,
-                                 COPY_SUFFIX, MIGRATIONS, NEWER_DATABASE, STATUSES,
+from core.storage.restore import APP_RUNNING, app_holds, ensure_no_app, restore_database
+from core.storage.schema import (AFTER_RESTORE, AUTO_SNAPSHOT, BACKUPS_DIR, BEFORE_MIGRATION,
+                                 BEFORE_RESTORE, COPY_SUFFIX, IMPORT_SNAPSHOT, IMPORT_SUFFIX, MIGRATIONS, NEWER_DATABASE, STATUSES,
                                  StorageError, known_migrations)
 
 __all__ = [
-    "AUTO_SNAPSHOT", "BACKUPS_DIR", "BEFORE_MIGRATION", "BEFORE_RESTORE", "COPY_SUFFIX",
+    "AFTER_RESTORE", "APP_RUNNING", "CHOICES", "CHOICE_TEXT", "IMPORT_SNAPSHOT",
+    "IMPORT_SUFFIX", "STATUS_TEXT", "ImportItem", "ImportResult", "Incoming", "app_holds",
+    "ensure_no_app", "AUTO_SNAPSHOT", "BACKUPS_DIR", "BEFORE_MIGRATION", "BEFORE_RESTORE", "COPY_SUFFIX",
     "MIGRATIONS", "NEWER_DATABASE", "STATUSES", "DraftInfo", "SnapshotInfo",
     "Storage", "StorageError", "backups_dir", "check_database_file", "empty_report",
     "known_migrations", "list_backups", "restore_database",

@@ -25,9 +25,10 @@ from core.report_io import report_from_dict, report_to_dict
 from core.storage import recovery
 from core.storage.errors import error_text, translated
 from core.storage.files import _parse_backup_name, _stamped_path, backups_dir, draft_count, list_backups
+from core.storage import exchange
 from core.storage.schema import (AUTO_SNAPSHOT, BEFORE_MIGRATION, COPY_SUFFIX, EMPTIED_BY_CLERK,
                                  MIGRATIONS, NEWER_DATABASE, STATUSES, StorageError,
-                                 known_migrations)
+                                 known_migrations, new_uid)
 from core.templates import load_template
 
 #: Seconds a write waits for another connection's write lock before it gives up (SQLite's
@@ -51,6 +52,7 @@ class DraftInfo:
     total: Decimal | None = None  # rule total of the main table; None when not scored
     grade: str = ""  # grade of that total; "" when not scored
     previous_id: int | None = None  # the draft this one was carried forward from
+    origin_text: str = ""  # where an imported draft came from, e.g. "来自 … 的数据包 …（… 导入）"
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,12 +99,13 @@ def _score_columns(report: model.Report) -> dict[str, Any]:
 
 def _info(row: tuple) -> DraftInfo:
     """A DraftInfo from a row of the ``list`` query (columns in DraftInfo order)."""
-    *head, total, grade, previous_id = row
+    *head, total, grade, previous_id, origin = row
     try:
         total = Decimal(total) if total is not None else None
     except ArithmeticError:
         total = None
-    return DraftInfo(*head, total, grade or "", previous_id)
+    return DraftInfo(*head, total, grade or "", previous_id,
+                     exchange.origin_text(exchange.load_origin(origin)))
 
 
 def empty_report(template_id: str, unit: str, year: int) -> model.Report:
@@ -244,15 +247,19 @@ class Storage:
             " VALUES (?, ?, ?, ?)", [draft_id, _now(), description, report_json])
         return int(cur.lastrowid)
 
-    def _insert_draft(self, report: model.Report, previous_id: int | None = None) -> int:
+    def _insert_draft(self, report: model.Report, previous_id: int | None = None, *,
+                      uid: str | None = None, sync_history: list[str] | None = None,
+                      origin: str | None = None) -> int:
+        """A new draft row; a new uid unless one is given (an import keeps the sender's)."""
         now = _now()
         cur = self.db.execute(
             "INSERT INTO drafts (unit, year, kind, template, title, status, report_json,"
-            " rule_total, grade, previous_id, created_at, updated_at) VALUES (:unit, :year,"
-            " :kind, :template, :title, 'draft', :json, :rule_total, :grade, :previous_id,"
-            " :now, :now)",
+            " rule_total, grade, previous_id, created_at, updated_at, uid, sync_history, origin)"
+            " VALUES (:unit, :year, :kind, :template, :title, 'draft', :json, :rule_total,"
+            " :grade, :previous_id, :now, :now, :uid, :history, :origin)",
             {"json": _report_json(report), "now": now, "previous_id": previous_id,
-             **_list_columns(report), **_score_columns(report)})
+             "uid": uid or new_uid(), "history": json.dumps(sync_history or []),
+             "origin": origin, **_list_columns(report), **_score_columns(report)})
         return int(cur.lastrowid)
 
     # -- drafts ----------------------------------------------------------------------------
@@ -310,7 +317,7 @@ class Storage:
             where.append("year = ?")
             params.append(year)
         sql = ("SELECT id, unit, year, kind, template, title, status, updated_at, deleted_at,"
-               " rule_total, grade, previous_id FROM drafts" + (" WHERE " + " AND ".join(where) if where else "")
+               " rule_total, grade, previous_id, origin FROM drafts" + (" WHERE " + " AND ".join(where) if where else "")
                + " ORDER BY updated_at DESC, id DESC")
         return [_info(row) for row in self.db.execute(sql, params).fetchall()]
 
@@ -354,6 +361,51 @@ class Storage:
             self.db.execute("DELETE FROM drafts WHERE id = ?", [draft_id])
             if not self._has_drafts():  # empty on purpose: not a loss for recovery to undo
                 self.db.execute(f"PRAGMA user_version = {EMPTIED_BY_CLERK}")
+
+    # -- exchange (USB packages; core.storage.exchange) -------------------------------------
+    @translated("读取草稿的交换信息")
+    def exchange_info(self, draft_id: int) -> tuple[str, tuple[str, ...]]:
+        """(uid, sync history) of a draft: what a package carries with its report."""
+        row = self._row(draft_id)
+        return row["uid"], exchange.load_history(row["sync_history"])
+
+    @translated("记录草稿的交换")
+    def mark_exchanged(self, draft_id: int) -> str:
+        """Append the draft's current report digest to its sync history (not twice in a row);
+        returns the digest. Called when the draft is packed."""
+        from core.report_digest import report_digest
+
+        with self._write():
+            row = self._row(draft_id)
+            digest = report_digest(_report_from_json(row["report_json"], f"草稿 {draft_id} "))
+            history = list(exchange.load_history(row["sync_history"]))
+            if not history or history[-1] != digest:
+                history.append(digest)
+                self.db.execute("UPDATE drafts SET sync_history = ? WHERE id = ?",
+                                [json.dumps(history), draft_id])
+            return digest
+
+    @translated("读取草稿来源")
+    def origin(self, draft_id: int) -> dict[str, Any] | None:
+        """Where an imported draft came from ({"package", "unit", "created_at", "imported_at"});
+        None for a draft written here."""
+        return exchange.load_origin(self._row(draft_id)["origin"])
+
+    @translated("比较数据包中的报告")
+    def plan_import(self, incoming) -> list["exchange.ImportItem"]:
+        """Each incoming report against the local draft of its uid; nothing is written."""
+        return exchange.plan_import(self, incoming)
+
+    @translated("导入报告")
+    def apply_import(self, items, choices, origin: dict[str, Any]) -> "exchange.ImportResult":
+        """The clerk's choices per item ("keep_both", "replace", "skip") in one transaction;
+        a replaced draft is first snapshotted ("导入前自动保存")."""
+        try:
+            return exchange.apply_import(self, items, choices, origin)
+        except (StorageError, sqlite3.Error, OSError):
+            raise
+        except Exception as e:  # noqa: BLE001 - rolled back by _write; say so in Chinese
+            raise StorageError(f"导入失败，本机数据未改动（{type(e).__name__}）") from e
 
     # -- snapshots -------------------------------------------------------------------------
     @translated("保存历史版本")

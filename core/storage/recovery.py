@@ -56,7 +56,8 @@ from core.atomic import PRIVATE_FILE, atomic_produce, atomic_write_text
 from core.paths import PRIVATE_DIR, database_path, make_private
 from core.storage.files import (_parse_backup_name, _stamped_path, backups_dir, copy_private,
                                 good_backups, list_backups)
-from core.storage.schema import _BACKUP_RE, EMPTIED_BY_CLERK, MIGRATIONS, StorageError
+from core.storage.schema import (_BACKUP_RE, AFTER_RESTORE, BEFORE_RESTORE, EMPTIED_BY_CLERK,
+                                 MIGRATIONS, StorageError)
 
 OK, MISSING, ZERO, EMPTY, DAMAGED, FOREIGN = "ok", "missing", "zero", "empty", "damaged", "foreign"
 
@@ -198,9 +199,11 @@ def _tighten_backups(data_dir: Path) -> None:
 def recover(data_dir: Path, path: Path, state: str) -> str:
     """Put the right backup in place of ``path`` found in ``state``; the message ("" when
     there is nothing to recover: a new install, or no backup holding drafts)."""
-    usable = good_backups(data_dir)
+    usable = _after_last_restore(good_backups(data_dir))
     with_drafts = [backup for backup, count in usable if count > 0]
-    if state == DAMAGED:
+    if state == DAMAGED and usable and _kind(usable[0][0]) == AFTER_RESTORE:
+        source = usable[0][0]  # the clerk's restore, even of an empty backup
+    elif state == DAMAGED:
         source = (with_drafts or [b for b, _ in usable] or [None])[0]
     elif with_drafts:
         source = with_drafts[0]
@@ -220,6 +223,25 @@ def recover(data_dir: Path, path: Path, state: str) -> str:
     with contextlib.suppress(FileNotFoundError):
         note.unlink()
     return message
+
+
+def _kind(path: Path) -> str:
+    parsed = _parse_backup_name(path.name)
+    return parsed[0] if parsed else ""
+
+
+def _after_last_restore(usable: list[tuple[Path, int]]) -> list[tuple[Path, int]]:
+    """``usable`` (newest first) without the before-restore backups taken at or before the
+    newest after-restore one: recovery never undoes a restore the clerk made. The after-restore
+    backup comes first among backups of its second."""
+    after = [b for b, _ in usable if _kind(b) == AFTER_RESTORE]
+    if not after:
+        return usable
+    when = _parse_backup_name(after[0].name)[1]
+    kept = [(b, n) for b, n in usable
+            if not (_kind(b) == BEFORE_RESTORE and _parse_backup_name(b.name)[1] <= when)]
+    return sorted(kept, key=lambda bn: (_parse_backup_name(bn[0].name)[1],
+                                        bn[0] == after[0]), reverse=True)
 
 
 def _keep_aside(data_dir: Path, path: Path, kind: str) -> Path:

@@ -6,6 +6,7 @@ A database that records a migration this build does not know was written by a ne
 from __future__ import annotations
 
 import re
+import uuid
 
 from sqlite_utils import Database
 from sqlite_utils.db import ForeignKey
@@ -17,6 +18,13 @@ COPY_SUFFIX = "（副本）"
 BACKUPS_DIR = "backups"
 BEFORE_MIGRATION = "before-migration"
 BEFORE_RESTORE = "before-restore"
+#: The restored database, backed up right after ``restore_database`` put it in place: recovery
+#: never prefers a before-restore backup taken before it (the restore is not undone).
+AFTER_RESTORE = "after-restore"
+#: Description of the history point taken before an import replaces a draft.
+IMPORT_SNAPSHOT = "导入前自动保存"
+#: Title suffix of a draft imported beside a local one that already has its uid.
+IMPORT_SUFFIX = "（导入）"
 STATUSES = ("draft", "final")
 #: ``PRAGMA user_version`` of a database the clerk emptied on purpose (the last draft purged, or
 #: an empty backup restored): opening it finds no drafts and that is not a loss to recover.
@@ -67,6 +75,23 @@ def _m0002_draft_scores_and_previous(db: Database) -> None:
                " REFERENCES drafts(id) ON DELETE SET NULL")
     db.execute("CREATE INDEX idx_drafts_previous_id ON drafts (previous_id)")
 
+
+def new_uid() -> str:
+    """A new stable draft id (uuid4, 32 hex digits)."""
+    return uuid.uuid4().hex
+
+
+@MIGRATIONS(name="0003_exchange")
+def _m0003_exchange(db: Database) -> None:
+    # uid: the draft's stable id across data folders (a package carries it); sync_history: JSON
+    # list of the report digests it was exchanged at, oldest first; origin: JSON object of the
+    # package it was imported from, or NULL. Existing drafts each get a fresh uid.
+    db.execute("ALTER TABLE drafts ADD COLUMN uid TEXT")
+    db.execute("ALTER TABLE drafts ADD COLUMN sync_history TEXT NOT NULL DEFAULT '[]'")
+    db.execute("ALTER TABLE drafts ADD COLUMN origin TEXT")
+    for (draft_id,) in db.execute("SELECT id FROM drafts").fetchall():
+        db.execute("UPDATE drafts SET uid = ? WHERE id = ?", [new_uid(), draft_id])
+    db.execute("CREATE UNIQUE INDEX idx_drafts_uid ON drafts (uid)")
 
 
 def known_migrations() -> list[str]:
