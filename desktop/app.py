@@ -179,6 +179,7 @@ def run(argv: list[str] | None = None) -> int:
     """Open the window; an exception nobody expected during start-up is logged and shown (exit 3)."""
     parser = _ArgParser(prog="jixiao", add_help=False)
     parser.add_argument("--data-dir", help="数据目录（默认：本机用户数据目录）")
+    parser.add_argument("package", nargs="?", help="打开后导入的数据包（.jxpkg）")
     args = parser.parse_args(argv)
     reporter = None
     try:
@@ -255,6 +256,8 @@ def _run(app: QApplication, args, reporter: CrashReporter) -> int:
             except StorageError as e:
                 window.say(f"自动备份失败：{e}")
             window.reopen_last()
+            if getattr(args, "package", None):  # jixiao FILE.jxpkg (a double-click): its preview
+                window.import_package(args.package)
             from desktop.fontcheck import check_pdf_fonts
 
             check_pdf_fonts(window, data)  # no font a PDF can embed: said once, before an export fails

@@ -10,8 +10,9 @@ from core.model import DEPARTMENT
 from core.rounding import fmt_score
 from core.scoring import NO_GRADE  # the stored grade while a table's weights do not add up
 
-COL_YEAR, COL_UNIT, COL_KIND, COL_TITLE, COL_STATUS, COL_TOTAL, COL_GRADE, COL_UPDATED = range(8)
-HEADERS = ("年度", "单位", "类型", "标题", "状态", "得分", "等级", "最后修改")
+(COL_YEAR, COL_UNIT, COL_KIND, COL_TITLE, COL_STATUS, COL_TOTAL, COL_GRADE, COL_UPDATED,
+ COL_ORIGIN) = range(9)
+HEADERS = ("年度", "单位", "类型", "标题", "状态", "得分", "等级", "最后修改", "来源")
 RECORD_ROLE = Qt.UserRole + 1
 STATUS = {"draft": "草稿", "final": "定稿"}
 
@@ -46,6 +47,8 @@ class DraftsModel(QAbstractTableModel):
         col = index.column()
         if role == Qt.ToolTipRole and col == COL_GRADE and getattr(d, "grade", "") == NO_GRADE:
             return "自评表各行分值合计不等于满分，改正分值后才评定等级（见“审核与导出”）"
+        if role == Qt.ToolTipRole and getattr(d, "origin_text", ""):  # where an imported draft came from
+            return d.origin_text
         if role != Qt.DisplayRole:
             return None
         if col == COL_YEAR:
@@ -65,4 +68,6 @@ class DraftsModel(QAbstractTableModel):
             return getattr(d, "grade", "") or ""
         if col == COL_UPDATED:
             return d.updated_at.replace("T", " ")[:16]
+        if col == COL_ORIGIN:
+            return getattr(d, "origin_text", "") or "本机"
         return None

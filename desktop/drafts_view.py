@@ -8,11 +8,13 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHBoxLayout, QHeade
 
 from core.storage import Storage, StorageError
 from desktop.dialogs import HistoryDialog, NewDraftDialog, ask_title
-from desktop.drafts_model import (COL_TITLE, COL_TOTAL, COL_UNIT, COL_YEAR, HEADERS,
+from desktop.drafts_model import (COL_ORIGIN, COL_TITLE, COL_TOTAL, COL_UNIT, COL_YEAR, HEADERS,
                                   RECORD_ROLE, DraftsModel)
+from desktop.exchange import Exchange
 
 RIGHT_ALIGNED = (COL_YEAR, COL_TOTAL)  # figures line up on the right, as in a spreadsheet
 UNIT_MAX_SHARE = 0.35  # with titles shown, a long unit name takes at most this much of the width
+ORIGIN_MAX_WIDTH = 220  # 来源 beyond this is elided; its tooltip has it whole
 
 
 class DraftsProxy(QSortFilterProxyModel):
@@ -48,7 +50,7 @@ class DraftsView(QWidget):
         self.table = QTableView()
         self.table.setModel(self.proxy)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setSelectionMode(QAbstractItemView.ExtendedSelection)  # Ctrl/Shift: several to export
         self.table.setSortingEnabled(True)
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
@@ -65,7 +67,9 @@ class DraftsView(QWidget):
                                 ("rename", "重命名…", self.rename),
                                 ("delete", "删除", self.delete),
                                 ("restore", "从回收站恢复", self.restore),
-                                ("history", "历史版本…", self.history)):
+                                ("history", "历史版本…", self.history),
+                                ("export_package", "导出数据包（U盘）…", self.export_package),
+                                ("import_package", "导入数据包…", self.import_package)):
             b = QPushButton(text)
             b.clicked.connect(slot)
             self.buttons[key] = b
@@ -79,6 +83,9 @@ class DraftsView(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addLayout(row)
+        self.exchange = Exchange(storage, self)
+        self.exchange.message.connect(self.message)
+        self.exchange.imported.connect(lambda draft_id: self.refresh(draft_id))
         self.refresh()
 
     # -- helpers ------------------------------------------------------------------------------
@@ -96,8 +103,11 @@ class DraftsView(QWidget):
         header.setStretchLastSection(False)
         titled = any(self.model.index(r, COL_TITLE).data() for r in range(self.model.rowCount()))
         for col in range(len(HEADERS)):
-            if col not in (COL_TITLE, COL_UNIT):
+            if col not in (COL_TITLE, COL_UNIT, COL_ORIGIN):
                 header.setSectionResizeMode(col, QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(COL_ORIGIN, QHeaderView.Interactive)
+        header.resizeSection(COL_ORIGIN, min(ORIGIN_MAX_WIDTH, max(
+            self.table.sizeHintForColumn(COL_ORIGIN), header.sectionSizeHint(COL_ORIGIN))))
         if titled:
             header.setSectionResizeMode(COL_TITLE, QHeaderView.Stretch)
             header.setSectionResizeMode(COL_UNIT, QHeaderView.Interactive)
@@ -120,6 +130,11 @@ class DraftsView(QWidget):
     def selected(self):
         rows = self.table.selectionModel().selectedRows()
         return rows[0].data(RECORD_ROLE) if rows else None
+
+    def selected_all(self) -> list:
+        """Every selected draft, in list order."""
+        rows = sorted(self.table.selectionModel().selectedRows(), key=lambda i: i.row())
+        return [i.data(RECORD_ROLE) for i in rows]
 
     def _need_selection(self):
         d = self.selected()
@@ -209,3 +224,11 @@ class DraftsView(QWidget):
         if chosen is not None:
             self._do(lambda: self.storage.restore_snapshot(chosen), "已恢复到所选历史版本（恢复前的内容也已保存为历史版本）",
                      select=d.id)
+
+    def export_package(self) -> None:
+        """The selected drafts (one or many) into a data package on a USB stick."""
+        self.exchange.export(self.selected_all())
+
+    def import_package(self, path: str | None = None) -> None:
+        """A data package: checked, previewed, then applied as the clerk chose."""
+        self.exchange.import_package(path)

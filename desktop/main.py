@@ -44,7 +44,8 @@ def main(argv: list[str] | None = None) -> int:
             from desktop.smoke import main as smoke_main
 
             return smoke_main(argv[1:])
-        if argv and not argv[0].split("=")[0] in GUI_OPTIONS:
+        opens_package = bool(argv) and argv[0].lower().endswith(".jxpkg")  # a double-clicked package
+        if argv and not argv[0].split("=")[0] in GUI_OPTIONS and not opens_package:
             from core.cli import main as cli_main
 
             return cli_main(argv)

@@ -86,6 +86,16 @@ class MainWindow(QMainWindow):
         imp.setShortcut(QKeySequence.Open)
         imp.triggered.connect(self.import_file)
         menu.addAction(imp)
+        pkg = QAction("导入数据包(&P)…", self)
+        pkg.setStatusTip("导入U盘带来的数据包（.jxpkg）：先预览，再逐份选择导入、替换或跳过")
+        pkg.triggered.connect(lambda: self.import_package())
+        menu.addAction(pkg)
+        export = QAction("导出数据包（U盘）(&E)…", self)
+        export.setStatusTip("把草稿列表中选中的报告写成数据包，用U盘带到其他电脑")
+        export.triggered.connect(self.export_package)
+        menu.addAction(export)
+        self.package_actions = {"import": pkg, "export": export}
+        self.setAcceptDrops(True)  # a .jxpkg dropped on the window is imported
         back = QAction("返回草稿列表(&L)", self)
         back.setShortcut("Ctrl+L")
         back.triggered.connect(self.show_list)
@@ -187,6 +197,42 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getOpenFileName(self, "导入报告", str(Path.home()), "报告文件 (*.json)")
         if path:
             self.import_report(path)
+
+    # -- data packages (desktop.exchange) ---------------------------------------------------
+    def import_package(self, path: str | None = None) -> None:
+        """Back to the drafts list (the open draft saved), then check, preview and import."""
+        if self.editor is not None:
+            self.show_list()
+        self.drafts.import_package(path)
+
+    def export_package(self) -> None:
+        if self.editor is not None:
+            self.show_list()  # the open draft saved and selected: it is the one exported
+        self.drafts.export_package()
+
+    @staticmethod
+    def _dropped_package(event) -> str | None:
+        from desktop.exchange import is_package
+
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        return next((u.toLocalFile() for u in urls if u.isLocalFile() and is_package(u.toLocalFile())), None)
+
+    def dragEnterEvent(self, event) -> None:
+        if self._dropped_package(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:
+        self.dragEnterEvent(event)
+
+    def dropEvent(self, event) -> None:
+        path = self._dropped_package(event)
+        if path:
+            event.acceptProposedAction()
+            self.import_package(path)
+        else:
+            event.ignore()
 
     def import_report(self, path: str) -> int | None:
         report, findings = load_report(path)
