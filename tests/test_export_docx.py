@@ -162,7 +162,7 @@ def test_page_setup_and_page_numbers(exported):
     assert doc.styles["Normal"].paragraph_format.line_spacing.pt == pytest.approx(28.95, abs=0.05)
     assert doc.settings.odd_and_even_pages_header_footer
     for footer in (sec.footer, sec.even_page_footer):
-        text = "".join(footer._element.itertext())
+        text = "".join(footer.paragraphs[0]._element.itertext())  # the 校验码 line under it: test_export_digest
         assert "PAGE" in text and text.startswith("— ") and text.endswith(" —")
     assert sec.footer.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT
     assert sec.even_page_footer.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.LEFT

@@ -9,7 +9,8 @@ blocks with python-docx, writing through ``output.write_output`` (temp file, the
   Heading 1–4 styles (navigation pane) in 黑体 / 楷体_GB2312 / 仿宋_GB2312, not bold.
 * East Asian fonts are written as ``w:eastAsia``; every ``*Theme`` font attribute is removed
   from the styles and docDefaults, and the East Asian language is zh-CN (tech-notes §1.1).
-* Page numbers “— 1 —” in 4号 宋体, odd pages right and even pages left, one character in.
+* Page numbers “— 1 —” in 4号 宋体, odd pages right and even pages left, one character in; under
+  it “校验码 XXXX-XXXX-XXXX-XXXX” (core.report_digest) in 六号 (7.5 pt), the same as in the PDF.
 * Tables: a 黑体 caption, 五号 宋体 cells off the grid, fixed widths on cells and tblGrid,
   rowspan/colspan merged, header rows repeated on each page, rows never split (unless taller
   than a page: Word would cut it off), 0.5 pt borders.
@@ -32,7 +33,7 @@ from docx.shared import Mm, Pt, RGBColor
 
 from core.export.docx_tables import RPR_AFTER_SPACING, _el, draw_signature, draw_table, fit
 from core.export.layout import (Heading, PageBreak, Paragraph, Signature, Table, build_document, clean_document,
-                                draft_mark)
+                                digest_line, draft_mark)
 from core.export.fonts import docx_font_table
 from core.export.output import ExportError, write_output
 from core.export.typography import looks_like_heading, title_lines
@@ -177,7 +178,7 @@ def _font_table(doc) -> None:
                                              TABLE_FONT, CAPTION_FONT, PAGE_FONT))
 
 
-def _page_numbers(doc) -> None:
+def _page_numbers(doc, digest: str = "") -> None:
     sec = doc.sections[0]
     for footer, align in ((sec.footer, WD_ALIGN_PARAGRAPH.RIGHT), (sec.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
         footer.is_linked_to_previous = False
@@ -195,6 +196,14 @@ def _page_numbers(doc) -> None:
         p.add_run("1")
         p.add_run()._r.append(_el("w:fldChar", fldCharType="end"))
         p.add_run(" —")
+        if digest:  # the paper ↔ file link, under the page number in 六号 (7.5 pt)
+            d = footer.add_paragraph(style=doc.styles["Footer"])
+            d.alignment = align
+            d.paragraph_format.right_indent, d.paragraph_format.left_indent = pf.right_indent, pf.left_indent
+            d.paragraph_format.space_before = Pt(0)
+            d.paragraph_format.line_spacing_rule, d.paragraph_format.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(10)
+            run = d.add_run(digest)
+            run.font.size = Pt(7.5)
 
 
 def _draft_header(doc, reasons) -> None:
@@ -243,7 +252,7 @@ def render(layout):
         doc.element.body.remove(el)
     _setup(doc)
     _font_table(doc)
-    _page_numbers(doc)
+    _page_numbers(doc, digest_line(layout.digest))
     if layout.draft:
         _draft_header(doc, layout.draft_reasons)
     props = doc.core_properties

@@ -84,6 +84,12 @@ class Document:
     blocks: tuple[Block, ...]
     draft: bool  # printed with a visible “草稿” mark
     draft_reasons: tuple[str, ...]
+    digest: str = ""  # core.report_digest of the report: “校验码 …” in small type under every page number
+
+
+def digest_line(digest: str) -> str:
+    """The footer line that ties a printed page to its file, the same in Word and PDF."""
+    return f"校验码 {digest}" if digest else ""
 
 
 # -- numbers ---------------------------------------------------------------------------------
@@ -496,7 +502,18 @@ def build_document(report: model.Report, templates: TemplateSet | None = None,
         blocks.extend(with_signatures(g))
     title = report.title or f"{report.year or ''}年度{report.unit.name}" + (
         "部门整体支出绩效自评报告" if report.kind == model.DEPARTMENT else "项目支出绩效自评报告")
-    return clean_document(Document(title, report.unit.name, tuple(blocks), not final, reasons))
+    return clean_document(Document(title, report.unit.name, tuple(blocks), not final, reasons, _digest(report)))
+
+
+def _digest(report: model.Report) -> str:
+    """report_digest, or "" for a report no file can hold (a lone surrogate built in code): such a
+    report still exports, without a 校验码 — no file could ever match it."""
+    from core.report_digest import report_digest
+
+    try:
+        return report_digest(report)
+    except (UnicodeError, ValueError):
+        return ""
 
 
 # -- printable text ---------------------------------------------------------------------------
@@ -550,4 +567,4 @@ def all_cells(doc: Document):
 
 
 __all__ = ["Document", "Table", "Cell", "Heading", "Paragraph", "Signature", "PageBreak", "build_document",
-           "export_status", "money", "pct", "score", "printable", "clean_document"]
+           "export_status", "money", "pct", "score", "printable", "clean_document", "digest_line"]

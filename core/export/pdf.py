@@ -278,6 +278,7 @@ class _Doc(SimpleDocTemplate):
 def _page_decorator(doc: L.Document, fonts: FontSet):
     # one draft mark, the same as Word's header: “草稿（未定稿：…）” in red at the top of every page
     mark = L.draft_mark(doc.draft_reasons)
+    digest = L.digest_line(doc.digest)
 
     def on_page(canvas, template):
         n = canvas.getPageNumber()
@@ -293,6 +294,12 @@ def _page_decorator(doc: L.Document, fonts: FontSet):
             canvas.drawRightString(PAGE_W - RIGHT - 14, 24 * mm, label)
         else:
             canvas.drawString(LEFT + 14, 24 * mm, label)
+        if digest:  # the paper ↔ file link, under the page number in 六号 (7.5 pt)
+            canvas.setFont(fonts.song, 7.5)
+            if n % 2:
+                canvas.drawRightString(PAGE_W - RIGHT - 14, 24 * mm - 11, digest)
+            else:
+                canvas.drawString(LEFT + 14, 24 * mm - 11, digest)
         canvas.restoreState()
     return on_page
 
