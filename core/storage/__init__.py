@@ -47,8 +47,16 @@ Modules: ``schema`` (constants, ``StorageError``, the migrations), ``errors`` (S
 errors in Chinese), ``files`` (backup names and listing, file checks, the private atomic copy),
 ``recovery`` (what ``open`` does before connecting: recovery, stale temp files, foreign files),
 ``drafts`` (the ``Storage`` class, the ``DraftInfo`` / ``SnapshotInfo`` records and the
-report/row helpers) and ``restore`` (``restore_database``). Imports go one way:
-schema ← errors ← files ← recovery ← drafts ← restore. See docs/storage.md.
+report/row helpers), ``exchange`` (reports carried between data folders: ``Incoming``,
+``ImportItem``, ``ImportResult``, the statuses and ``plan_import``/``apply_import`` behind the
+``Storage`` methods) and ``restore`` (``restore_database``, ``app_holds``, ``ensure_no_app``).
+Imports go one way: schema ← errors ← files ← recovery ← exchange ← drafts ← restore.
+
+* Migration ``0003_exchange``: every draft has a stable ``uid`` (uuid4 hex; copies and
+  carried-forward drafts get a new one), a ``sync_history`` (JSON list of the report digests it
+  was exchanged at) and an ``origin`` (JSON of the package it was imported from, or NULL).
+* ``restore_database`` backs the restored file up as ``jixiao-after-restore-….db``; recovery
+  never prefers a before-restore backup taken before it. See docs/storage.md.
 """
 from core.storage.drafts import (DraftInfo, SnapshotInfo, Storage, _info, _list_columns, _now,
                                  _report_from_json, _report_json, _score_columns, empty_report)
