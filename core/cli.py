@@ -620,7 +620,7 @@ def cmd_unpack(args) -> int:
         origin = {"package": Path(args.file).name, "unit": package.unit, "created_at": package.created_at,
                   "app_version": m.get("app_version", "")}
         result = storage.apply_import(items, choices, origin)
-    print(f"已导入：新建 {len(result.created)} 份，替换 {len(result.replaced)} 份，跳过 {len(result.skipped)} 份。")
+    print(f"已导入：新建 {len(result.created)} 份，替换 {len(result.replaced)} 份，跳过 {result.skipped} 份。")
     if result.replaced:
         print("替换前的内容已留作历史版本，可在草稿的“历史版本”中恢复。")
     if skipped:
