@@ -54,6 +54,7 @@ def is_package(path) -> bool:
 def message_box(parent, icon, title: str, text: str) -> QMessageBox:
     box = QMessageBox(icon, title, text, QMessageBox.Ok, parent)
     box.setTextInteractionFlags(Qt.TextSelectableByMouse)
+    box.button(QMessageBox.Ok).setText("确定")  # Chinese even where Qt's own translation is missing
     return box
 
 
@@ -80,6 +81,8 @@ class Prompts:
     def confirm(parent, title: str, text: str) -> bool:
         box = message_box(parent, QMessageBox.Question, title, text)
         box.setStandardButtons(QMessageBox.Yes | QMessageBox.No)
+        box.button(QMessageBox.Yes).setText("安装")
+        box.button(QMessageBox.No).setText("取消")
         box.setDefaultButton(QMessageBox.No)
         return box.exec() == QMessageBox.Yes
 
@@ -135,8 +138,15 @@ def package_field(package, name: str, default=""):
 
 
 def when_text(value) -> str:
+    """``2026-11-30T02:29:00Z`` (a package's UTC time) or a local ISO time, as local 年-月-日 时:分."""
     text = str(value or "")
-    return text.replace("T", " ")[:16]
+    try:
+        when = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return text.replace("T", " ")[:16]
+    if when.tzinfo is not None:
+        when = when.astimezone()
+    return f"{when:%Y-%m-%d %H:%M}"
 
 
 # -- the preview -------------------------------------------------------------------------------
@@ -188,6 +198,9 @@ class ImportPreviewDialog(QDialog):
         for col in range(len(self.COLUMNS)):
             header.setSectionResizeMode(col, QHeaderView.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.Stretch)
+        header.setSectionResizeMode(self.COL_CHOICE, QHeaderView.Fixed)  # cell widgets: not measured by Qt
+        header.resizeSection(self.COL_CHOICE, max([header.sectionSizeHint(self.COL_CHOICE)]
+                                                  + [c.sizeHint().width() for c in self.combos]) + 8)
         self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         self.buttons.button(QDialogButtonBox.Ok).setText("导入")
         self.buttons.button(QDialogButtonBox.Cancel).setText("取消")
@@ -235,6 +248,25 @@ def _template_installer():
         if hasattr(mod, "install_template_package"):
             return mod.install_template_package
     return None
+
+
+class _Prefetched:
+    """What ``write_package`` reads of the storage, read on the UI thread; the drafts it marks
+    as exchanged are marked by the UI thread once the package is written and verified."""
+
+    def __init__(self, storage, ids):
+        self.reports = {i: storage.get(i) for i in ids}
+        self.info = {i: storage.exchange_info(i) for i in ids}
+        self.exchanged: list[int] = []
+
+    def get(self, draft_id: int):
+        return self.reports[draft_id]
+
+    def exchange_info(self, draft_id: int):
+        return self.info[draft_id]
+
+    def mark_exchanged(self, draft_id: int) -> None:
+        self.exchanged.append(draft_id)
 
 
 class Exchange(QObject):
@@ -291,18 +323,26 @@ class Exchange(QObject):
         path = Path(chosen if is_package(chosen) else chosen + SUFFIX)
         self.folder = str(path.parent)
         ids = [d.id for d in infos]
-        data_dir = self.storage.data_dir
+        try:  # read here (SQLite connections stay in their thread); the stick is written off it
+            source = _Prefetched(self.storage, ids)
+        except Exception as e:  # noqa: BLE001 — StorageError: its Chinese message
+            from desktop.worker import failure_text
+
+            self.message.emit(f"无法读取要导出的报告：{failure_text(e)}")
+            self.finished.emit()
+            return
 
         def work():
-            # a connection of this thread's own (SQLite connections stay in their thread)
-            from core.storage import Storage
-
-            with Storage.open(data_dir) as storage:
-                write_package(path, storage, ids)
+            write_package(path, source, ids)
             return path
 
         def done(written) -> None:
             self._stop()
+            try:  # written and verified: now the drafts remember this version went out
+                for draft_id in source.exchanged:
+                    self.storage.mark_exchanged(draft_id)
+            except Exception:  # noqa: BLE001 — only the next import's newer/older guess is weaker
+                pass
             self.message.emit(f"已写入 {written}（已校验）")
             Prompts.inform(self.widget, "数据包已写入", written_text(written))
             self.finished.emit()

@@ -90,7 +90,7 @@ class MainWindow(QMainWindow):
         pkg.setStatusTip("导入U盘带来的数据包（.jxpkg）：先预览，再逐份选择导入、替换或跳过")
         pkg.triggered.connect(lambda: self.import_package())
         menu.addAction(pkg)
-        export = QAction("导出数据包（U盘）(&E)…", self)
+        export = QAction("导出数据包到U盘(&E)…", self)
         export.setStatusTip("把草稿列表中选中的报告写成数据包，用U盘带到其他电脑")
         export.triggered.connect(self.export_package)
         menu.addAction(export)

@@ -46,6 +46,18 @@ class Recorder:
         return d.choices()
 
 
+def shot(background, dialog, name):
+    """The dialog over the window at 1366×768, as the clerk sees it, kept in ``SHOTS``."""
+    from PySide6.QtGui import QPainter
+
+    image = background.grab()
+    front = dialog.grab()
+    painter = QPainter(image)
+    painter.drawPixmap((image.width() - front.width()) // 2, (image.height() - front.height()) // 3, front)
+    painter.end()
+    image.save(os.path.join(SHOTS, name))
+
+
 def select_all(view):
     view.table.selectAll()
     return view.selected_all()
@@ -109,9 +121,12 @@ def test_carried_to_a_second_office_changed_and_brought_back(qtbot, tmp_path, se
     assert by_status == {"incoming_newer": "replace", "same": "skip"}
     if SHOTS:
         d = preview["dialog"]
+        d.resize(1100, 460)
+        a.show()
         d.show()
         qtbot.waitExposed(d)
-        d.grab().save(os.path.join(SHOTS, "import-preview.png"))
+        shot(a, d, "import-preview.png")
+        d.done(QDialog.Rejected)
     summary = rec.said[-1]
     assert summary[0] == "inform" and summary[1].startswith("导入 0 份，替换 1 份")
     assert "历史版本" in summary[1] and summary[1].endswith("跳过 1 份")
@@ -198,13 +213,22 @@ def test_a_package_on_the_command_line_opens_the_window(monkeypatch):
     assert started == [["D:/U盘/报告.JXPKG"]]
 
 
-def test_export_confirmation_screenshot(qtbot, tmp_path):
-    box = exchange.message_box(None, exchange.QMessageBox.Information, "数据包已写入",
+def test_export_confirmation_screenshot(qtbot, tmp_path, seeds):
+    w, storage = open_window(qtbot, tmp_path / "data")
+    storage.create(seeds["004"])
+    storage.create(seeds["001"])
+    w.drafts.refresh()
+    w.drafts.table.selectAll()
+    w.show()
+    qtbot.waitExposed(w)
+    box = exchange.message_box(w, exchange.QMessageBox.Information, "数据包已写入",
                                exchange.written_text(r"E:\石峰区工商业联合会2024年度部门整体自评报告等2份.jxpkg"))
     qtbot.addWidget(box)
     box.show()
     qtbot.waitExposed(box)
     assert "安全删除硬件" in box.text() and box.icon() == exchange.QMessageBox.Information
     if SHOTS:
-        box.grab().save(os.path.join(SHOTS, "export-written.png"))
+        shot(w, box, "export-written.png")
     box.done(QDialog.Accepted)
+    w.close()
+    storage.close()
