@@ -239,17 +239,6 @@ def _read(path: str):
     return package, findings + list(more or ()), list(incomings or ())
 
 
-def _template_installer():
-    for module in ("core.package", "core.templates", "core.template_package"):
-        try:
-            mod = __import__(module, fromlist=["install_template_package"])
-        except ImportError:
-            continue
-        if hasattr(mod, "install_template_package"):
-            return mod.install_template_package
-    return None
-
-
 class _Prefetched:
     """What ``write_package`` reads of the storage, read on the UI thread; the drafts it marks
     as exchanged are marked by the UI thread once the package is written and verified."""
@@ -428,29 +417,41 @@ class Exchange(QObject):
         Prompts.inform(self.widget, "导入完成", text)
 
     def _template(self, path: str, package) -> None:
+        """A template package from the finance bureau: shown (region, year, version), installed
+        beside the built-in templates after the clerk confirms; an older installed version is
+        replaced only after a second confirmation."""
         name = Path(path).name
-        install = _template_installer()
-        if install is None:
+        try:
+            from core.template_install import describe_template, install_template_package
+        except ImportError:
             Prompts.warn(self.widget, "模板数据包",
-                         f"{name} 是模板数据包，不是报告数据包。请用命令行“jixiao unpack {name}”安装模板。"
-                         "未作任何改动。")
+                         f"{name} 是模板数据包，不是报告数据包。这个版本的绩效自评助手还不能安装模板，"
+                         "请用更新版本的绩效自评助手安装。未作任何改动。")
             return
-        region = package_field(package, "region") or "未注明"
-        year = package_field(package, "year") or "未注明"
-        version = package_field(package, "version") or package_field(package, "template_version") or "未注明"
+        data_dir = self.storage.data_dir
+        files = getattr(package, "files", None) or {}
+        info, findings = describe_template(files.get("template.json"), data_dir)
+        if info is None:
+            self.message.emit(f"无法安装 {name}，未作任何改动")
+            Prompts.warn(self.widget, "模板无法安装", refused_text(name, findings).replace("无法导入", "无法安装"))
+            return
         if not Prompts.confirm(self.widget, "安装模板",
-                               f"{name} 是模板数据包：地区 {region}，年度 {year}，版本 {version}。\n\n"
-                               "安装到本机的模板中（内置模板不受影响）？已写的报告仍按原来的模板版本。"):
+                               f"{name} 是模板数据包：\n{info.summary()}\n\n"
+                               "安装到本机的模板中（内置模板不受影响）？已写的报告不受影响。"):
             self.message.emit("已取消安装模板，未作任何改动")
             return
-        try:
-            outcome = install(path)
-        except Exception as e:  # noqa: BLE001 — its Chinese message
-            from desktop.worker import failure_text
-
-            text = failure_text(e)
-            Prompts.warn(self.widget, "模板没有安装", f"模板没有安装：{text}\n\n未作任何改动。")
+        status, findings = install_template_package(data_dir, package)
+        if status == "needs_confirm":
+            hint = next((f.message for f in findings if f.code == "TEMPLATE_REPLACE"), "将替换已安装的同名模板")
+            if not Prompts.confirm(self.widget, "替换模板", f"{hint}。\n\n确定替换？"):
+                self.message.emit("已取消替换模板，未作任何改动")
+                return
+            status, findings = install_template_package(data_dir, package, confirm_replace=True)
+        if status in ("installed", "replaced"):
+            text = (f"模板“{info.summary()}”已{'安装' if status == 'installed' else '替换为新版本'}，"
+                    "新建报告时可以选用")
+            self.message.emit(text)
+            Prompts.inform(self.widget, "模板已安装", text)
             return
-        text = outcome if isinstance(outcome, str) and outcome else "模板已安装，新建报告时可以选用"
-        self.message.emit(text)
-        Prompts.inform(self.widget, "模板已安装", text)
+        self.message.emit(f"模板没有安装：{name}，未作任何改动")
+        Prompts.warn(self.widget, "模板没有安装", refused_text(name, findings).replace("无法导入", "无法安装"))
