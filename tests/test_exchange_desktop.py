@@ -232,3 +232,22 @@ def test_export_confirmation_screenshot(qtbot, tmp_path, seeds):
     box.done(QDialog.Accepted)
     w.close()
     storage.close()
+
+
+def test_each_kind_of_report_gets_its_choices_and_a_safe_default(qtbot, seeds):
+    from types import SimpleNamespace
+
+    statuses = ["new", "same", "incoming_newer", "local_newer", "diverged"]
+    items = [SimpleNamespace(incoming=SimpleNamespace(report=seeds["004"], digest="ABCD-EFGH-JKMN-PQRS"),
+                             local_id=None if s == "new" else 7, status=s, status_text=f"说明{s}")
+             for s in statuses]
+    d = ImportPreviewDialog(items, {"name": "包.jxpkg", "unit": "某县财政局", "created_at": "2026-11-30T02:29:00Z",
+                                    "app_version": "0.1.0"}, {7: "2026-11-29T10:00:00"})
+    qtbot.addWidget(d)
+    assert d.choices() == ["keep_both", "skip", "replace", "skip", "skip"]  # never a silent overwrite
+    labels = [[c.itemText(i) for i in range(c.count())] for c in d.combos]
+    assert labels[0] == ["导入", "跳过"] and labels[1] == ["跳过", "仍导入一份"]
+    assert all(set(x) == {"保留两份", "用数据包中的替换", "跳过"} for x in labels[2:])
+    assert d.table.item(1, 5).text() == "2026-11-29 10:00" and d.table.item(0, 5).text() == "—"
+    d.set_choice(3, "keep_both")
+    assert d.choices()[3] == "keep_both"
