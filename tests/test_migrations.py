@@ -138,3 +138,30 @@ def test_uid_is_unique(tmp_path, seeds):
         uid = s.exchange_info(a)[0]
         with pytest.raises(sqlite3.IntegrityError):
             s.db.execute("UPDATE drafts SET uid = ? WHERE id = ?", [uid, b])
+
+
+def test_schema_v3_opens_unchanged(tmp_path, seeds):
+    """The schema of this release: nothing to migrate, nothing backed up, uids, histories and
+    origins as stored."""
+    tmp_path.mkdir(exist_ok=True)
+    db_file = paths.database_path(tmp_path)
+    shutil.copyfile(FIXTURES / "schema-v3.db", db_file)
+    with Storage.open(tmp_path) as s:
+        assert [m.name for m in MIGRATIONS.applied(s.db)] == known_migrations()
+        assert s.get(1) == seeds["001"] and s.get(2) == seeds["004"]
+        assert s.exchange_info(1) == ("95d1a943b3dc4f6294b867b64c833e81", ("96ER-1V35-FR2D-4XCJ",))
+        assert s.exchange_info(2) == ("4" * 32, ("0000-0000-0000-0004", "5GVF-WXBR-VS04-H81F"))
+        assert s.origin(1) is None
+        assert s.origin(2)["unit"] == "石峰区工商业联合会"
+        infos = {i.id: i for i in s.list()}
+        assert infos[2].origin_text == "来自 石峰区工商业联合会 的数据包 石峰区工商业联合会-2020.jxpkg（2026-11-30 导入）"
+        assert infos[1].origin_text == ""
+        [item] = s.plan_import([_incoming_v3(seeds["001"])])
+        assert (item.local_id, item.status) == (1, "same")
+    assert not (tmp_path / "backups").exists()
+
+
+def _incoming_v3(report):
+    from core.storage import Incoming
+
+    return Incoming.of("95d1a943b3dc4f6294b867b64c833e81", report)
