@@ -522,6 +522,21 @@ def cmd_restore(args) -> int:
 
 
 # -- packages ----------------------------------------------------------------------------------
+def _report_line(r) -> str:
+    """A report as one line of a preview: 2020年 单位 标题."""
+    return " ".join(x for x in (f"{r.year}年" if r.year else "", r.unit.name, r.title or "（无标题）") if x)
+
+
+def _local_time(stamp: str) -> str:
+    """A manifest's UTC time in this PC's local time, as the clerk reads a clock."""
+    import datetime
+
+    try:
+        return datetime.datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone().strftime("%Y-%m-%d %H:%M")
+    except (ValueError, OverflowError, OSError):
+        return _when(stamp) or "未注明"
+
+
 def _print_findings_err(title: str, findings: list[Finding]) -> None:
     print(title, file=sys.stderr)
     for f in findings:
@@ -562,7 +577,8 @@ def cmd_pack(args) -> int:
             return EXIT_UNREADABLE
     print(f"已写入 {out}（{len(ids)} 份报告，已读回校验）")
     for r in manifest["reports"]:
-        print(f"  {r['digest']}  {r['year'] or ''} {r['unit']} {r['title']}")
+        year = f"{r['year']}年" if r["year"] else ""
+        print(f"  {r['digest']}  {' '.join(x for x in (year, r['unit'], r['title'] or '（无标题）') if x)}")
     print("若写在 U 盘上，请先用“安全弹出”再拔出 U 盘。")
     return EXIT_OK
 
@@ -595,7 +611,7 @@ def cmd_unpack(args) -> int:
     with _open_storage(args) as storage:
         items = storage.plan_import(incomings)
         m = package.manifest
-        print(f"数据包：{Path(args.file).name}（{package.unit or '未写单位'}，{_when(package.created_at)}，"
+        print(f"数据包：{Path(args.file).name}（{package.unit or '未写单位'}，打包于 {_local_time(package.created_at)}，"
               f"{len(items)} 份报告）")
         choices, skipped = [], []
         for item in items:
@@ -613,7 +629,7 @@ def cmd_unpack(args) -> int:
             todo = {"keep_both": "导入" if item.status == "new" else "两份都保留",
                     "replace": "替换本机草稿", "skip": "跳过"}[choice]
             here = f"（本机草稿 {item.local_id}）" if item.local_id is not None else ""
-            print(f"  {item.incoming.digest}  {r.year or ''} {r.unit.name} {r.title}：{item.status_text}{here} → {todo}")
+            print(f"  {item.incoming.digest}  {_report_line(r)}：{item.status_text}{here} → {todo}")
         if args.dry_run:
             print("试运行（--dry-run）：没有做任何改动。")
             return EXIT_OK
@@ -626,7 +642,7 @@ def cmd_unpack(args) -> int:
     if skipped:
         print("以下报告与本机的不同，未加选择，已跳过（用 --replace 替换、--keep-both 两份都保留）：")
         for item in skipped:
-            print(f"  {item.incoming.report.title}（本机草稿 {item.local_id}）：{item.status_text}")
+            print(f"  {_report_line(item.incoming.report)}（本机草稿 {item.local_id}）：{item.status_text}")
     return EXIT_OK
 
 
@@ -658,7 +674,7 @@ def cmd_verify(args) -> int:
         if wanted is not None:
             mark = "  ← 一致" if digest == wanted else ""
             matched = matched or digest == wanted
-        print(f"{digest}  {r.year or ''} {r.unit.name} {r.title}{mark}")
+        print(f"{digest}  {_report_line(r)}{mark}")
     if wanted is None:
         return EXIT_OK
     if matched:

@@ -212,3 +212,27 @@ def test_writing_commands_refuse_while_the_app_holds_the_folder(tmp_path, capsys
         proc.stdin.close()
         proc.wait(timeout=10)
         proc.stdout.close()
+
+
+def test_pack_with_exports_carries_word_and_pdf(tmp_path, capsys, home):
+    data, ids = home
+    pkg = tmp_path / "e.jxpkg"
+    code, out, err = run(capsys, "pack", ids["004"], pkg, "--with-exports", "--data-dir", data)
+    assert code == 0, err
+    with zipfile.ZipFile(pkg) as zf:
+        names = zf.namelist()
+        assert names == ["manifest.json", "reports/0001.json", "exports/0001.docx", "exports/0001.pdf"]
+        assert zf.read("exports/0001.pdf").startswith(b"%PDF")
+    code, out, _ = run(capsys, "unpack", pkg, "--dry-run", "--data-dir", data)
+    assert code == 0 and "与本机相同" in out and "打包于" in out
+
+
+def test_help_lists_the_package_commands(capsys):
+    with pytest.raises(SystemExit) as e:
+        main(["-h"])
+    out = capsys.readouterr().out
+    assert e.value.code == 0 and all(c in out for c in ("pack", "unpack", "verify", "摘要不一致"))
+    with pytest.raises(SystemExit):
+        main(["unpack", "-h"])
+    out = capsys.readouterr().out
+    assert all(o in out for o in ("--dry-run", "--replace", "--keep-both", "--skip-existing", "绝不悄悄覆盖"))
