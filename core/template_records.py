@@ -94,6 +94,8 @@ class Template:
     project_template: str = ""
     signature: str = "end"  # where the signature block prints: "end" (after the last section) or "tables"
     file: str = ""
+    template_version: str = ""  # the bureau's edition, e.g. "2024.1" (docs/templates.md); "" when not given
+    year: int | None = None  # the budget year the template is for, when given
 
     def formula(self, key: str) -> FormulaDef | None:
         if self.execution is not None and key == self.execution.key:

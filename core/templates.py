@@ -9,6 +9,7 @@ file and the key.
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,8 @@ from core.template_records import Block, FormulaDef, Grade, OutlineNode, Step, T
 
 FORMAT = "jixiao-template"
 SUPPORTED_VERSIONS = (1,)
+#: a template's own edition (``template_version``): numbers and dots, e.g. "2024.1"
+VERSION_RE = re.compile(r"\d{1,6}(\.\d{1,6}){0,3}")
 
 
 def templates_dir() -> Path:
@@ -34,19 +37,80 @@ FORMULA_NAMES = frozenset({f.key + suffix for f in figures.FIGURES for suffix in
 STEP_NAMES = frozenset({"value", "weight"})
 
 
-def installed(directory: Path | None = None) -> dict[str, Path]:
-    """The installed templates of a folder: ``{id: file}`` for each ``<id>.json`` in it.
+USER_TEMPLATES = "templates"  # the user's templates: DATA/templates/<id>.json (core.template_install)
+_user_dir_override: Path | None = None
 
-    This is the only way from an id to a file: a report's ``template``, a template's
-    ``extends`` and ``project_template`` must be one of these keys exactly, so a path
-    (``../../x``, ``/abs/x``, ``sub/x``, ``x.json``) can never name a file elsewhere."""
+
+def user_templates_dir(data_dir: str | Path | None = None) -> Path:
+    """The folder of the user's installed templates, ``DATA/templates`` (not created here).
+
+    ``data_dir`` if given, else the one set by ``use_data_dir`` (``--data-dir``), else
+    ``JIXIAO_DATA_DIR``, else the platform's per-user data directory (core.paths)."""
+    import os
+
+    from core import paths
+
+    if data_dir is not None and str(data_dir).strip():
+        return Path(data_dir).expanduser() / USER_TEMPLATES
+    if _user_dir_override is not None:
+        return _user_dir_override
+    env = os.environ.get(paths.ENV_VAR, "").strip()
+    return (Path(env).expanduser() if env else paths.default_data_dir()) / USER_TEMPLATES
+
+
+def use_data_dir(data_dir: str | Path | None) -> None:
+    """Take the user's templates from ``data_dir`` (the command's ``--data-dir``, the app's data
+    folder) from now on; ``None`` goes back to the default. Forgets the loaded templates."""
+    global _user_dir_override, _default
+    _user_dir_override = user_templates_dir(data_dir) if data_dir is not None and str(data_dir).strip() else None
+    _default = None
+
+
+def _folder(directory: Path) -> dict[str, Path]:
     out = {}
     try:
-        for p in (directory or templates_dir()).glob("*.json"):
+        for p in directory.glob("*.json"):
             if not p.name.startswith(".") and p.is_file():
                 out[p.stem] = p
     except OSError:
         pass
+    return out
+
+
+def version_key(text: object) -> tuple[int, ...]:
+    """A template edition (``"2024.1"``) as numbers to compare; () when not given or not numbers."""
+    if not isinstance(text, str) or not VERSION_RE.fullmatch(text):
+        return ()
+    return tuple(int(part) for part in text.split("."))
+
+
+def file_version(path: Path) -> str:
+    """The ``template_version`` written in a template file, "" when none or unreadable."""
+    try:
+        data = validate.loads(validate.read_limited(path, validate.MAX_TEMPLATE_BYTES).decode("utf-8-sig"))
+    except (OSError, ValueError, RecursionError):
+        return ""
+    v = data.get("template_version") if isinstance(data, dict) else None
+    return v if isinstance(v, str) and version_key(v) else ""
+
+
+def installed(directory: Path | None = None, user_dir: Path | None = None) -> dict[str, Path]:
+    """The installed templates: ``{id: file}`` for each ``<id>.json``.
+
+    With ``directory`` alone: that folder only. Without: the built-in templates
+    (resources/templates) and the user's (``user_templates_dir()``, installed from template
+    packages); with ``user_dir``: ``directory`` (or the built-in folder) and ``user_dir``. A user
+    template with the id of a built-in one is used only when its ``template_version`` is higher.
+
+    This is the only way from an id to a file: a report's ``template``, a template's
+    ``extends`` and ``project_template`` must be one of these keys exactly, so a path
+    (``../../x``, ``/abs/x``, ``sub/x``, ``x.json``) can never name a file elsewhere."""
+    if directory is not None and user_dir is None:
+        return _folder(directory)
+    out = _folder(directory or templates_dir())
+    for tid, p in _folder(user_dir or user_templates_dir()).items():
+        if tid not in out or version_key(file_version(p)) > version_key(file_version(out[tid])):
+            out[tid] = p
     return out
 
 
@@ -70,10 +134,10 @@ def id_problem(template_id: object, known: dict[str, Path]) -> str | None:
     return f"找不到模板“{shown}”：模板文件夹中没有 {shown}.json"
 
 
-def list_templates(directory: Path | None = None) -> list[tuple[str, str]]:
-    """(id, name) of every usable template, sorted by id."""
+def list_templates(directory: Path | None = None, user_dir: Path | None = None) -> list[tuple[str, str]]:
+    """(id, name) of every usable template (built-in and the user's, see ``installed``), sorted by id."""
     out = []
-    for tid, p in sorted(installed(directory).items()):
+    for tid, p in sorted(installed(directory, user_dir).items()):
         try:
             data = validate.loads(validate.read_limited(p, validate.MAX_TEMPLATE_BYTES).decode("utf-8-sig"))
         except (OSError, ValueError, RecursionError):
@@ -263,10 +327,10 @@ def _resolve_base(directory: Path, name: object, loader: _Loader, depth: int = 0
     return data
 
 
-def load_template_file(path: Path) -> tuple[Template | None, list[Finding]]:
+def load_template_file(path: Path, known: dict[str, Path] | None = None) -> tuple[Template | None, list[Finding]]:
     """Load the template file ``path``; its ``extends`` and ``project_template`` must name
-    templates installed in the same folder."""
-    loader = _Loader(path.name, installed(path.parent))
+    templates in ``known`` (``installed``), by default those in the same folder."""
+    loader = _Loader(path.name, known if known is not None else installed(path.parent))
     data = _read_json(path, loader)
     if data is None:
         return None, loader.findings
@@ -367,6 +431,13 @@ def _build(data: dict, L: _Loader, stem: str) -> tuple[Template | None, list[Fin
             L.bad("project_template", f"“project_template”：{problem}",
                   "写同一模板文件夹中另一个模板的名称")
     over = data.get("over_achievement_ratio")
+    tversion = L.text(data.get("template_version"), "template_version")
+    if tversion and not VERSION_RE.fullmatch(tversion):
+        L.bad("template_version", "“template_version”应为数字和小数点组成的版本号，如 2024.1")
+    year = data.get("year")
+    if year is not None and (isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100):
+        L.bad("year", "“year”应为年度数字，如 2024")
+        year = None
     template = Template(
         id=stem,
         name=L.text(data.get("name"), "name", required=True),
@@ -389,6 +460,8 @@ def _build(data: dict, L: _Loader, stem: str) -> tuple[Template | None, list[Fin
         project_template=project_template,
         signature="tables" if data.get("signature") == "tables" else "end",
         file=L.file,
+        template_version=tversion,
+        year=year,
     )
     if template.equal_target not in ("proportional", "all_or_nothing"):
         L.bad("equal_target", "“equal_target”应为 proportional 或 all_or_nothing")
@@ -409,10 +482,10 @@ def _framework_leaves(table: model.SelfEvalTable | None):
             yield "groups/" + "/children/".join(str(p) for p in (gi, *path)), leaf
 
 
-def _safe_load(path: Path) -> tuple[Template | None, list[Finding]]:
+def _safe_load(path: Path, known: dict[str, Path] | None = None) -> tuple[Template | None, list[Finding]]:
     """``load_template_file``, with a loader bug turned into a finding instead of a traceback."""
     try:
-        return load_template_file(path)
+        return load_template_file(path, known)
     except Exception as e:  # noqa: BLE001
         return None, [Finding("TEMPLATE_INVALID", ERROR, f"{path.name}:/", f"模板文件无法读取（{type(e).__name__}）",
                               "向发布模板的财政局索取正确版本，或把模板文件发给软件维护人员")]
@@ -421,8 +494,11 @@ def _safe_load(path: Path) -> tuple[Template | None, list[Finding]]:
 class TemplateSet:
     """Loads templates by id on demand and remembers the findings of broken ones."""
 
-    def __init__(self, directory: Path | None = None):
+    def __init__(self, directory: Path | None = None, user_dir: Path | None = None):
+        """``directory`` alone: that folder only; otherwise the built-in templates (or ``directory``)
+        and the user's (``user_dir``, by default ``user_templates_dir()``), as ``installed``."""
         self.directory = directory or templates_dir()
+        self.user_dir = user_dir if user_dir is not None or directory is not None else user_templates_dir()
         self._cache: dict[str, tuple[Template | None, list[Finding]]] = {}
 
     def get(self, template_id: str) -> tuple[Template | None, list[Finding]]:
@@ -435,15 +511,18 @@ class TemplateSet:
                     "TEMPLATE_MISSING", ERROR, "template", "报告没有指定模板",
                     "在报告中选择一个模板（jixiao templates 列出可用模板）")])
             else:
-                known = installed(self.directory)
+                known = self.installed()
                 problem = id_problem(template_id, known)
                 if problem:
                     self._cache[template_id] = (None, [Finding(
                         "TEMPLATE_UNKNOWN", ERROR, "template", problem,
                         "选择已安装的模板（jixiao templates 列出可用模板）；新模板须先放入模板文件夹")])
                 else:
-                    self._cache[template_id] = _safe_load(known[template_id])
+                    self._cache[template_id] = _safe_load(known[template_id], known)
         return self._cache[template_id]
+
+    def installed(self) -> dict[str, Path]:
+        return installed(self.directory, self.user_dir) if self.user_dir is not None else installed(self.directory)
 
 
 _default: TemplateSet | None = None
@@ -458,3 +537,9 @@ def default_set() -> TemplateSet:
 
 def load_template(template_id: str) -> tuple[Template | None, list[Finding]]:
     return default_set().get(template_id)
+
+
+def reset_default() -> None:
+    """Forget the loaded templates (after a template is installed: the next lookup reads the folders again)."""
+    global _default
+    _default = None
