@@ -71,6 +71,9 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.storage = storage
         self.data_dir = Path(data_dir)
+        from core import templates
+
+        templates.use_data_dir(self.data_dir)  # the templates installed from packages into this folder
         self.editor: DraftEditor | None = None
         self.setWindowTitle("绩效自评助手")
         self.resize(1366, 768)

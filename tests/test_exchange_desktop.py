@@ -251,3 +251,38 @@ def test_each_kind_of_report_gets_its_choices_and_a_safe_default(qtbot, seeds):
     assert d.table.item(1, 5).text() == "2026-11-29 10:00" and d.table.item(0, 5).text() == "—"
     d.set_choice(3, "keep_both")
     assert d.choices()[3] == "keep_both"
+
+
+def test_a_template_package_is_shown_and_installed_after_confirming(qtbot, tmp_path, monkeypatch):
+    import json
+    from types import SimpleNamespace
+
+    from core import templates as T
+
+    data = json.loads((T.templates_dir() / "hunan-dept-2022.json").read_text(encoding="utf-8"))
+    data.update({"id": "bureau-dept-2024", "name": "某县部门整体支出绩效自评（2024）", "region": "某县",
+                 "year": 2024, "template_version": "2024.1"})
+    package = SimpleNamespace(manifest={"kind": "template"},
+                              files={"template.json": json.dumps(data, ensure_ascii=False).encode("utf-8")})
+    monkeypatch.setattr(exchange, "_read", lambda path: (package, [], []))
+    rec = Recorder(monkeypatch)
+    asked = []
+    monkeypatch.setattr(Prompts, "confirm", staticmethod(lambda p, t, text: asked.append(text) or True))
+    w, storage = open_window(qtbot, tmp_path / "data")
+    try:
+        import_(qtbot, w, tmp_path / "模板.jxpkg")
+        assert "某县" in asked[0] and "2024.1" in asked[0] and "2024" in asked[0]
+        assert rec.said[-1][0] == "inform" and "已安装" in rec.said[-1][1]
+        assert (tmp_path / "data" / "templates" / "bureau-dept-2024.json").is_file()
+        assert rec.previews == [] and storage.list() == []
+        new_draft = dialogs.NewDraftDialog(w)
+        qtbot.addWidget(new_draft)
+        offered = [new_draft.template.itemData(i) for i in range(new_draft.template.count())]
+        assert "bureau-dept-2024" in offered and "hunan-dept-2022" in offered  # beside the built-in ones
+        asked.clear()
+        import_(qtbot, w, tmp_path / "模板.jxpkg")  # the same version again: refused, in Chinese
+        assert rec.said[-1][0] == "warn" and "未作任何改动" in rec.said[-1][1]
+    finally:
+        w.close()
+        storage.close()
+        T.use_data_dir(None)
