@@ -2,9 +2,6 @@
 plan_import's statuses, apply_import's choices in one transaction, the app-lock check for
 command-line writers, and a restore that damage recovery never undoes."""
 import dataclasses
-import json
-import shutil
-import sqlite3
 import subprocess
 import sys
 
@@ -14,7 +11,7 @@ from conftest import ROOT
 from core import paths
 from core.report_digest import report_digest
 from core.storage import (IMPORT_SNAPSHOT, IMPORT_SUFFIX, ImportItem, Incoming, Storage,
-                          StorageError, app_holds, ensure_no_app, exchange, restore_database)
+                          StorageError, app_holds, ensure_no_app, restore_database)
 
 ORIGIN = {"package": "武昌区工商联-2022-部门整体.jxpkg", "unit": "武昌区工商联",
           "created_at": "2026-11-29T10:00:00+08:00", "imported_at": "2026-11-30T09:00:00+08:00"}

@@ -63,7 +63,8 @@ from core.storage.drafts import (DraftInfo, SnapshotInfo, Storage, _info, _list_
 from core.storage.exchange import (CHOICE_TEXT, CHOICES, STATUS_TEXT, ImportItem, ImportResult,
                                    Incoming)
 from core.storage.files import backups_dir, check_database_file, list_backups
-from core.storage.restore import APP_RUNNING, app_holds, ensure_no_app, restore_database
+from core.storage.restore import (APP_RUNNING, app_holds, ensure_no_app, holding_app_lock,
+                                  restore_database)
 from core.storage.schema import (AFTER_RESTORE, AUTO_SNAPSHOT, BACKUPS_DIR, BEFORE_MIGRATION,
                                  BEFORE_RESTORE, COPY_SUFFIX, IMPORT_SNAPSHOT, IMPORT_SUFFIX, MIGRATIONS, NEWER_DATABASE, STATUSES,
                                  StorageError, known_migrations)
@@ -73,6 +74,7 @@ __all__ = [
     # are importable too; not listed as strings here, where tests/test_checks.py would take
     # them for finding codes.
     "CHOICES", "ImportItem", "ImportResult", "Incoming", "app_holds", "ensure_no_app",
+    "holding_app_lock",
     "AUTO_SNAPSHOT", "BACKUPS_DIR", "BEFORE_MIGRATION", "BEFORE_RESTORE", "COPY_SUFFIX",
     "MIGRATIONS", "NEWER_DATABASE", "STATUSES", "DraftInfo", "SnapshotInfo",
     "Storage", "StorageError", "backups_dir", "check_database_file", "empty_report",
