@@ -21,13 +21,15 @@ SHOTS = os.environ.get("JIXIAO_SHOTS")  # a folder: the screenshots are kept the
 class Recorder:
     """Stands in for the message boxes and the preview's exec: keeps what the clerk would see."""
 
-    def __init__(self, monkeypatch, save_to=None):
+    def __init__(self, monkeypatch, save_to=None, qtbot=None):
+        self.qtbot = qtbot
         self.said, self.previews, self.save_to = [], [], save_to
         monkeypatch.setattr(Prompts, "inform", staticmethod(lambda p, t, text: self.said.append(("inform", text))))
         monkeypatch.setattr(Prompts, "warn", staticmethod(lambda p, t, text: self.said.append(("warn", text))))
         monkeypatch.setattr(Prompts, "save_path", staticmethod(lambda p, suggested: self.pick(suggested)))
         self.suggested = []
         self.overrides = {}  # row → choice, set by the clerk in the preview
+        self.shoot = None  # a file name: the next preview is photographed over its window
         monkeypatch.setattr(ImportPreviewDialog, "ask", classmethod(self.ask))
 
     def pick(self, suggested):
@@ -36,8 +38,14 @@ class Recorder:
 
     def ask(self, cls, items, info, local, parent=None):
         d = cls(items, info, local, parent)  # the real dialog, as the clerk sees it
-        d.resize(1366, 500)
         defaults = d.choices()
+        if SHOTS and self.shoot:  # before anything is applied: the list as it is now behind it
+            parent.window().show()
+            d.show()
+            self.qtbot.waitExposed(d)
+            shot(parent.window(), d, self.shoot)
+            d.hide()
+            self.shoot = None
         for row, choice in self.overrides.items():
             d.set_choice(row, choice)
         self.previews.append({"statuses": [i.status for i in items], "defaults": defaults, "info": info,
@@ -77,7 +85,7 @@ def import_(qtbot, w, path):
 def test_carried_to_a_second_office_changed_and_brought_back(qtbot, tmp_path, seeds, monkeypatch):
     usb = tmp_path / "U盘"
     usb.mkdir()
-    rec = Recorder(monkeypatch)
+    rec = Recorder(monkeypatch, qtbot=qtbot)
     a, store_a = open_window(qtbot, tmp_path / "office")
     ids = [store_a.create(seeds["004"]), store_a.create(seeds["001"])]
     a.drafts.refresh()
@@ -114,19 +122,12 @@ def test_carried_to_a_second_office_changed_and_brought_back(qtbot, tmp_path, se
 
     # 4. back in the office: one newer, one the same; defaults replace the newer, skip the same
     before = {i: store_a.get(i) for i in ids}
+    rec.shoot = "import-preview.png"
     import_(qtbot, a, usb / "带回.jxpkg")
     preview = rec.previews[-1]
     by_status = dict(zip(preview["statuses"], preview["defaults"]))
     assert sorted(preview["statuses"]) == ["incoming_newer", "same"]
     assert by_status == {"incoming_newer": "replace", "same": "skip"}
-    if SHOTS:
-        d = preview["dialog"]
-        d.resize(1100, 460)
-        a.show()
-        d.show()
-        qtbot.waitExposed(d)
-        shot(a, d, "import-preview.png")
-        d.done(QDialog.Rejected)
     summary = rec.said[-1]
     assert summary[0] == "inform" and summary[1].startswith("导入 0 份，替换 1 份")
     assert "历史版本" in summary[1] and summary[1].endswith("跳过 1 份")
