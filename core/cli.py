@@ -16,8 +16,8 @@ prints the preview (each report with its status) and imports — without a choic
 that differs from the one here is skipped and listed, never overwritten; ``jixiao verify
 FILE.jxpkg|REPORT.json [DIGEST]`` prints each report's digest and, given DIGEST (as printed on
 paper), says 一致 (exit 0) or 不一致 (exit 1). A bad package is its ``PACKAGE_*`` findings and
-exit 2. ``pack``, ``unpack`` (not ``--dry-run``), ``import-json`` and ``restore`` refuse while
-the app has the data folder open.
+exit 2. ``pack`` and ``unpack`` (not ``--dry-run``) hold the app's lock on the data folder while they
+run: refused while the app has it open, and the app cannot start meanwhile.
 
 Exit status (``EXIT_HELP`` is the same table for ``jixiao -h``):
 
@@ -555,7 +555,7 @@ def _data_folder(args) -> Path:
 
 def cmd_pack(args) -> int:
     from core.package import PackageError, default_package_name, write_package
-    from core.storage import StorageError, ensure_no_app
+    from core.storage import StorageError, holding_app_lock
 
     if len(args.items) < 2:
         raise StorageError("请给出草稿编号和要写入的数据包，例如：jixiao pack 3 5 E:\\报告.jxpkg")
@@ -563,8 +563,7 @@ def cmd_pack(args) -> int:
     if len(set(ids)) != len(ids):
         raise StorageError("同一份草稿编号给了两次")
     out = Path(args.items[-1])
-    ensure_no_app(_data_folder(args))
-    with _open_storage(args) as storage:
+    with holding_app_lock(_data_folder(args)), _open_storage(args) as storage:
         if out.is_dir():
             infos = {d.id: d for d in storage.list(include_deleted=True)}
             out = out / default_package_name([infos[i] if i in infos else storage.get(i) for i in ids])
@@ -596,7 +595,9 @@ def _read_package_reports(path: str):
 
 
 def cmd_unpack(args) -> int:
-    from core.storage import ensure_no_app
+    import contextlib
+
+    from core.storage import holding_app_lock
 
     package, incomings, findings = _read_package_reports(args.file)
     if package is None:
@@ -604,11 +605,11 @@ def cmd_unpack(args) -> int:
         return EXIT_UNREADABLE
     for f in findings:
         print("  " + format_finding(f), file=sys.stderr)
-    if not args.dry_run:
-        ensure_no_app(_data_folder(args))
+    # the app cannot start while the import runs (a preview writes nothing: no lock)
+    lock = contextlib.nullcontext() if args.dry_run else holding_app_lock(_data_folder(args))
     conflicts = ("local_newer", "incoming_newer", "diverged")
     flag = "replace" if args.replace else "keep_both" if args.keep_both else "skip" if args.skip_existing else None
-    with _open_storage(args) as storage:
+    with lock, _open_storage(args) as storage:
         items = storage.plan_import(incomings)
         m = package.manifest
         print(f"数据包：{Path(args.file).name}（{package.unit or '未写单位'}，打包于 {_local_time(package.created_at)}，"
