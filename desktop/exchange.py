@@ -272,6 +272,15 @@ class Exchange(QObject):
         self.folder = str(Path.home())
         self.busy = False
 
+    def _alive(self) -> bool:
+        """False once the window closed while the stick was still being written or read."""
+        from shiboken6 import isValid
+
+        alive = isValid(self) and isValid(self.widget)
+        if not alive:
+            self._stop()
+        return alive
+
     def _start(self, text: str) -> bool:
         if self.busy:
             self.message.emit("上一个数据包操作还没有完成，请稍候")
@@ -326,6 +335,8 @@ class Exchange(QObject):
             return path
 
         def done(written) -> None:
+            if not self._alive():
+                return
             self._stop()
             try:  # written and verified: now the drafts remember this version went out
                 for draft_id in source.exchanged:
@@ -337,6 +348,8 @@ class Exchange(QObject):
             self.finished.emit()
 
         def failed(text: str) -> None:
+            if not self._alive():
+                return
             self._stop()
             self.message.emit(f"数据包没有写成：{text}")
             Prompts.warn(self.widget, "数据包没有写成", export_failed_text(text))
@@ -359,6 +372,8 @@ class Exchange(QObject):
         name = Path(path).name
 
         def done(result) -> None:
+            if not self._alive():
+                return
             self._stop()
             try:
                 self._preview(path, *result)
@@ -366,6 +381,8 @@ class Exchange(QObject):
                 self.finished.emit()
 
         def failed(text: str) -> None:
+            if not self._alive():
+                return
             self._stop()
             self.message.emit(f"无法导入 {name}：{text}。未作任何改动。")
             Prompts.warn(self.widget, "无法导入数据包", f"无法导入 {name}：{text}\n\n未作任何改动。")

@@ -287,3 +287,25 @@ def test_a_template_package_is_shown_and_installed_after_confirming(qtbot, tmp_p
         w.close()
         storage.close()
         T.use_data_dir(None)
+
+
+def test_closing_the_window_while_the_stick_is_written_is_quiet(qtbot, tmp_path, seeds, monkeypatch):
+    from shiboken6 import delete
+    from PySide6.QtWidgets import QApplication
+
+    from desktop import worker
+
+    rec = Recorder(monkeypatch)
+    w, storage = open_window(qtbot, tmp_path / "data")
+    storage.create(seeds["004"])
+    w.drafts.refresh()
+    select_all(w.drafts)
+    rec.save_to = tmp_path / "关窗.jxpkg"
+    w.drafts.export_package()
+    assert worker._running  # still writing …
+    delete(w.drafts)  # … when the list goes away
+    qtbot.waitUntil(lambda: not worker._running, timeout=20000)
+    assert rec.said == [] and QApplication.overrideCursor() is None
+    assert (tmp_path / "关窗.jxpkg").is_file()  # written whole all the same
+    w.close()
+    storage.close()
