@@ -484,7 +484,9 @@ def cmd_import_json(args) -> int:
         return EXIT_UNREADABLE
     for f in findings:
         print("  " + format_finding(f), file=sys.stderr)
-    with _open_storage(args) as storage:
+    from core.storage import holding_app_lock
+
+    with holding_app_lock(_data_folder(args)), _open_storage(args) as storage:  # one writer at a time
         draft_id = storage.create(report)
     print(f"已导入为草稿，编号 {draft_id}")
     return EXIT_OK

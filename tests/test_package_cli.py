@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, SEEDS
 from core.cli import main
 from core.report_digest import report_digest
 from core.storage import Storage
@@ -205,6 +205,8 @@ def test_writing_commands_refuse_while_the_app_holds_the_folder(tmp_path, capsys
         assert code == 2 and "关闭" in err
         code, _, err = run(capsys, "pack", ids["000"], tmp_path / "b.jxpkg", "--data-dir", other)
         assert code == 2 and not (tmp_path / "b.jxpkg").exists()
+        code, _, err = run(capsys, "import-json", SEEDS / "seed001.json", "--data-dir", other)
+        assert code == 2 and "关闭" in err
         code, out, _ = run(capsys, "unpack", pkg, "--dry-run", "--data-dir", other)
         assert code == 0 and "新报告" in out  # a preview writes nothing: allowed
         assert _db_state(other) == before
