@@ -25,8 +25,10 @@ DIGEST_CHARS = 16
 
 def canonical_json(report: model.Report) -> bytes:
     """The report's content as canonical UTF-8 JSON (sorted keys, no whitespace)."""
+    # surrogatepass: a lone surrogate (refused at every way in, but possible in a report built in
+    # code) still gives a digest instead of an exception
     return json.dumps(report_to_dict(report), ensure_ascii=False, sort_keys=True,
-                      separators=(",", ":")).encode("utf-8")
+                      separators=(",", ":")).encode("utf-8", "surrogatepass")
 
 
 def report_sha256(report: model.Report) -> str:

@@ -35,3 +35,8 @@ def test_a_digest_read_back_by_a_person_is_recognised(seeds):
     assert normalize_digest(typed) == d
     assert normalize_digest("ABCD-EFGH") is None
     assert normalize_digest("UUUU-UUUU-UUUU-UUUU") is None
+
+
+def test_a_report_with_a_lone_surrogate_still_has_a_digest(seeds):
+    broken = replace(seeds["004"], title="报告\ud800")
+    assert report_digest(broken) != report_digest(seeds["004"])
