@@ -87,8 +87,23 @@ def _figures(old: model.Figures, marks: list[str]) -> model.Figures:
     return out
 
 
-def next_year_draft(last: model.Report) -> tuple[model.Report, tuple[str, ...]]:
-    """Next year's draft from ``last`` and the where-paths of every carried number/target."""
+def installed_version(template_id: str, templates=None) -> str:
+    """The ``template_version`` of the edition of ``template_id`` installed now ("" when none)."""
+    from core.templates import default_set
+
+    try:
+        tpl, _ = (templates or default_set()).get(template_id)
+    except Exception:  # noqa: BLE001 - a template that does not load records no version
+        return ""
+    return tpl.template_version if tpl is not None else ""
+
+
+def next_year_draft(last: model.Report, templates=None) -> tuple[model.Report, tuple[str, ...]]:
+    """Next year's draft from ``last`` and the where-paths of every carried number/target.
+
+    The draft is written with the edition of the template installed now (``template_version``),
+    not the one last year's report was written with; ``templates`` a ``TemplateSet`` (default
+    ``core.templates.default_set()``)."""
     marks: list[str] = []
     year = last.year + 1 if last.year is not None else None
     for name in ("authorized_staff", "actual_staff"):
@@ -104,7 +119,8 @@ def next_year_draft(last: model.Report) -> tuple[model.Report, tuple[str, ...]]:
     projects = tuple(_table(p, f"projects/{i}", marks) for i, p in enumerate(last.projects))
     framework = _table(last.framework, "framework", marks)
     draft = model.Report(
-        schema_version=last.schema_version, template=last.template, kind=last.kind, year=year,
+        schema_version=last.schema_version, template=last.template,
+        template_version=installed_version(last.template, templates), kind=last.kind, year=year,
         title=_title(last.title, last.year, year), unit=last.unit, overview=last.overview,
         figures=figures, fund_lines=tuple(lines), goal=model.Goal(expected=last.goal.expected),
         table=table, projects=projects, framework=framework,

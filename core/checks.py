@@ -40,7 +40,7 @@ class Context:
 
     @property
     def main_template(self) -> Template | None:
-        return self.templates.get(self.report.template)[0]
+        return self.templates.for_report(self.report)[0]
 
 
 Rule = Callable[[Context], Iterable[Finding]]

@@ -223,6 +223,9 @@ class Report:
     # where-paths (as in findings) of values carried from last year that the clerk has not
     # confirmed yet: set by core.carry_forward, dropped when the clerk edits or confirms them
     carried: tuple[str, ...] = ()
+    # the ``template_version`` of ``template`` the report was written with ("" = not known): its
+    # tables keep being scored by that edition after a newer one is installed (core.templates)
+    template_version: str = ""
 
     def section(self, key: str) -> str:
         for s in self.sections:

@@ -27,14 +27,14 @@ def empty_table(tpl: Template | None, name: str = "", template_id: str = "") -> 
 def empty_report(tpl: Template, unit: str, year: int) -> model.Report:
     dept = tpl.kind == model.DEPARTMENT
     return model.Report(
-        template=tpl.id, kind=tpl.kind, year=year,
+        template=tpl.id, template_version=tpl.template_version, kind=tpl.kind, year=year,
         title=f"{year}年度{unit}{'部门整体支出' if dept else '项目支出'}绩效自评报告",
         unit=model.Unit(name=unit), table=empty_table(tpl, unit if dept else ""), framework=tpl.framework)
 
 
 def project_template_id(report: model.Report, templates: TemplateSet | None = None) -> str:
     """The template a project 自评表 of this report is scored by."""
-    main, _ = (templates or default_set()).get(report.template)
+    main, _ = (templates or default_set()).for_report(report)
     return main.project_template if main and main.project_template else report.template
 
 

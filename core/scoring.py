@@ -413,6 +413,8 @@ def table_template(report: model.Report, where: str, table: model.SelfEvalTable,
     tid = table.template
     if not tid:
         tid = project_template_id(report, templates) if where.startswith("projects/") else report.template
+    if tid == report.template:  # the edition the report was written with (Report.template_version)
+        return templates.for_report(report)
     return templates.get(tid)
 
 
@@ -443,7 +445,7 @@ def score_report(report: model.Report, templates: TemplateSet | None = None) -> 
             add([Finding("RULE_FAILED", WARNING, where,
                          f"“{table.name or report.table_kind(where)}”{_crashed(e)}，未评分",
                          "请把报告文件发给软件维护人员")])
-    main, mf = templates.get(report.template)
+    main, mf = templates.for_report(report)
     formulas = []
     if main is not None:
         defs = ((main.execution,) if main.execution else ()) + main.formulas

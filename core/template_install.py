@@ -9,6 +9,8 @@ name, region, year, version, kind) and written to the user's templates, ``DATA/t
 * ``"installed"``: no template with this id yet;
 * ``"needs_confirm"``: the one installed has an older ``template_version``; replaced only when the
   clerk confirms (``confirm_replace=True``), then ``"replaced"``;
+  the edition replaced is kept in ``DATA/templates/versions/<id>/<old version>.json`` so the
+  reports written with it (``Report.template_version``) keep being scored by it;
 * ``"older"``: refused, the one installed is as new or newer (a template without a
   ``template_version`` never replaces one);
 * ``"invalid"``: refused with the template's findings; nothing is written;
@@ -120,13 +122,15 @@ def install_template(data_dir: str | Path, data: bytes, confirm_replace: bool = 
         if not confirm_replace:
             return "needs_confirm", findings + [Finding(
                 "TEMPLATE_REPLACE", HINT, "template", f"将用版本 {info.version} 替换已安装的模板“{info.id}”"
-                f"（版本 {old or '未标'}）", "确认后替换；已写好的报告仍按其模板名称使用新版本")]
+                f"（版本 {old or '未标'}）", "确认后替换；已写好的报告仍按其编写时的版本评分（旧版本保留在模板文件夹的 versions 中）")]
     from core import atomic
     from core.paths import PRIVATE_FILE, make_data_dir
 
     try:
         make_data_dir(data_dir)
         make_data_dir(user_dir)
+        if existing is not None:
+            _keep_old(existing, info.id, user_dir)
         atomic.atomic_write_bytes(user_dir / f"{info.id}.json", bytes(data), mode=PRIVATE_FILE)
     except OSError as e:
         from core.os_errors import os_error_text
@@ -135,6 +139,21 @@ def install_template(data_dir: str | Path, data: bytes, confirm_replace: bool = 
                                              "检查数据文件夹的磁盘空间和权限后重试；原有模板未改动")]
     T.reset_default()
     return ("replaced" if existing is not None else "installed"), findings
+
+
+def _keep_old(existing: Path, template_id: str, user_dir: Path) -> None:
+    """Keep the edition being replaced in ``DATA/templates/versions/<id>/<version>.json`` so the
+    reports written with it keep being scored by it (never deleted, never overwritten; an edition
+    without a ``template_version`` cannot be named by a report and is not kept). Raises OSError."""
+    from core import atomic
+    from core.paths import PRIVATE_FILE, make_data_dir
+
+    target = T.archive_path(template_id, T.file_version(existing), user_dir)
+    if target is None or target.exists():
+        return
+    make_data_dir(target.parent.parent)
+    make_data_dir(target.parent)
+    atomic.atomic_write_bytes(target, existing.read_bytes(), mode=PRIVATE_FILE)
 
 
 def install_template_package(data_dir: str | Path, package, confirm_replace: bool = False) -> tuple[str, list[Finding]]:

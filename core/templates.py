@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from core import figures, formula, model, validate
-from core.findings import ERROR, Finding
+from core.findings import ERROR, HINT, Finding
 from core.resources import resource_path
 # the records live in core.template_records; importing them from here keeps working
 from core.template_records import Block, FormulaDef, Grade, OutlineNode, Step, Template, Tier  # noqa: F401
@@ -501,8 +501,15 @@ class TemplateSet:
         self.user_dir = user_dir if user_dir is not None or directory is not None else user_templates_dir()
         self._cache: dict[str, tuple[Template | None, list[Finding]]] = {}
 
-    def get(self, template_id: str) -> tuple[Template | None, list[Finding]]:
-        """The template with this id — only ever one installed in ``directory``."""
+    def get(self, template_id: str, version: str = "") -> tuple[Template | None, list[Finding]]:
+        """The template with this id — only ever one installed in ``directory``.
+
+        ``version`` (a report's ``template_version``): when it differs from the installed
+        edition, the edition kept in ``DATA/templates/versions/<id>/<version>.json`` (by
+        core.template_install when a newer one replaced it); when that is not kept here, the
+        installed one with a TEMPLATE_VERSION hint."""
+        if version and isinstance(version, str) and isinstance(template_id, str):
+            return self._versioned(template_id, version)
         if not isinstance(template_id, str):
             template_id = repr(template_id)
         if template_id not in self._cache:
@@ -521,6 +528,31 @@ class TemplateSet:
                     self._cache[template_id] = _safe_load(known[template_id], known)
         return self._cache[template_id]
 
+    def for_report(self, report: model.Report) -> tuple[Template | None, list[Finding]]:
+        """The report's own template in the edition it was written with (see ``get``)."""
+        return self.get(report.template, report.template_version)
+
+    def _versioned(self, template_id: str, version: str) -> tuple[Template | None, list[Finding]]:
+        key = f"{template_id}\n{version}"
+        if key in self._cache:
+            return self._cache[key]
+        tpl, findings = self.get(template_id)
+        if tpl is None or tpl.template_version == version:
+            return tpl, findings
+        archived = archived_template(template_id, version, self.user_dir) if self.user_dir is not None else None
+        if archived is not None:
+            old, old_findings = _safe_load(archived, self.installed())
+            if old is not None:
+                self._cache[key] = (old, old_findings)
+                return self._cache[key]
+        shown = validate.clean_text(version)[:20]
+        now = tpl.template_version or "未标"
+        self._cache[key] = (tpl, findings + [Finding(
+            "TEMPLATE_VERSION", HINT, "template",
+            f"报告按模板 {template_id} 版本 {shown} 编写，本机只有版本 {now}，已按版本 {now} 评分",
+            "如需按原版本评分，请向财政局索取该版本的模板包并安装；否则核对按新版本得出的分数")])
+        return self._cache[key]
+
     def installed(self) -> dict[str, Path]:
         return installed(self.directory, self.user_dir) if self.user_dir is not None else installed(self.directory)
 
@@ -535,8 +567,29 @@ def default_set() -> TemplateSet:
     return _default
 
 
-def load_template(template_id: str) -> tuple[Template | None, list[Finding]]:
-    return default_set().get(template_id)
+def load_template(template_id: str, version: str = "") -> tuple[Template | None, list[Finding]]:
+    return default_set().get(template_id, version)
+
+
+VERSIONS = "versions"  # DATA/templates/versions/<id>/<template_version>.json: editions replaced by newer ones
+
+
+def archive_path(template_id: str, version: str, user_dir: Path | None = None) -> Path | None:
+    """Where the replaced edition ``version`` of ``template_id`` is kept; None when either is not
+    a plain id / version (never a path elsewhere)."""
+    if (not isinstance(template_id, str) or not template_id or looks_like_path(template_id)
+            or not version_key(version)):
+        return None
+    return (user_dir if user_dir is not None else user_templates_dir()) / VERSIONS / template_id / f"{version}.json"
+
+
+def archived_template(template_id: str, version: str, user_dir: Path | None = None) -> Path | None:
+    """The kept file of edition ``version`` of ``template_id``, or None when there is none."""
+    path = archive_path(template_id, version, user_dir)
+    try:
+        return path if path is not None and path.is_file() else None
+    except OSError:
+        return None
 
 
 def reset_default() -> None:
