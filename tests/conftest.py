@@ -1,5 +1,8 @@
 """Shared fixtures. Qt runs headless: the platform is set before any QApplication exists."""
+import contextlib
 import os
+import subprocess
+import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -79,3 +82,31 @@ def overview_field(w, path):
 
     page = next(p for p in w.editor.pages if isinstance(p, OverviewPage))
     return next(f for f in page.fields if f.path == path)
+
+
+LOCK_HOLDER = (
+    "import sys\n"
+    "from core.instance_lock import InstanceLock\n"
+    "lock = InstanceLock.acquire(sys.argv[1])\n"
+    "print('LOCKED' if lock else 'BUSY', flush=True)\n"
+    "sys.stdin.readline()\n"
+)
+
+
+@contextlib.contextmanager
+def app_holding(folder):
+    """A second process holding ``folder``'s app lock (as the open app does) until the block ends."""
+    proc = subprocess.Popen([sys.executable, "-c", LOCK_HOLDER, str(folder)], cwd=ROOT,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "LOCKED"
+        yield proc
+    finally:
+        if proc.poll() is None and proc.stdin and not proc.stdin.closed:
+            proc.stdin.close()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        proc.stdout.close()

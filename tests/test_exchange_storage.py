@@ -2,12 +2,10 @@
 plan_import's statuses, apply_import's choices in one transaction, the app-lock check for
 command-line writers, and a restore that damage recovery never undoes."""
 import dataclasses
-import subprocess
-import sys
 
 import pytest
 
-from conftest import ROOT
+from conftest import app_holding
 from core import paths
 from core.report_digest import report_digest
 from core.storage import (IMPORT_SNAPSHOT, IMPORT_SUFFIX, ImportItem, Incoming, Storage,
@@ -238,15 +236,6 @@ def test_a_plan_gone_stale_never_makes_two_drafts_with_one_uid(home, seeds):
 
 
 # -- one writer at a time ------------------------------------------------------------------
-CHILD = (
-    "import sys\n"
-    "from core.instance_lock import InstanceLock\n"
-    "lock = InstanceLock.acquire(sys.argv[1])\n"
-    "print('LOCKED' if lock else 'BUSY', flush=True)\n"
-    "sys.stdin.readline()\n"
-)
-
-
 def test_ensure_no_app_refuses_while_another_process_holds_the_folder(tmp_path, seeds):
     data = tmp_path / "data"
     with Storage.open(data) as s:
@@ -260,10 +249,7 @@ def test_ensure_no_app_refuses_while_another_process_holds_the_folder(tmp_path, 
     with Storage.open(data) as s:
         s.backup(backup)
     db_bytes = paths.database_path(data).read_bytes()
-    proc = subprocess.Popen([sys.executable, "-c", CHILD, str(data)], cwd=ROOT,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout.readline().strip() == "LOCKED"
+    with app_holding(data):
         assert app_holds(data)
         with pytest.raises(StorageError) as e:
             ensure_no_app(data)
@@ -271,10 +257,6 @@ def test_ensure_no_app_refuses_while_another_process_holds_the_folder(tmp_path, 
         with pytest.raises(StorageError, match="请先关闭程序再执行此命令"):
             restore_database(data, backup)
         assert app_holds(data)  # our failed attempts did not take the lock from the app
-    finally:
-        proc.stdin.close()
-        proc.wait(timeout=10)
-        proc.stdout.close()
     assert paths.database_path(data).read_bytes() == db_bytes
     assert not (data / "backups").exists()
     assert not app_holds(data)

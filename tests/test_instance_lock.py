@@ -1,36 +1,16 @@
 """InstanceLock: one holder per data directory, across real processes; a dead holder never blocks."""
 import os
-import subprocess
-import sys
 
 import pytest
 
-from conftest import ROOT
+from conftest import app_holding
 from core.instance_lock import LOCK_NAME, InstanceLock
-
-CHILD = (
-    "import sys\n"
-    "from core.instance_lock import InstanceLock\n"
-    "lock = InstanceLock.acquire(sys.argv[1])\n"
-    "print('LOCKED' if lock else 'BUSY', flush=True)\n"
-    "sys.stdin.readline()\n"
-)
-
 
 @pytest.fixture
 def child(tmp_path):
     """A second process holding the lock on tmp_path, waiting on stdin."""
-    proc = subprocess.Popen([sys.executable, "-c", CHILD, str(tmp_path)], cwd=ROOT,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout.readline().strip() == "LOCKED"
+    with app_holding(tmp_path) as proc:
         yield proc
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait(timeout=10)
-        proc.stdin.close()
-        proc.stdout.close()
 
 
 def test_other_process_holds_then_killed_holder_does_not_block(tmp_path, child):

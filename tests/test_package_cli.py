@@ -4,15 +4,13 @@ exit 2 with its PACKAGE_* code and the database unchanged, the app's lock is res
 from __future__ import annotations
 
 import hashlib
-import subprocess
-import sys
 import zipfile
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SEEDS
+from conftest import ROOT, SEEDS, app_holding
 from core.cli import main
 from core.report_digest import report_digest
 from core.storage import Storage
@@ -185,21 +183,13 @@ def test_pack_bad_arguments(tmp_path, capsys, home):
     assert code == 2 and "错误" in err and "Errno" not in err
 
 
-CHILD = ("import sys\nfrom core.instance_lock import InstanceLock\n"
-         "lock = InstanceLock.acquire(sys.argv[1])\nprint('LOCKED' if lock else 'BUSY', flush=True)\n"
-         "sys.stdin.readline()\n")
-
-
 def test_writing_commands_refuse_while_the_app_holds_the_folder(tmp_path, capsys, home):
     data, ids = home
     pkg = tmp_path / "a.jxpkg"
     assert run(capsys, "pack", ids["000"], pkg, "--data-dir", data)[0] == 0
     other = tmp_path / "office"
     Storage.open(other).close()
-    proc = subprocess.Popen([sys.executable, "-c", CHILD, str(other)], cwd=ROOT,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout.readline().strip() == "LOCKED"
+    with app_holding(other):
         before = _db_state(other)
         code, _, err = run(capsys, "unpack", pkg, "--data-dir", other)
         assert code == 2 and "关闭" in err
@@ -210,10 +200,6 @@ def test_writing_commands_refuse_while_the_app_holds_the_folder(tmp_path, capsys
         code, out, _ = run(capsys, "unpack", pkg, "--dry-run", "--data-dir", other)
         assert code == 0 and "新报告" in out  # a preview writes nothing: allowed
         assert _db_state(other) == before
-    finally:
-        proc.stdin.close()
-        proc.wait(timeout=10)
-        proc.stdout.close()
 
 
 def test_pack_with_exports_carries_word_and_pdf(tmp_path, capsys, home):

@@ -3,7 +3,6 @@ is kept in DATA/templates/versions/<id>/<version>.json and still scores the repo
 import dataclasses
 import json
 
-import pytest
 
 from core import report_io
 from core import templates as T
@@ -13,19 +12,11 @@ from core.scoring import score_report, table_template
 from core.storage import Storage
 from core.template_install import install_template
 
-from tests.test_template_install import template_bytes
+from tests.test_template_install import fresh_default, template_bytes  # noqa: F401 - autouse fixture
 
 TID = "bureau-dept-2024"
 V2_GRADES = [{"label": "优", "low": "99.5"}, {"label": "良", "low": "80"}, {"label": "中", "low": "60"},
              {"label": "差", "low": "0"}]
-
-
-@pytest.fixture(autouse=True)
-def fresh_default(monkeypatch, tmp_path):
-    monkeypatch.setenv("JIXIAO_DATA_DIR", str(tmp_path / "data"))
-    T.use_data_dir(None)
-    yield
-    T.use_data_dir(None)
 
 
 def _v1_then_v2(data_dir):
