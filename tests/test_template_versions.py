@@ -3,7 +3,6 @@ is kept in DATA/templates/versions/<id>/<version>.json and still scores the repo
 import dataclasses
 import json
 
-
 from core import report_io
 from core import templates as T
 from core.carry_forward import next_year_draft
