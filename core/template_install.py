@@ -45,7 +45,7 @@ class TemplateInfo:
     kind: str
 
     def summary(self) -> str:
-        """One line for the clerk: “湖南省部门整体（湖南省，2024 年度，版本 2024.1）”."""
+        """One line for the clerk: “某县部门整体（某县，2024 年度，版本 2024.1）”."""
         parts = [p for p in (self.region, f"{self.year} 年度" if self.year else "",
                              f"版本 {self.version}" if self.version else "未标版本") if p]
         return f"{self.name}（{'，'.join(parts)}）"
@@ -65,7 +65,7 @@ def _template_id(data: bytes) -> tuple[str | None, list[Finding]]:
         return None, []
     tid = tree.get("id")
     if tid is None:
-        return None, [_bad("模板文件缺少“id”（模板名称，如 hunan-dept-2024），无法安装", where="template.json:id")]
+        return None, [_bad("模板文件缺少“id”（模板名称，如 bureau-dept-2024），无法安装", where="template.json:id")]
     if not isinstance(tid, str) or not ID_RE.fullmatch(tid) or T.looks_like_path(tid):
         shown = validate.clean_text(str(tid))[:60]
         return None, [_bad(f"模板名称“{shown}”无效：只能由字母、数字、- 和 _ 组成（最多 64 个），不能是文件路径",
