@@ -7,9 +7,10 @@ with ``--template NAME --budget A --executed B``.
 
 Drafts (``core.storage``), each with ``--data-dir DIR``: ``jixiao list [--deleted]``,
 ``jixiao export-json ID FILE``, ``jixiao import-json FILE``, ``jixiao backup [FILE]`` and
-``jixiao restore FILE``. A storage failure prints its Chinese message and exits 2.
+``jixiao restore FILE`` (``core.cli_drafts``). A storage failure prints its Chinese message and
+exits 2.
 
-Packages (``core.package``, docs/package.md): ``jixiao pack ID... OUT.jxpkg [--with-exports]``
+Packages (``core.cli_package`` over ``core.package``, docs/package.md): ``jixiao pack ID... OUT.jxpkg [--with-exports]``
 packs drafts for a USB stick (OUT may be a folder: the name is then ``default_package_name``);
 ``jixiao unpack FILE [--dry-run] [--replace|--keep-both|--skip-existing]`` checks the package,
 prints the preview (each report with its status) and imports — without a choice flag a report
@@ -35,24 +36,23 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import unicodedata
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
-from core import model
+from core import cli_common, cli_drafts, cli_package, model
 from core.checks import run_checks
+from core.cli_common import (EXIT_CANCELLED, EXIT_ERRORS, EXIT_INTERNAL, EXIT_OK,  # noqa: F401
+                             EXIT_UNREADABLE)
+from core.cli_common import display_width as _width
 from core.crash_log import internal_error_text, write_crash_log
 from core.export import command as export_command
 from core.findings import ERROR, HINT, WARNING, Finding, format_finding, has_errors
-from core.os_errors import os_error_text
-from core.report_io import load_report, save_report
+from core.report_io import load_report
 from core.rounding import fmt_score
 from core.scoring import RULE_LABELS, ReportScore, TableResult, score_execution, score_report
 from core.templates import list_templates, load_template
 
-EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE, EXIT_INTERNAL = 0, 1, 2, 3
-EXIT_CANCELLED = 130  # Ctrl+C, as shells report SIGINT
 
 EXIT_HELP = """退出码：
   0    完成
@@ -101,51 +101,10 @@ def build_parser() -> argparse.ArgumentParser:
         s.add_argument("--name", default="", help="项目或部门名称（CSV/XLSX 时可选）")
     sub.add_parser("templates", help="列出可用的模板", description="列出可用的模板")
     export_command.add_parser(sub)
-    data_help = "数据目录（默认：本机用户数据目录，或环境变量 JIXIAO_DATA_DIR）"
-    s = sub.add_parser("list", help="列出草稿", description="列出草稿，最近修改的在前")
-    s.add_argument("--deleted", action="store_true", help="同时列出回收站中的草稿")
-    s.add_argument("--data-dir", help=data_help)
-    s = sub.add_parser("export-json", help="把一份草稿导出为报告 JSON", description="把一份草稿导出为报告 JSON")
-    s.add_argument("id", help="草稿编号（jixiao list 中的“编号”）")
-    s.add_argument("file", help="要写入的 JSON 文件")
-    s.add_argument("--data-dir", help=data_help)
-    s = sub.add_parser("import-json", help="把报告 JSON 导入为新草稿", description="把报告 JSON 导入为新草稿")
-    s.add_argument("file", help="报告 JSON 文件")
-    s.add_argument("--data-dir", help=data_help)
-    s = sub.add_parser("backup", help="备份草稿数据库", description="备份草稿数据库；不给文件时写入数据目录的 backups 文件夹")
-    s.add_argument("file", nargs="?", help="备份文件（可选）")
-    s.add_argument("--data-dir", help=data_help)
-    s = sub.add_parser("restore", help="用备份文件替换草稿数据库",
-                       description="用备份文件替换草稿数据库；替换前先备份当前数据库")
-    s.add_argument("file", help="备份文件（.db）")
-    s.add_argument("--data-dir", help=data_help)
-    _package_parsers(sub, data_help)
+    data_help = cli_common.DATA_HELP
+    cli_drafts.add_parsers(sub, data_help)
+    cli_package.add_parsers(sub, data_help)
     return p
-
-
-def _package_parsers(sub, data_help: str) -> None:
-    s = sub.add_parser("pack", help="把草稿打包为数据包（.jxpkg），用 U 盘带到别处",
-                       description="把一份或多份草稿打包为数据包（.jxpkg）；写入后读回校验。"
-                                   "写完请用“安全弹出”拔出 U 盘")
-    s.add_argument("items", nargs="+", metavar="ID... OUT.jxpkg",
-                   help="草稿编号（可多个），最后是要写入的数据包；给文件夹时自动命名（单位+年度+类型）")
-    s.add_argument("--with-exports", action="store_true", help="同时放入导出的 Word 和 PDF")
-    s.add_argument("--data-dir", help=data_help)
-    s = sub.add_parser("unpack", help="导入数据包（.jxpkg）中的报告",
-                       description="检查并导入数据包：先列出每份报告的情况（新报告、相同、较新、较旧、双方都改过）。"
-                                   "不加选择时，与本机不同的报告一律跳过并列出，绝不悄悄覆盖")
-    s.add_argument("file", help="数据包文件（.jxpkg）")
-    s.add_argument("--dry-run", action="store_true", help="只检查并列出将发生的变化，不导入")
-    choice = s.add_mutually_exclusive_group()
-    choice.add_argument("--replace", action="store_true", help="本机已有且内容不同的报告：用数据包中的替换（替换前留历史版本，可撤销）")
-    choice.add_argument("--keep-both", action="store_true", help="本机已有且内容不同的报告：两份都保留（导入为新草稿）")
-    choice.add_argument("--skip-existing", action="store_true", help="只导入新报告，本机已有的一律跳过")
-    s.add_argument("--data-dir", help=data_help)
-    s = sub.add_parser("verify", help="核对数据包或报告与纸质报告上的摘要",
-                       description="打印数据包或报告 JSON 中每份报告的内容摘要；给出 DIGEST（纸质报告页脚上的摘要）"
-                                   "时说明是否一致，一致退出码为 0，不一致为 1")
-    s.add_argument("file", help="数据包（.jxpkg）或报告 JSON 文件")
-    s.add_argument("digest", nargs="?", help="要核对的摘要，如 K3QM-7XPD-A9FT-2HRC（大小写、空格不限）")
 
 
 # -- input -------------------------------------------------------------------------------------
@@ -236,10 +195,6 @@ def result_json(score: ReportScore, findings: list[Finding]) -> dict:
     out["findings"] = [f.as_dict() for f in findings]
     out["errors"] = sum(f.severity == ERROR for f in findings)
     return out
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _row(label: str, *cells: str) -> str:
@@ -358,7 +313,7 @@ def _main(argv: list[str] | None) -> int:
     if args.command == "export":
         return export_command.run(args, load_input)
     if args.command == "verify":
-        return cmd_verify(args)
+        return cli_package.cmd_verify(args)
     if args.command in DRAFT_COMMANDS:
         from core.storage import StorageError
 
@@ -392,303 +347,8 @@ def _main(argv: list[str] | None) -> int:
     return EXIT_OK
 
 
-# -- drafts ------------------------------------------------------------------------------------
-KIND_LABELS = {model.DEPARTMENT: "部门整体", model.PROJECT: "项目"}
-
-
-def _open_storage(args):
-    from core.paths import data_dir, drive_problem
-    from core.storage import Storage, StorageError
-
-    try:
-        folder = data_dir(args.data_dir)
-    except OSError as e:
-        raise StorageError(f"无法使用数据目录“{args.data_dir or ''}”：{os_error_text(e)}") from e
-    problem = drive_problem(folder)
-    if problem:  # the live database never sits on a USB stick or a network share
-        raise StorageError(problem)
-    storage = Storage.open(folder)
-    if storage.recovery_message:
-        print(f"注意：{storage.recovery_message}", file=sys.stderr)
-    return storage
-
-
-def _clip(text: str, width: int) -> str:
-    """``text`` cut to ``width`` display columns with “…”, so one long title cannot widen the
-    whole list (the full title is in the draft)."""
-    if _width(text) <= width:
-        return text
-    out, used = [], 0
-    for ch in text:
-        w = _width(ch)
-        if used + w > width - 1:
-            break
-        out.append(ch)
-        used += w
-    return "".join(out) + "…"
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * max(0, width - _width(text))
-
-
-def _when(stamp: str) -> str:
-    return stamp[:16].replace("T", " ")
-
-
-def cmd_list(args) -> int:
-    with _open_storage(args) as storage:
-        drafts = storage.list(include_deleted=args.deleted)
-    if not drafts:
-        print("回收站和草稿箱都是空的" if args.deleted else "还没有草稿")
-        return EXIT_OK
-    header = ["编号", "年度", "单位", "类型", "标题", "最后修改"]
-    rows = [[str(d.id), str(d.year or ""), _clip(d.unit, 30), KIND_LABELS.get(d.kind, d.kind),
-             _clip(d.title, 50) + ("（回收站）" if d.deleted_at else ""), _when(d.updated_at)]
-            for d in drafts]
-    widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    for r in [header, *rows]:
-        print("  ".join(_pad(c, w) for c, w in zip(r, widths)).rstrip())
-    return EXIT_OK
-
-
-def _draft_id(text: str) -> int:
-    from core.storage import StorageError
-
-    try:
-        return int(text.strip())
-    except ValueError:
-        raise StorageError(f"草稿编号应为数字（见 jixiao list 的“编号”一列），而不是“{text}”") from None
-
-
-def cmd_export_json(args) -> int:
-    from core.storage import StorageError
-
-    draft_id = _draft_id(args.id)
-    with _open_storage(args) as storage:
-        report = storage.get(draft_id)
-    try:
-        save_report(report, args.file)
-    except OSError as e:
-        raise StorageError(f"无法写入“{args.file}”：{os_error_text(e)}") from e
-    print(f"已把草稿 {draft_id} 导出到 {args.file}")
-    return EXIT_OK
-
-
-def cmd_import_json(args) -> int:
-    report, findings = load_report(args.file)
-    if report is None:
-        print(f"无法读取 {args.file}：", file=sys.stderr)
-        for f in findings:
-            print("  " + format_finding(f), file=sys.stderr)
-        return EXIT_UNREADABLE
-    for f in findings:
-        print("  " + format_finding(f), file=sys.stderr)
-    from core.storage import holding_app_lock
-
-    with holding_app_lock(_data_folder(args)), _open_storage(args) as storage:  # one writer at a time
-        draft_id = storage.create(report)
-    print(f"已导入为草稿，编号 {draft_id}")
-    return EXIT_OK
-
-
-def cmd_backup(args) -> int:
-    from core.storage import StorageError
-
-    with _open_storage(args) as storage:
-        if args.file:
-            target = Path(args.file)
-            if target.is_dir():
-                raise StorageError(f"“{target}”是一个文件夹，请给出备份文件名，例如 {target / 'jixiao-备份.db'}")
-            storage.backup(target)
-        else:
-            from core.paths import backup_keep
-
-            target = storage.rolling_backup(keep=backup_keep())
-    print(f"已备份到 {target}")
-    return EXIT_OK
-
-
-def cmd_restore(args) -> int:
-    from core.paths import data_dir
-    from core.storage import StorageError, restore_database
-
-    try:
-        folder = data_dir(args.data_dir)
-    except OSError as e:
-        raise StorageError(f"无法使用数据目录“{args.data_dir or ''}”：{os_error_text(e)}") from e
-    before, count = restore_database(folder, Path(args.file))
-    print(f"已用 {args.file} 替换草稿数据库（现有草稿 {count} 份，含回收站）。")
-    print(f"替换前的数据库已备份到 {before}")
-    return EXIT_OK
-
-
-# -- packages ----------------------------------------------------------------------------------
-def _report_line(r) -> str:
-    """A report as one line of a preview: 2020年 单位 标题."""
-    return " ".join(x for x in (f"{r.year}年" if r.year else "", r.unit.name, r.title or "（无标题）") if x)
-
-
-def _local_time(stamp: str) -> str:
-    """A manifest's UTC time in this PC's local time, as the clerk reads a clock."""
-    import datetime
-
-    try:
-        return datetime.datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone().strftime("%Y-%m-%d %H:%M")
-    except (ValueError, OverflowError, OSError):
-        return _when(stamp) or "未注明"
-
-
-def _print_findings_err(title: str, findings: list[Finding]) -> None:
-    print(title, file=sys.stderr)
-    for f in findings:
-        print("  " + format_finding(f), file=sys.stderr)
-
-
-def _data_folder(args) -> Path:
-    from core.paths import data_dir
-    from core.storage import StorageError
-
-    try:
-        return data_dir(args.data_dir)
-    except OSError as e:
-        raise StorageError(f"无法使用数据目录“{args.data_dir or ''}”：{os_error_text(e)}") from e
-
-
-def cmd_pack(args) -> int:
-    from core.package import PackageError, default_package_name, write_package
-    from core.storage import StorageError, holding_app_lock
-
-    if len(args.items) < 2:
-        raise StorageError("请给出草稿编号和要写入的数据包，例如：jixiao pack 3 5 E:\\报告.jxpkg")
-    ids = [_draft_id(t) for t in args.items[:-1]]
-    if len(set(ids)) != len(ids):
-        raise StorageError("同一份草稿编号给了两次")
-    out = Path(args.items[-1])
-    with holding_app_lock(_data_folder(args)), _open_storage(args) as storage:
-        if out.is_dir():
-            infos = {d.id: d for d in storage.list(include_deleted=True)}
-            out = out / default_package_name([infos[i] if i in infos else storage.get(i) for i in ids])
-        elif out.suffix.lower() != ".jxpkg":
-            raise StorageError(f"数据包文件名应以 .jxpkg 结尾，而不是“{out.name}”")
-        try:
-            manifest = write_package(out, storage, ids, with_exports=args.with_exports)
-        except PackageError as e:
-            print(f"错误：{e}", file=sys.stderr)
-            return EXIT_UNREADABLE
-    print(f"已写入 {out}（{len(ids)} 份报告，已读回校验）")
-    for r in manifest["reports"]:
-        year = f"{r['year']}年" if r["year"] else ""
-        print(f"  {r['digest']}  {' '.join(x for x in (year, r['unit'], r['title'] or '（无标题）') if x)}")
-    print("若写在 U 盘上，请先用“安全弹出”再拔出 U 盘。")
-    return EXIT_OK
-
-
-def _read_package_reports(path: str):
-    from core.package import read_package, reports_of
-
-    package, findings = read_package(path)
-    if package is None:
-        return None, None, findings
-    incomings, rf = reports_of(package)
-    if not incomings:
-        return None, None, rf
-    return package, incomings, rf
-
-
-def cmd_unpack(args) -> int:
-    import contextlib
-
-    from core.storage import holding_app_lock
-
-    package, incomings, findings = _read_package_reports(args.file)
-    if package is None:
-        _print_findings_err(f"无法导入 {args.file}，没有做任何改动：", findings)
-        return EXIT_UNREADABLE
-    for f in findings:
-        print("  " + format_finding(f), file=sys.stderr)
-    # the app cannot start while the import runs (a preview writes nothing: no lock)
-    lock = contextlib.nullcontext() if args.dry_run else holding_app_lock(_data_folder(args))
-    conflicts = ("local_newer", "incoming_newer", "diverged")
-    flag = "replace" if args.replace else "keep_both" if args.keep_both else "skip" if args.skip_existing else None
-    with lock, _open_storage(args) as storage:
-        items = storage.plan_import(incomings)
-        m = package.manifest
-        print(f"数据包：{Path(args.file).name}（{package.unit or '未写单位'}，打包于 {_local_time(package.created_at)}，"
-              f"{len(items)} 份报告）")
-        choices, skipped = [], []
-        for item in items:
-            r = item.incoming.report
-            if item.status == "new":
-                choice = "keep_both"
-            elif item.status == "same":
-                choice = "skip"
-            elif flag is None:
-                choice = "skip"
-                skipped.append(item)
-            else:
-                choice = flag if item.status in conflicts else "skip"
-            choices.append(choice)
-            todo = {"keep_both": "导入" if item.status == "new" else "两份都保留",
-                    "replace": "替换本机草稿", "skip": "跳过"}[choice]
-            here = f"（本机草稿 {item.local_id}）" if item.local_id is not None else ""
-            print(f"  {item.incoming.digest}  {_report_line(r)}：{item.status_text}{here} → {todo}")
-        if args.dry_run:
-            print("试运行（--dry-run）：没有做任何改动。")
-            return EXIT_OK
-        origin = {"package": Path(args.file).name, "unit": package.unit, "created_at": package.created_at,
-                  "app_version": m.get("app_version", "")}
-        result = storage.apply_import(items, choices, origin)
-    print(f"已导入：新建 {len(result.created)} 份，替换 {len(result.replaced)} 份，跳过 {result.skipped} 份。")
-    if result.replaced:
-        print("替换前的内容已留作历史版本，可在草稿的“历史版本”中恢复。")
-    if skipped:
-        print("以下报告与本机的不同，未加选择，已跳过（用 --replace 替换、--keep-both 两份都保留）：")
-        for item in skipped:
-            print(f"  {_report_line(item.incoming.report)}（本机草稿 {item.local_id}）：{item.status_text}")
-    return EXIT_OK
-
-
-def cmd_verify(args) -> int:
-    from core.report_digest import normalize_digest, report_digest
-
-    wanted = None
-    if args.digest is not None:
-        wanted = normalize_digest(args.digest)
-        if wanted is None:
-            print(f"错误：“{args.digest}”不是摘要：摘要是 16 个字母和数字，如 K3QM-7XPD-A9FT-2HRC", file=sys.stderr)
-            return EXIT_UNREADABLE
-    if Path(args.file).suffix.lower() == ".json":
-        report, findings = load_report(args.file)
-        if report is None:
-            _print_findings_err(f"无法读取 {args.file}：", findings)
-            return EXIT_UNREADABLE
-        reports = [report]
-    else:
-        package, incomings, findings = _read_package_reports(args.file)
-        if package is None:
-            _print_findings_err(f"无法读取 {args.file}：", findings)
-            return EXIT_UNREADABLE
-        reports = [i.report for i in incomings]
-    matched = False
-    for r in reports:
-        digest = report_digest(r)
-        mark = ""
-        if wanted is not None:
-            mark = "  ← 一致" if digest == wanted else ""
-            matched = matched or digest == wanted
-        print(f"{digest}  {_report_line(r)}{mark}")
-    if wanted is None:
-        return EXIT_OK
-    if matched:
-        print(f"一致：摘要 {wanted} 与文件中的报告相同。")
-        return EXIT_OK
-    print(f"不一致：文件中没有摘要为 {wanted} 的报告（纸质报告与此文件的内容不同）。")
-    return EXIT_ERRORS
-
-
-DRAFT_COMMANDS = {"pack": cmd_pack, "unpack": cmd_unpack, "list": cmd_list, "export-json": cmd_export_json, "import-json": cmd_import_json,
-                  "backup": cmd_backup, "restore": cmd_restore}
+# every command that opens the drafts database: a StorageError is its Chinese message and exit 2
+DRAFT_COMMANDS = {**cli_drafts.COMMANDS, **cli_package.STORAGE_COMMANDS}
 
 
 if __name__ == "__main__":

@@ -68,8 +68,7 @@ def test_the_log_is_appended_not_replaced(data, monkeypatch, capsys):
 
 def test_a_failing_draft_command_logs_into_its_data_dir(tmp_path, monkeypatch, capsys):
     monkeypatch.delenv("JIXIAO_DATA_DIR", raising=False)
-    monkeypatch.setattr(cli, "cmd_list", boom(RuntimeError("bug in list")))
-    monkeypatch.setitem(cli.DRAFT_COMMANDS, "list", cli.cmd_list)
+    monkeypatch.setitem(cli.DRAFT_COMMANDS, "list", boom(RuntimeError("bug in list")))
     assert cli.main(["list", "--data-dir", str(tmp_path / "d")]) == 3
     assert today_log(tmp_path / "d").exists()
     assert str(today_log(tmp_path / "d")) in capsys.readouterr().err
