@@ -70,6 +70,6 @@ def seed_packages(folder: Path, seeds) -> dict[str, Path]:
     out = {}
     for key, report in seeds.items():
         out[key] = make_package(folder / f"seed{key}.jxpkg", [report], uid=f"seed{key}")
-    for key, report in error_copies(seeds["001"]).items():
+    for key, report in (error_copies(seeds["001"]) if "001" in seeds else {}).items():
         out[key] = make_package(folder / f"{key}.jxpkg", [report], uid=key)
     return out
