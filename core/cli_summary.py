@@ -25,7 +25,7 @@ def add_parsers(sub, data_help: str) -> None:
                        description="读取各单位报送的数据包（.jxpkg，或含数据包的文件夹），逐份审核，生成"
                                    "项目支出绩效自评汇总表、部门整体支出绩效自评情况汇总表和审核意见。"
                                    "不给 --docx/--xlsx/--findings 时把汇总表打印出来。")
-    s.add_argument("inputs", nargs="*", metavar="PACKAGES_OR_FOLDER", help="数据包文件，或含数据包的文件夹（可多个）")
+    s.add_argument("inputs", nargs="*", metavar="PACKAGE|FOLDER", help="数据包文件，或含数据包的文件夹（可多个）")
     s.add_argument("--drafts", action="store_true", help="同时汇总本机草稿库中的全部草稿")
     s.add_argument("--data-dir", help=data_help)
     s.add_argument("--year", type=int, help="只汇总该年度的报告，如 2022")
