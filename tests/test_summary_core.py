@@ -189,3 +189,13 @@ def test_a_reworded_department_title_is_still_a_version_a_project_title_is_not(t
     assert sorted(len(e.versions) for e in entries) == [1, 1, 2]
     (two,) = [e for e in entries if len(e.versions) == 2]
     assert [v.label for v in two.versions] == ["b.jxpkg", "a.jxpkg"]
+
+
+def test_findings_filtered_by_severity_and_unit(summary):
+    from core.summary.findings import filter_findings
+
+    yi = filter_findings(summary.findings, unit="测试乙单位")
+    errors = filter_findings(summary.findings, severity=ERROR, unit="测试乙单位")
+    assert errors and all(f.severity == ERROR and f.unit == "测试乙单位" for f in errors)
+    assert len(errors) < len(yi) == len([f for f in summary.findings if f.unit == "测试乙单位"])
+    assert "TOTAL_STATED_MISMATCH" in {f.code for f in errors}
