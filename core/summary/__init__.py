@@ -9,5 +9,5 @@ from core.summary.gather import Funds, GatherResult, Refused, Source, TableFigur
 from core.summary.tables import Selection, Summary, UnitEntry, build_summary, group_versions
 
 __all__ = ["Funds", "GatherResult", "Refused", "Selection", "Source", "Summary", "SummaryFinding",
-           "TableFigures", "UnitEntry", "UnitReport", "build_summary", "by_unit", "filter_findings", "findings_of", "gather",
-           "group_versions", "review_opinion", "sources_from"]
+           "TableFigures", "UnitEntry", "UnitReport", "build_summary", "by_unit", "filter_findings",
+           "findings_of", "gather", "group_versions", "review_opinion", "sources_from"]
