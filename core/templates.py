@@ -413,7 +413,9 @@ def _build(data: dict, L: _Loader, stem: str) -> tuple[Template | None, list[Fin
             L.bad("execution", "“execution”应为对象")
         else:
             execution = L.formula_def(L.text(ex.get("key", "execution_rate"), "execution/key"), ex, "execution")
-            execution_weight = L.dec(ex.get("weight"), "execution/weight", Decimal(10))
+            # "weight": null — the rate is a row inside a block (found by execution_names), not a row of its own
+            execution_weight = (None if "weight" in ex and ex["weight"] is None
+                                else L.dec(ex.get("weight"), "execution/weight", Decimal(10)))
     framework = None
     if data.get("framework") is not None:
         from core.report_io import _Reader  # the same reader as report tables
