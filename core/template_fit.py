@@ -31,6 +31,7 @@ class TemplateFit:
     reasons: list[str] = field(default_factory=list)  # Chinese, what matched and what did not
     kind: str = ""
     layouts: int = 1  # how many layouts the template allows: among equal fits the most specific comes first
+    blocks: int = 0  # blocks of the best layout: among equal fits, one block per 一级 beats a pooled block
 
 
 @dataclass(frozen=True)
@@ -81,11 +82,11 @@ def _matches(name: str, block: tuple[str, tuple[str, ...], Decimal | None]) -> b
     return same_label(name, block[0]) or any(same_label(name, a) for a in block[1])
 
 
-def _fit_layout(table: model.SelfEvalTable, tpl: Template, layout: _Layout) -> tuple[Decimal, list[str]]:
+def _fit_layout(table: model.SelfEvalTable, tpl: Template, layout: _Layout) -> tuple[Decimal, list[str], int]:
     groups = [(split_label(g.name)[0], _group_weight(g)) for g in table.groups if g.name.strip()]
     reasons: list[str] = []
     if not groups:
-        return ZERO, ["表中没有一级指标"]
+        return ZERO, ["表中没有一级指标"], 0
     # names: how many of the table's blocks the layout knows, and how many of the layout's it has
     got: dict[int, Decimal | None] = {}
     unknown = []
@@ -131,8 +132,8 @@ def _fit_layout(table: model.SelfEvalTable, tpl: Template, layout: _Layout) -> t
     else:
         weight, present = _execution_weight(table, tpl)
         label = tpl.execution.label if tpl.execution else "预算执行率"
-        if tpl.execution_weight is None:
-            execution = ONE if not present else Decimal("0.5")
+        if tpl.execution_weight is None:  # no row of its own: the rate, if any, is a row inside a block
+            execution = Decimal("0.5") if present and table.funds is not None and table.funds.weight else ONE
         elif not present:
             execution = Decimal("0.5")
             reasons.append(f"表中没有{label}一行（模板 {fmt_score(tpl.execution_weight)} 分）")
@@ -145,19 +146,19 @@ def _fit_layout(table: model.SelfEvalTable, tpl: Template, layout: _Layout) -> t
             reasons.append(f"{label}表中 {fmt_score(weight) if weight is not None else '无分值'}、"
                            f"模板 {fmt_score(tpl.execution_weight)} 分")
     score = _W_NAMES * names + _W_WEIGHTS * weights + _W_EXEC * execution
-    return score.quantize(Decimal("0.01")), reasons
+    return score.quantize(Decimal("0.01")), reasons, len(layout.blocks)
 
 
 def fit_of(table: model.SelfEvalTable, tpl: Template) -> TemplateFit:
     """How well ``tpl`` fits ``table``: its best layout's score and reasons."""
-    best: tuple[Decimal, list[str]] | None = None
+    best: tuple[Decimal, list[str], int] | None = None
     for layout in _layouts(tpl):
         scored = _fit_layout(table, tpl, layout)
         if best is None or scored[0] > best[0]:
             best = scored
     if best is None:
-        best = (ZERO, ["模板没有一级指标"])
-    return TemplateFit(tpl.id, tpl.name, best[0], best[1], tpl.kind, len(_layouts(tpl)))
+        best = (ZERO, ["模板没有一级指标"], 0)
+    return TemplateFit(tpl.id, tpl.name, best[0], best[1], tpl.kind, len(_layouts(tpl)), best[2])
 
 
 def _installed_templates() -> list[Template]:
@@ -176,10 +177,11 @@ def suggest_templates(table: model.SelfEvalTable, templates=None, kind: str = ""
 
     ``templates``: the Template records to compare (default: every installed template that
     loads). ``kind`` (``project`` / ``department_overall``), when known, puts templates of that
-    kind first among equal fits, then the most specific template (the fewest layouts), then ids."""
+    kind first among equal fits, then the most specific template (one block per 一级 before a pooled
+    block, then the fewest layouts), then ids."""
     pool = list(templates) if templates is not None else _installed_templates()
     fits = [fit_of(table, t) for t in pool]
-    return sorted(fits, key=lambda f: (-f.score, bool(kind) and f.kind != kind, f.layouts, f.template_id))
+    return sorted(fits, key=lambda f: (-f.score, bool(kind) and f.kind != kind, -f.blocks, f.layouts, f.template_id))
 
 
 def describe(fit: TemplateFit) -> str:
