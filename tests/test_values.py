@@ -16,8 +16,6 @@ import pytest
 from core.values import (BLANK, DATE, NUMBER, UNKNOWN, WORD, Reading, direction_comparator,
                          fraction_as_percent, is_achievement_word, parse_number, read_value, unit_factor)
 
-D = Decimal
-
 ROOT = Path(__file__).resolve().parent
 SEED_TEXTS = ROOT / "fixtures" / "seed_texts"  # the five seed reports as text
 FIXTURES = ROOT / "fixtures" / "seeds"
@@ -323,22 +321,25 @@ def test_read_value_does_not_read_numbers_beyond_the_bounds(text):
 
 
 # -- issue 12: comparators, unit families, percent in words, fractions -------------------------
+N = Decimal
+
+
 @pytest.mark.parametrize("text,cmp,number,unit", [
-    ("≥100百分比", ">=", D(100), "%"),
-    ("百分之95", "", D(95), "%"),
-    ("≥百分之九十五", ">=", D(95), "%"),
-    ("＝100%", "=", D(100), "%"),
-    ("＞＝5个", ">=", D(5), "个"),
-    ("＜＝3天", "<=", D(3), "天"),
-    ("150厘米", "", D(150), "厘米"),
+    ("≥100百分比", ">=", N(100), "%"),
+    ("百分之95", "", N(95), "%"),
+    ("≥百分之九十五", ">=", N(95), "%"),
+    ("＝100%", "=", N(100), "%"),
+    ("＞＝5个", ">=", N(5), "个"),
+    ("＜＝3天", "<=", N(3), "天"),
+    ("150厘米", "", N(150), "厘米"),
 ])
 def test_issue12_values(text, cmp, number, unit):
     r = read_value(text)
     assert (r.kind, r.comparator, r.number, r.unit) == ("number", cmp, number, unit)
 
 
-@pytest.mark.parametrize("a,b,factor", [("米", "厘米", D("0.01")), ("厘米", "米", D(100)), ("公里", "米", D("0.001")),
-                                        ("平方米", "公顷", D(10000)), ("公斤", "克", D("0.001")), ("%", "百分比", D(1)),
+@pytest.mark.parametrize("a,b,factor", [("米", "厘米", N("0.01")), ("厘米", "米", N(100)), ("公里", "米", N("0.001")),
+                                        ("平方米", "公顷", N(10000)), ("公斤", "克", N("0.001")), ("%", "百分比", N(1)),
                                         ("米", "平方米", None), ("厘米", "公斤", None)])
 def test_issue12_unit_families(a, b, factor):
     assert unit_factor(a, b) == factor
