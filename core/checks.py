@@ -17,7 +17,7 @@ from core.findings import ERROR, HINT, WARNING, Finding
 from core.rounding import fmt_score, q2
 from core.scoring import (CRITERIA, EXECUTION, POSITIVE, ReportScore, score_report,
                           table_template)
-from core.template_records import same_label
+from core.template_records import same_label, split_label
 from core.templates import Template, TemplateSet, default_set
 from core.checks_document import check_placeholders, check_sections, check_space_tables
 from core.checks_fit import MISFIT_HIDES, check_template_fit, explain_unscored
@@ -110,6 +110,25 @@ def check_block_weights(ctx: Context) -> Iterator[Finding]:
                 yield Finding("BLOCK_UNKNOWN", HINT, b.where,
                               f"一级指标“{b.name}”不在模板“{tpl.name}”的指标体系中",
                               "确认是否选对了模板，或改用模板中的一级指标名称")
+
+
+def check_level2_weights(ctx: Context) -> Iterator[Finding]:
+    """A 二级 label that prints its weight (“成本指标（10分）”, or a ``stated_weight``) whose rows hold another."""
+    for t in ctx.score.tables:
+        table = ctx.table(t.where)
+        if table is None or not t.scored:
+            continue
+        for gi, group in enumerate(table.groups):
+            for ci, child in enumerate(group.children):
+                if isinstance(child, model.Indicator):
+                    continue
+                stated = child.stated_weight if child.stated_weight is not None else split_label(child.name)[1]
+                weights = [leaf.weight for _, leaf in child.leaves() if leaf.weight is not None]
+                if stated is None or not weights or sum(weights, ZERO) == stated:
+                    continue
+                yield Finding("WEIGHT_BLOCK_MISMATCH", ERROR, f"{t.where}/groups/{gi}/children/{ci}",
+                              f"二级指标“{group.name} / {child.name}”标注 {_n(stated)} 分，但其下各行分值合计为 "
+                              f"{_n(sum(weights, ZERO))} 分", f"调整各行分值使合计为 {_n(stated)} 分，或改正标注的分值")
 
 
 def _pooled(tpl: Template, blocks) -> dict[str, tuple[str, Decimal, str]]:
@@ -508,7 +527,7 @@ def _table_of(where: str) -> str:
 
 
 RULES: tuple[Rule, ...] = (
-    check_block_weights, check_total_weight, check_stated_total, check_scores_in_range,
+    check_block_weights, check_level2_weights, check_total_weight, check_stated_total, check_scores_in_range,
     check_rule_vs_reported, check_deviation_note, check_actual_values, check_direction,
     check_over_achievement, check_execution, check_figure_identities, check_stated_values,
     check_placeholders, check_grade, check_carried, check_rule_failures, check_sections,

@@ -87,6 +87,9 @@ def test_level2_label_carrying_its_weight_keeps_cost_handling(label):
     r, _ = only_row(rep)
     assert (r.rule, r.rule_score) == ("reverse", D("8.33"))
     assert ("DIRECTION_COST_POSITIVE", r.where) not in checks_at(rep)
+    assert ("WEIGHT_BLOCK_MISMATCH", "table/groups/0/children/0") not in checks_at(rep)  # 10 = 10
+    short = report(table(("产出指标", [(label, [row("印刷费", "0.5万元", "0.5万元", 8, 8)])])))
+    assert ("WEIGHT_BLOCK_MISMATCH", "table/groups/0/children/0") in checks_at(short)  # the label says 10, rows 8
 
 
 def test_level1_label_carrying_its_weight_is_its_stated_weight():
