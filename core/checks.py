@@ -106,7 +106,7 @@ def check_block_weights(ctx: Context) -> Iterator[Finding]:
                 yield Finding("WEIGHT_BLOCK_MISMATCH", ERROR, b.where,
                               f"一级指标“{b.name}”按模板应为 {_n(b.template_weight)} 分，但各行分值合计为 {_n(b.weight)} 分",
                               f"调整各行分值使合计为 {_n(b.template_weight)} 分")
-            if b.template_weight is None and tpl.blocks and not tpl.framework:
+            if b.template_weight is None and tpl.blocks and not tpl.framework and split_label(b.name)[0]:
                 yield Finding("BLOCK_UNKNOWN", HINT, b.where,
                               f"一级指标“{b.name}”不在模板“{tpl.name}”的指标体系中",
                               "确认是否选对了模板，或改用模板中的一级指标名称")
