@@ -262,8 +262,8 @@ class _Reader:
             if not filled:
                 continue
             if _norm(filled[0][:20]).startswith(("总分", "合计")):
-                numbers = [v for v in map(_quiet_number, cells) if v is not None]
-                stated_total = numbers[-1] if numbers else None
+                # the stated total is the 得分 cell only: a 合计 row's 分值 (100) is not a total score
+                stated_total = _quiet_number(get(cells, "score")) if get(cells, "score") is not None else None
                 m = _GRADE.search("".join(t[:40] for t in texts))
                 grade = m.group(1) if m else ""
                 break
