@@ -2,8 +2,12 @@
 
 The model mirrors only the *structure* of the table with small ``Node`` objects; every value
 is read from ``session.report`` by path when Qt asks, and every edit goes to
-``session.set`` (autosaved). Rule scores come from ``core.scoring`` for the whole table after
-each change, so the rule score beside the clerk's score is always current.
+``session.set`` (autosaved). Typing never waits for scoring: a cell edit scores its own row
+again and moves the totals by the difference at once (``desktop.indicator_scores``), and the
+whole table is scored again off the UI thread (``desktop.worker``); that result replaces the
+shown one when it arrives, unless a newer edit came meanwhile (a generation count: a stale
+result is dropped and the newest report scored). Structure edits (rows added, moved,
+deleted) score the table at once; unchanged rows come from the scoring memo.
 """
 from __future__ import annotations
 
@@ -15,9 +19,11 @@ from PySide6.QtGui import QBrush, QColor
 from core import carry_forward as carry
 from core import edit, model, values
 from core.rounding import fmt_score
-from core.scoring import IndicatorResult, TableResult, score_table, formula_env, table_template
-from core.templates import default_set
+from core.scoring import BlockResult, IndicatorResult, TableResult
+from core.templates import Template
+from desktop.indicator_scores import TableScores, score_state
 from desktop.session import DraftSession
+from desktop.worker import run_in_background
 
 (COL_NAME, COL_TARGET, COL_ACTUAL, COL_READING, COL_WEIGHT, COL_SCORE, COL_RULE, COL_TIER,
  COL_NOTE) = range(9)
@@ -25,7 +31,10 @@ HEADERS = ("指标", "年度指标值", "实际完成值", "解读", "分值", "
 LEAF_FIELDS = {COL_NAME: "name", COL_TARGET: "target", COL_ACTUAL: "actual", COL_WEIGHT: "weight",
                COL_SCORE: "score", COL_TIER: "tier", COL_NOTE: "deviation_note"}
 NUMBER_COLS = (COL_WEIGHT, COL_SCORE)
-PATH_ROLE = Qt.UserRole + 1
+PATH_ROLE = int(Qt.UserRole) + 1
+DISPLAY, EDIT, TOOLTIP, BACKGROUND, FOREGROUND = (int(r) for r in (
+    Qt.DisplayRole, Qt.EditRole, Qt.ToolTipRole, Qt.BackgroundRole, Qt.ForegroundRole))
+ROLES = frozenset((DISPLAY, EDIT, TOOLTIP, BACKGROUND, FOREGROUND, PATH_ROLE))  # the roles data() answers
 CMP_TEXT = {">=": "≥", "<=": "≤", "=": "=", ">": ">", "<": "<"}
 DIFF_BRUSH = QBrush(QColor("#fde2e1"))
 NEEDS_NOTE_BRUSH = QBrush(QColor("#fff4c2"))
@@ -73,11 +82,18 @@ class IndicatorModel(QAbstractItemModel):
         self.session = session
         self.table_path = table_path
         self.root = Node(None, False)
-        self.results: dict[str, IndicatorResult] = {}
-        self.result: TableResult | None = None  # the whole table, execution row included
-        self.blocks = {}
-        self.needs_note: set[str] = set()
+        self.scores = TableScores()
+        self.generation = 0  # counts changes; a background result of an older one is dropped
+        self.pending = False  # a background rescore of the newest change has not arrived yet
+        self._running = False  # a background rescore is under way
         self._build()
+
+    # the current scores (``TableScores``), as the page and the delegate read them
+    template: Template | None = property(lambda self: self.scores.template)
+    result: TableResult | None = property(lambda self: self.scores.result)
+    results: dict[str, IndicatorResult] = property(lambda self: self.scores.results)
+    blocks: dict[str, BlockResult] = property(lambda self: self.scores.blocks)
+    needs_note: set[str] = property(lambda self: self.scores.needs_note)
 
     # -- structure ----------------------------------------------------------------------------
     def table(self) -> model.SelfEvalTable:
@@ -129,26 +145,61 @@ class IndicatorModel(QAbstractItemModel):
 
     # -- scoring -------------------------------------------------------------------------------
     def rescore(self) -> None:
-        report = self.session.report
-        table = self.table()
-        tpl, _ = table_template(report, self.table_path, table, default_set())
-        self.template = tpl
-        self.results = {}
-        self.needs_note = set()
-        self.result = None
-        if tpl is None:
-            self.rescored.emit()
-            return
-        result = score_table(table, self.table_path, tpl, formula_env(report))
-        self.result = result
-        self.results = {r.where: r for r in result.indicators}
-        for r in result.indicators:
-            lost = r.weight is not None and r.reported_score is not None and r.reported_score < r.weight
-            differs = r.rule_score is not None and r.reported_score is not None and r.rule_score != r.reported_score
-            if lost or differs:
-                self.needs_note.add(r.where)
-        self.blocks = {b.where: b for b in result.blocks}
+        """Score the whole table now (after a structure edit or a table switch)."""
+        self.generation += 1
+        self.pending = False
+        self.scores = score_state(self.session.report, self.table_path)
         self.rescored.emit()
+
+    def rescore_later(self) -> None:
+        """Score the whole table again off the UI thread; the result is shown when it arrives
+        (``rescored``), or dropped when a newer change came meanwhile."""
+        self.generation += 1
+        self.pending = True
+        if not self._running:
+            self._start_rescore()
+
+    def _start_rescore(self) -> None:
+        generation, report, where = self.generation, self.session.report, self.table_path
+        self._running = True
+        run_in_background(lambda: score_state(report, where),
+                          lambda scores: self._rescored(generation, scores), self._rescore_failed)
+
+    def _rescored(self, generation: int, scores: TableScores) -> None:
+        try:
+            self._running = False
+            if generation != self.generation:  # stale: a newer change came meanwhile
+                if self.pending:
+                    self._start_rescore()
+                return
+            self.pending = False
+            old, self.scores = self.scores, scores
+            self._repaint_changed(old, scores)
+            self.rescored.emit()
+        except RuntimeError:  # the model went with its page while the scoring ran
+            pass
+
+    def _rescore_failed(self, _message: str) -> None:
+        try:
+            self._running = False
+            self.pending = False  # the row-by-row scores stay; the next edit tries again
+        except RuntimeError:
+            pass
+
+    def _repaint_changed(self, old: TableScores, new: TableScores) -> None:
+        """Repaint only the rows whose scores differ (a row repainted is measured again: all
+        2,000 would take seconds); mostly none — the row-by-row scores were already right."""
+        if old.template is not new.template:
+            self.refresh_all()
+            return
+        paths = {w for w, r in new.results.items() if old.results.get(w) is not r and old.results.get(w) != r}
+        paths |= old.needs_note ^ new.needs_note
+        paths |= {g for g, v in new.sums.items() if old.sums.get(g) != v}
+        for path in paths:
+            index = self.index_of_path(path)
+            if index.isValid():
+                self.dataChanged.emit(index.sibling(index.row(), COL_WEIGHT),
+                                      index.sibling(index.row(), len(HEADERS) - 1))
 
     def refresh_all(self) -> None:
         """Every cell may show something new (e.g. carried values confirmed): repaint all."""
@@ -214,8 +265,9 @@ class IndicatorModel(QAbstractItemModel):
         return base
 
     def data(self, index: QModelIndex, role=Qt.DisplayRole):
-        if not index.isValid():
-            return None
+        role = int(role)  # compared as ints: a PySide enum comparison costs microseconds
+        if role not in ROLES or not index.isValid():
+            return None  # fonts, alignment, check state …: asked for every cell, never ours
         node = index.internalPointer()
         path = self.path_of(node)
         if role == PATH_ROLE:
@@ -227,22 +279,21 @@ class IndicatorModel(QAbstractItemModel):
         return self._group_data(record, path, node, col, role)
 
     def _group_data(self, g: model.IndicatorGroup, path: str, node: Node, col: int, role):
-        leaves = [leaf for _, leaf in g.leaves()]
-        total = sum((leaf.weight or Decimal(0) for leaf in leaves), Decimal(0))
+        total, score_sum, rule_sum = self.scores.sums.get(path) or self._sums(g)
         carried = col == COL_WEIGHT and f"{path}/stated_weight" in self.session.report.carried
-        if role == Qt.BackgroundRole:
+        if role == BACKGROUND:
             return CARRIED_BRUSH if carried else GROUP_BRUSH
-        if role == Qt.ToolTipRole and carried:
+        if role == TOOLTIP and carried:
             return CARRIED_TIP
-        if role == Qt.ForegroundRole and col == COL_WEIGHT and g.stated_weight is not None \
+        if role == FOREGROUND and col == COL_WEIGHT and g.stated_weight is not None \
                 and g.stated_weight != total:
             return QBrush(QColor("#b00020"))
-        if role == Qt.EditRole:
+        if role == EDIT:
             if col == COL_NAME:
                 return g.name
             if col == COL_WEIGHT:
                 return "" if g.stated_weight is None else fmt_score(g.stated_weight)
-        if role in (Qt.DisplayRole, Qt.ToolTipRole):
+        if role in (DISPLAY, TOOLTIP):
             if col == COL_NAME:
                 return g.name
             if col == COL_WEIGHT:
@@ -251,16 +302,22 @@ class IndicatorModel(QAbstractItemModel):
                     text += f"（标注 {fmt_score(g.stated_weight)}）"
                 return text
             if col == COL_SCORE:
-                return fmt_score(sum((leaf.score or Decimal(0) for leaf in leaves), Decimal(0)))
+                return fmt_score(score_sum)
             if col == COL_RULE:
-                rows = [r for w, r in self.results.items() if w.startswith(path + "/")]
-                return fmt_score(sum((r.counted_score for r in rows if r.weight is not None), Decimal(0)))
+                return fmt_score(rule_sum)
         return None
+
+    @staticmethod
+    def _sums(g: model.IndicatorGroup) -> tuple[Decimal, Decimal, Decimal]:
+        """A group not scored yet (its template does not load): the clerk's sums, no rule."""
+        leaves = [leaf for _, leaf in g.leaves()]
+        return (sum((leaf.weight or Decimal(0) for leaf in leaves), Decimal(0)),
+                sum((leaf.score or Decimal(0) for leaf in leaves), Decimal(0)), Decimal(0))
 
     def _leaf_data(self, leaf: model.Indicator, path: str, node: Node, col: int, role):
         result = self.results.get(path)
         carried = col in LEAF_FIELDS and f"{path}/{LEAF_FIELDS[col]}" in self.session.report.carried
-        if role == Qt.BackgroundRole:
+        if role == BACKGROUND:
             if carried:
                 return CARRIED_BRUSH
             if col in (COL_SCORE, COL_RULE) and result and result.rule_score is not None \
@@ -269,20 +326,20 @@ class IndicatorModel(QAbstractItemModel):
             if col == COL_NOTE and path in self.needs_note and not leaf.deviation_note.strip():
                 return NEEDS_NOTE_BRUSH
             return None
-        if role == Qt.ToolTipRole:
+        if role == TOOLTIP:
             if carried:
                 return CARRIED_TIP
             if col == COL_RULE and result:
                 return result.note
             if col == COL_NOTE and path in self.needs_note and not leaf.deviation_note.strip():
                 return "扣分或得分与规则不同：请填写偏差原因分析及改进措施"
-        if role not in (Qt.DisplayRole, Qt.EditRole, Qt.ToolTipRole):
+        if role not in (DISPLAY, EDIT, TOOLTIP):
             return None
         if col in NUMBER_COLS:
             v = getattr(leaf, LEAF_FIELDS[col])
             return "" if v is None else fmt_score(v)
         if col == COL_TIER:
-            if role == Qt.EditRole:
+            if role == EDIT:
                 return leaf.tier
             tiers = {t.key: t.label for t in (self.template.tiers if self.template else ())}
             chosen = leaf.tier or (result.tier if result else "")
@@ -320,8 +377,14 @@ class IndicatorModel(QAbstractItemModel):
                 return False
             value = number
         self.last_error = ""
+        before = self.session.report
         self.session.set(f"{path}/{field}", value)
-        self.rescore()
+        if self.session.report is before:
+            return True  # the same value again: nothing changed
+        # the row's own rule score and the totals at once; the whole table off the UI thread
+        if node.is_leaf and self.scores.row_edited(before, self.session.report, self.table_path, path):
+            self.rescored.emit()
+        self.rescore_later()
         self._changed_row(index)
         return True
 
