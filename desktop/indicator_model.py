@@ -4,16 +4,17 @@ The model mirrors only the *structure* of the table with small ``Node`` objects;
 is read from ``session.report`` by path when Qt asks, and every edit goes to
 ``session.set`` (autosaved). Typing never waits for scoring: a cell edit scores its own row
 again and moves the totals by the difference at once (``desktop.indicator_scores``), and the
-whole table is scored again off the UI thread (``desktop.worker``); that result replaces the
-shown one when it arrives, unless a newer edit came meanwhile (a generation count: a stale
-result is dropped and the newest report scored). Structure edits (rows added, moved,
-deleted) score the table at once; unchanged rows come from the scoring memo.
+whole table is scored again off the UI thread (``desktop.worker``) once the edits pause for
+``RESCORE_DELAY_MS``. That result replaces the shown one when it arrives, unless a newer edit
+came meanwhile (a generation count: a stale result is dropped and the newest report scored).
+Structure edits (rows added, moved, deleted) score the table at once; unchanged rows come from
+the scoring memo.
 """
 from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from core import carry_forward as carry
@@ -31,6 +32,7 @@ HEADERS = ("指标", "年度指标值", "实际完成值", "解读", "分值", "
 LEAF_FIELDS = {COL_NAME: "name", COL_TARGET: "target", COL_ACTUAL: "actual", COL_WEIGHT: "weight",
                COL_SCORE: "score", COL_TIER: "tier", COL_NOTE: "deviation_note"}
 NUMBER_COLS = (COL_WEIGHT, COL_SCORE)
+RESCORE_DELAY_MS = 100  # the whole table is scored again this long after the last edit
 PATH_ROLE = int(Qt.UserRole) + 1
 DISPLAY, EDIT, TOOLTIP, BACKGROUND, FOREGROUND = (int(r) for r in (
     Qt.DisplayRole, Qt.EditRole, Qt.ToolTipRole, Qt.BackgroundRole, Qt.ForegroundRole))
@@ -86,6 +88,10 @@ class IndicatorModel(QAbstractItemModel):
         self.generation = 0  # counts changes; a background result of an older one is dropped
         self.pending = False  # a background rescore of the newest change has not arrived yet
         self._running = False  # a background rescore is under way
+        self._rescore_timer = QTimer(self)  # the whole table once typing pauses, not per key
+        self._rescore_timer.setSingleShot(True)
+        self._rescore_timer.setInterval(RESCORE_DELAY_MS)
+        self._rescore_timer.timeout.connect(self._start_rescore)
         self._build()
 
     # the current scores (``TableScores``), as the page and the delegate read them
@@ -148,6 +154,7 @@ class IndicatorModel(QAbstractItemModel):
         """Score the whole table now (after a structure edit or a table switch)."""
         self.generation += 1
         self.pending = False
+        self._rescore_timer.stop()
         self.scores = score_state(self.session.report, self.table_path)
         self.rescored.emit()
 
@@ -156,10 +163,11 @@ class IndicatorModel(QAbstractItemModel):
         (``rescored``), or dropped when a newer change came meanwhile."""
         self.generation += 1
         self.pending = True
-        if not self._running:
-            self._start_rescore()
+        self._rescore_timer.start()
 
     def _start_rescore(self) -> None:
+        if self._running or not self.pending:
+            return  # the running one sees it is stale and starts the next
         generation, report, where = self.generation, self.session.report, self.table_path
         self._running = True
         run_in_background(lambda: score_state(report, where),
