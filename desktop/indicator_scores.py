@@ -76,7 +76,12 @@ class TableScores:
 def score_state(report: model.Report, table_path: str) -> TableScores:
     """The full state of the table at ``table_path``; safe off the UI thread (reports are
     immutable; nothing here touches Qt)."""
-    table = edit.get_at(report, table_path)
+    try:
+        table = edit.get_at(report, table_path)
+    except (KeyError, IndexError, AttributeError, TypeError, ValueError):
+        return TableScores()  # the table is gone (a project removed): nothing to show
+    if not isinstance(table, model.SelfEvalTable):
+        return TableScores()
     tpl, _ = table_template(report, table_path, table, default_set())
     if tpl is None:
         return TableScores()
