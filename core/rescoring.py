@@ -22,7 +22,7 @@ from core.scoring import (ZERO, IndicatorResult, TableResult, _guarded_leaf, _sa
                           score_table, table_template)
 from core.templates import Template, TemplateSet, default_set
 
-MEMO_LIMIT = 50_000  # rows remembered; then the memo starts afresh (memory stays bounded)
+MEMO_LIMIT = 20_000  # rows remembered; then the memo starts afresh (memory stays bounded)
 
 
 class LeafMemo:
