@@ -4,9 +4,7 @@ The model mirrors only the *structure* of the table with small ``Node`` objects;
 is read from ``session.report`` by path when Qt asks, and every edit goes to
 ``session.set`` (autosaved). Typing never waits for scoring: a cell edit scores its own row
 again and moves the totals by the difference at once (``desktop.indicator_scores``), and the
-whole table is scored again off the UI thread (``desktop.worker``) once the edits pause for
-``RESCORE_DELAY_MS``. That result replaces the shown one when it arrives, unless a newer edit
-came meanwhile (a generation count: a stale result is dropped and the newest report scored).
+whole table is scored again off the UI thread once the edits pause (``desktop.indicator_rescore``).
 Structure edits (rows added, moved, deleted) score the table at once; unchanged rows come from
 the scoring memo.
 """
@@ -14,17 +12,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from core import carry_forward as carry
 from core import edit, model, values
 from core.rounding import fmt_score
-from core.scoring import BlockResult, IndicatorResult, TableResult
-from core.templates import Template
-from desktop.indicator_scores import TableScores, score_state
+from desktop.indicator_rescore import Rescoring
 from desktop.session import DraftSession
-from desktop.worker import run_in_background
 
 (COL_NAME, COL_TARGET, COL_ACTUAL, COL_READING, COL_WEIGHT, COL_SCORE, COL_RULE, COL_TIER,
  COL_NOTE) = range(9)
@@ -32,7 +27,6 @@ HEADERS = ("指标", "年度指标值", "实际完成值", "解读", "分值", "
 LEAF_FIELDS = {COL_NAME: "name", COL_TARGET: "target", COL_ACTUAL: "actual", COL_WEIGHT: "weight",
                COL_SCORE: "score", COL_TIER: "tier", COL_NOTE: "deviation_note"}
 NUMBER_COLS = (COL_WEIGHT, COL_SCORE)
-RESCORE_DELAY_MS = 100  # the whole table is scored again this long after the last edit
 PATH_ROLE = int(Qt.UserRole) + 1
 DISPLAY, EDIT, TOOLTIP, BACKGROUND, FOREGROUND = (int(r) for r in (
     Qt.DisplayRole, Qt.EditRole, Qt.ToolTipRole, Qt.BackgroundRole, Qt.ForegroundRole))
@@ -76,30 +70,17 @@ def reading_text(r: values.Reading, reverse: bool = False) -> str:
     return "无法识别，请写成“≥ 数值 单位”"
 
 
-class IndicatorModel(QAbstractItemModel):
+class IndicatorModel(Rescoring, QAbstractItemModel):
     rescored = Signal()  # after every rescore: ``result`` holds the table's current totals
+    SCORED_COLUMNS = (COL_WEIGHT, COL_NOTE)  # the cells a new score may change
 
     def __init__(self, session: DraftSession, table_path: str, parent=None):
         super().__init__(parent)
         self.session = session
         self.table_path = table_path
         self.root = Node(None, False)
-        self.scores = TableScores()
-        self.generation = 0  # counts changes; a background result of an older one is dropped
-        self.pending = False  # a background rescore of the newest change has not arrived yet
-        self._running = False  # a background rescore is under way
-        self._rescore_timer = QTimer(self)  # the whole table once typing pauses, not per key
-        self._rescore_timer.setSingleShot(True)
-        self._rescore_timer.setInterval(RESCORE_DELAY_MS)
-        self._rescore_timer.timeout.connect(self._start_rescore)
+        self._init_rescoring()
         self._build()
-
-    # the current scores (``TableScores``), as the page and the delegate read them
-    template: Template | None = property(lambda self: self.scores.template)
-    result: TableResult | None = property(lambda self: self.scores.result)
-    results: dict[str, IndicatorResult] = property(lambda self: self.scores.results)
-    blocks: dict[str, BlockResult] = property(lambda self: self.scores.blocks)
-    needs_note: set[str] = property(lambda self: self.scores.needs_note)
 
     # -- structure ----------------------------------------------------------------------------
     def table(self) -> model.SelfEvalTable:
@@ -148,66 +129,6 @@ class IndicatorModel(QAbstractItemModel):
             index = self.index(n, 0, index)
             node = node.children[n]
         return index
-
-    # -- scoring -------------------------------------------------------------------------------
-    def rescore(self) -> None:
-        """Score the whole table now (after a structure edit or a table switch)."""
-        self.generation += 1
-        self.pending = False
-        self._rescore_timer.stop()
-        self.scores = score_state(self.session.report, self.table_path)
-        self.rescored.emit()
-
-    def rescore_later(self) -> None:
-        """Score the whole table again off the UI thread; the result is shown when it arrives
-        (``rescored``), or dropped when a newer change came meanwhile."""
-        self.generation += 1
-        self.pending = True
-        self._rescore_timer.start()
-
-    def _start_rescore(self) -> None:
-        if self._running or not self.pending:
-            return  # the running one sees it is stale and starts the next
-        generation, report, where = self.generation, self.session.report, self.table_path
-        self._running = True
-        run_in_background(lambda: score_state(report, where),
-                          lambda scores: self._rescored(generation, scores), self._rescore_failed)
-
-    def _rescored(self, generation: int, scores: TableScores) -> None:
-        try:
-            self._running = False
-            if generation != self.generation:  # stale: a newer change came meanwhile
-                if self.pending:
-                    self._start_rescore()
-                return
-            self.pending = False
-            old, self.scores = self.scores, scores
-            self._repaint_changed(old, scores)
-            self.rescored.emit()
-        except RuntimeError:  # the model went with its page while the scoring ran
-            pass
-
-    def _rescore_failed(self, _message: str) -> None:
-        try:
-            self._running = False
-            self.pending = False  # the row-by-row scores stay; the next edit tries again
-        except RuntimeError:
-            pass
-
-    def _repaint_changed(self, old: TableScores, new: TableScores) -> None:
-        """Repaint only the rows whose scores differ (a row repainted is measured again: all
-        2,000 would take seconds); mostly none — the row-by-row scores were already right."""
-        if old.template is not new.template:
-            self.refresh_all()
-            return
-        paths = {w for w, r in new.results.items() if old.results.get(w) is not r and old.results.get(w) != r}
-        paths |= old.needs_note ^ new.needs_note
-        paths |= {g for g, v in new.sums.items() if old.sums.get(g) != v}
-        for path in paths:
-            index = self.index_of_path(path)
-            if index.isValid():
-                self.dataChanged.emit(index.sibling(index.row(), COL_WEIGHT),
-                                      index.sibling(index.row(), len(HEADERS) - 1))
 
     def refresh_all(self) -> None:
         """Every cell may show something new (e.g. carried values confirmed): repaint all."""
