@@ -26,8 +26,10 @@ MEMO_LIMIT = 20_000  # rows remembered; then the memo starts afresh (memory stay
 
 
 class LeafMemo:
-    """Row results by (where, names, reverse, template, figures for a formula row), each
-    valid only for the very row object and template it was computed for."""
+    """Row results by (names, reverse, template, figures for a formula row), each valid only
+    for the very row object and template it was computed for. A row found at another place
+    (rows inserted, deleted or moved above it) gets its result with the new ``where``: the
+    rules read the row, its names and the template, never its place."""
 
     def __init__(self, limit: int = MEMO_LIMIT):
         self.limit = limit
@@ -37,13 +39,17 @@ class LeafMemo:
 
     def get(self, leaf: model.Indicator, names: tuple[str, ...], where: str, tpl: Template,
             reverse: bool, env: dict[str, Decimal], compute) -> IndicatorResult:
-        key = (where, names, reverse, id(tpl), tuple(env.items()) if leaf.formula else None)
+        key = (names, reverse, id(tpl), tuple(env.items()) if leaf.formula else None)
         entry = self._entries.get(key)
         if entry is not None and entry[0] is leaf and entry[1] is tpl:
             self.hits += 1
-            return entry[2]
-        self.misses += 1
-        result = compute(leaf, names, where, tpl, reverse, env)
+            result = entry[2]
+            if result.where == where:
+                return result
+            result = replace(result, where=where)  # the row moved (a row inserted above it …)
+        else:
+            self.misses += 1
+            result = compute(leaf, names, where, tpl, reverse, env)
         entries = self._entries
         if len(entries) >= self.limit:
             with self._lock:

@@ -180,3 +180,17 @@ def test_a_weight_cleared_and_set_moves_scored_and_grade(seeds):
     assert moved.weight_total == before.weight_total - before.indicators[0].weight
     assert moved.grade == "" and before.grade != ""  # weights no longer add up: no grade
     assert Decimal(0) <= moved.rule_total
+
+
+def test_rows_moved_by_an_insert_or_a_delete_are_not_scored_again(seeds):
+    r = seeds["001"]
+    memo = LeafMemo()
+    rows = len(score_main(r, memo=memo).indicators)
+    where = "table/groups/0/children/0/children"
+    inserted = edit.insert_at(r, where, 0, model.Indicator("新指标", "≥10次", "8次", Decimal(1), Decimal(1)))
+    misses = memo.misses
+    assert score_main(inserted, memo=memo) == score_report(inserted).main  # every where right
+    assert memo.misses == misses + 1  # the new row only; those below it moved, not rescored
+    deleted = edit.delete_at(inserted, where, 1)
+    assert score_main(deleted, memo=memo) == score_report(deleted).main
+    assert memo.misses == misses + 1 and len(score_main(deleted, memo=memo).indicators) == rows
