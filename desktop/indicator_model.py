@@ -30,6 +30,10 @@ NUMBER_COLS = (COL_WEIGHT, COL_SCORE)
 PATH_ROLE = int(Qt.UserRole) + 1
 DISPLAY, EDIT, TOOLTIP, BACKGROUND, FOREGROUND = (int(r) for r in (
     Qt.DisplayRole, Qt.EditRole, Qt.ToolTipRole, Qt.BackgroundRole, Qt.ForegroundRole))
+# made once: combining PySide flag enums costs microseconds, and Qt asks flags() of every cell
+NO_FLAGS = Qt.NoItemFlags
+SELECTABLE = Qt.ItemIsEnabled | Qt.ItemIsSelectable
+EDITABLE = SELECTABLE | Qt.ItemIsEditable
 ROLES = frozenset((DISPLAY, EDIT, TOOLTIP, BACKGROUND, FOREGROUND, PATH_ROLE))  # the roles data() answers
 CMP_TEXT = {">=": "≥", "<=": "≤", "=": "=", ">": ">", "<": "<"}
 DIFF_BRUSH = QBrush(QColor("#fde2e1"))
@@ -181,17 +185,16 @@ class IndicatorModel(Rescoring, QAbstractItemModel):
 
     def flags(self, index: QModelIndex):
         if not index.isValid():
-            return Qt.NoItemFlags
-        base = Qt.ItemIsEnabled | Qt.ItemIsSelectable
+            return NO_FLAGS
         node = index.internalPointer()
         col = index.column()
         if node.is_leaf and col in LEAF_FIELDS:
-            return base | Qt.ItemIsEditable
+            return EDITABLE
         if not node.is_leaf and col == COL_NAME:
-            return base | Qt.ItemIsEditable
+            return EDITABLE
         if not node.is_leaf and col == COL_WEIGHT and node.parent is self.root:
-            return base | Qt.ItemIsEditable  # the weight printed on the 一级 label
-        return base
+            return EDITABLE  # the weight printed on the 一级 label
+        return SELECTABLE
 
     def data(self, index: QModelIndex, role=Qt.DisplayRole):
         role = int(role)  # compared as ints: a PySide enum comparison costs microseconds
