@@ -355,6 +355,7 @@ class IndicatorModel(Rescoring, QAbstractItemModel):
                                                     where, carry.after_insert(row)), where)
         node.children.insert(row, Node(node, False))
         self.endInsertRows()
+        self.rescore()  # the groups after it moved: their scores and sums go by place
         return self.index(row, 0, parent)
 
     def remove(self, index: QModelIndex) -> bool:
