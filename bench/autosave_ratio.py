@@ -1,76 +1,113 @@
-"""Autosave cost: ``Storage.save`` of the seed 001 report vs a bare sqlite3 UPDATE.
+"""One autosave against a bare UPDATE + commit of the same row with the same pragmas.
 
-Both write the same JSON text to the same row of the same database file, N times each, one
-committed transaction per write, in the same run. Prints "autosave/bare-update ratio: X.X".
+Ours: what the autosave writer does for one edit — ``Storage.save(draft_id, report)`` (serialise
+the report, compute the stored score columns, one ``BEGIN IMMEDIATE`` … ``COMMIT``). The floor:
+``UPDATE drafts SET report_json = ?, updated_at = ? WHERE id = ?`` and ``commit()`` on a second
+connection to the same file with the same pragmas, read from ours (journal_mode, synchronous,
+foreign_keys, busy timeout …), the JSON text already made.
 
-Caveat: SQLite does not dirty a page whose bytes do not change, so rewriting identical
-report_json commits almost nothing; ``Storage.save`` also stamps ``updated_at`` and so does
-real page writes. A second line therefore compares against a bare UPDATE that sets the same
-report_json *and* a new updated_at (one changed page, a real journalled commit).
-Run: .venv/bin/python bench/autosave_ratio.py
+Before every run (untimed) the report gets a new 实际完成值 in one row — as a clerk's edit
+makes it, through ``core.edit.set_at`` — and the floor gets that report's JSON text, so both
+sides really change pages and journal them. The two run interleaved (``bench.figures``), every
+seed and one large report (seed 001 with a 1,000-row main table); median and min.
+
+Run: python -m bench.autosave_ratio   (``--quick``: fewer repeats)
 """
 from __future__ import annotations
 
+import json
 import sqlite3
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
-from core.report_io import load_report  # noqa: E402
-from core.storage import Storage, _report_json  # noqa: E402
+from bench.figures import Figure, interleaved, print_table  # noqa: E402
 
-N = 200
+GOAL = 3.0
+PRAGMAS = ("journal_mode", "synchronous", "foreign_keys", "busy_timeout", "locking_mode",
+           "temp_store", "cache_size", "page_size", "secure_delete", "cell_size_check")
+LARGE_ROWS = 1000
 
 
-def main() -> int:
-    report, findings = load_report(ROOT / "tests" / "fixtures" / "seeds" / "seed001.json")
-    assert report is not None, findings
-    text = _report_json(report)
+def reports() -> list[tuple[str, object]]:
+    from bench.cell_edit import big_table_report, seed_report
+
+    out = [(f"seed {p.stem[4:]}", seed_report(p.stem))
+           for p in sorted((ROOT / "tests" / "fixtures" / "seeds").glob("seed*.json"))]
+    out.append((f"large (seed 001, {LARGE_ROWS:,} rows)", big_table_report(seed_report(), LARGE_ROWS)))
+    return out
+
+
+def edit_paths(report) -> list[str]:
+    """Paths of 实际完成值 cells to change (the first table's rows), or the title."""
+    for where, table in report.tables():
+        for gi, g in enumerate(table.groups):
+            for sub, _leaf in g.leaves():
+                return [f"{where}/groups/{gi}/" + "/".join(f"children/{i}" for i in sub) + "/actual"]
+    return ["overview/duties"]
+
+
+def same_pragmas(ours: sqlite3.Connection, other: sqlite3.Connection) -> dict[str, object]:
+    """Set ``other``'s pragmas to ours; returns them."""
+    values = {}
+    for name in PRAGMAS:
+        (value,) = ours.execute(f"PRAGMA {name}").fetchone()
+        values[name] = value
+        if name != "page_size":
+            other.execute(f"PRAGMA {name} = {value if not isinstance(value, str) else repr(value)}")
+    for name in PRAGMAS:
+        (mine,) = other.execute(f"PRAGMA {name}").fetchone()
+        assert str(mine).lower() == str(values[name]).lower(), (name, mine, values[name])
+    return values
+
+
+def measure_one(label: str, report, repeat: int) -> Figure:
+    from core import edit
+    from core.storage import Storage
+    from core.report_io import report_to_dict
+    from core.storage.drafts import BUSY_TIMEOUT, _now
+
+    path = edit_paths(report)[0]
     with tempfile.TemporaryDirectory() as tmp:
-        store = Storage.open(Path(tmp))
+        store = Storage.open(Path(tmp) / "data")
         draft = store.create(report)
-        bare = sqlite3.connect(store.path)
+        bare = sqlite3.connect(store.path, timeout=BUSY_TIMEOUT)
         try:
-            store.save(draft, report)  # warm up: templates loaded, pages cached
-            bare.execute("UPDATE drafts SET report_json = ? WHERE id = ?", [text, draft])
-            bare.commit()
-            save_times, bare_times, stamped_times = [], [], []
-            for _ in range(N):
-                t = time.perf_counter()
-                store.save(draft, report)
-                save_times.append(time.perf_counter() - t)
-            for _ in range(N):
-                t = time.perf_counter()
-                bare.execute("UPDATE drafts SET report_json = ? WHERE id = ?", [text, draft])
-                bare.commit()
-                bare_times.append(time.perf_counter() - t)
-            for i in range(N):
-                t = time.perf_counter()
+            pragmas = same_pragmas(store.db.conn, bare)
+            state = {"n": 0, "report": report, "text": ""}
+
+            def setup() -> None:  # a new edit for the next run, on whichever side
+                state["n"] += 1
+                state["report"] = edit.set_at(report, path, f"{state['n']}份")
+                # the floor's text made without our cache, so ours finds nothing made for it
+                state["text"] = json.dumps(report_to_dict(state["report"]), ensure_ascii=False)
+
+            def ours() -> None:
+                store.save(draft, state["report"])
+
+            def base() -> None:
                 bare.execute("UPDATE drafts SET report_json = ?, updated_at = ? WHERE id = ?",
-                             [text, f"bench-{i}", draft])
+                             [state["text"], _now(), draft])
                 bare.commit()
-                stamped_times.append(time.perf_counter() - t)
+
+            a, b = interleaved(ours, base, repeat=repeat, warm=2, setup=setup)
         finally:
             bare.close()
             store.close()
-    save_total, bare_total = sum(save_times), sum(bare_times)
-    print(f"N={N}  report JSON {len(text.encode())} bytes")
-    print(f"Storage.save: total {save_total * 1000:.1f} ms, median "
-          f"{statistics.median(save_times) * 1000:.3f} ms")
-    print(f"bare UPDATE : total {bare_total * 1000:.1f} ms, median "
-          f"{statistics.median(bare_times) * 1000:.3f} ms")
-    stamped_total = sum(stamped_times)
-    print(f"bare UPDATE + updated_at: total {stamped_total * 1000:.1f} ms, median "
-          f"{statistics.median(stamped_times) * 1000:.3f} ms")
-    print(f"autosave/bare-update ratio: {save_total / bare_total:.1f}")
-    print(f"autosave/bare-update-with-timestamp ratio: {save_total / stamped_total:.1f}")
-    return 0
+    size = len(json.dumps(report_to_dict(report), ensure_ascii=False).encode())
+    return Figure(f"one autosave, {label}", "bare UPDATE + commit, same row, same pragmas", a, b, GOAL,
+                  note=f"{size // 1024} KB JSON, journal_mode={pragmas['journal_mode']}, "
+                       f"synchronous={pragmas['synchronous']}, {repeat} runs each")
+
+
+def measure(quick: bool = False) -> list[Figure]:
+    repeat = 10 if quick else 60
+    return [measure_one(label, report, repeat) for label, report in reports()]
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    print_table(measure(quick="--quick" in sys.argv))

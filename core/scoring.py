@@ -419,14 +419,18 @@ def _bottom_tier(tpl: Template) -> str:
 
 
 # -- a table ---------------------------------------------------------------------------------
-def _walk(node, prefix: str, names: tuple[str, ...], tpl: Template, reverse: bool, env, out: list):
+def _walk(node, prefix: str, names: tuple[str, ...], tpl: Template, reverse: bool, env, out: list,
+          memo=None):
     for i, child in enumerate(node.children):
         where = f"{prefix}/children/{i}"
         if isinstance(child, model.Indicator):
-            out.append(_guarded_leaf(child, names + (child.name,), where, tpl, reverse, env))
+            if memo is None:
+                out.append(_guarded_leaf(child, names + (child.name,), where, tpl, reverse, env))
+            else:  # core.rescoring.LeafMemo: a row unchanged since it was last scored is not scored again
+                out.append(memo.get(child, names + (child.name,), where, tpl, reverse, env, _guarded_leaf))
         else:
             rev = reverse or any(same_label(child.name, r) for b in tpl.blocks for r in b.reverse_level2)
-            _walk(child, where, names + (child.name,), tpl, rev, env, out)
+            _walk(child, where, names + (child.name,), tpl, rev, env, out, memo)
 
 
 def _crashed(e: Exception) -> str:
@@ -443,7 +447,7 @@ def _guarded_leaf(leaf, names, where, tpl, reverse, env) -> IndicatorResult:
 
 
 def score_table(table: model.SelfEvalTable, where: str, tpl: Template,
-                env: dict[str, Decimal]) -> TableResult:
+                env: dict[str, Decimal], memo=None) -> TableResult:
     execution = None
     if table.funds is not None:
         try:
@@ -457,7 +461,7 @@ def score_table(table: model.SelfEvalTable, where: str, tpl: Template,
         rows: list[IndicatorResult] = []
         block = tpl.block_for(group.name)
         reverse = any(same_label(group.name, r) for b in tpl.blocks for r in b.reverse_level2)
-        _walk(group, gwhere, (group.name,), tpl, reverse, env, rows)
+        _walk(group, gwhere, (group.name,), tpl, reverse, env, rows, memo)
         indicators.extend(rows)
         blocks.append(BlockResult(
             gwhere, group.name, group.stated_weight if group.stated_weight is not None else split_label(group.name)[1],

@@ -3,7 +3,9 @@ and 上一步 / 下一步 under the step list (Alt+← / Alt+→ too; there they
 from the page).
 
 Each step in the list shows how many errors and warnings still wait on that page — the same
-findings the 审核与导出 page lists (``review_findings``), counted a moment after each edit.
+findings the 审核与导出 page lists (``review_findings``), counted a moment after each edit,
+off the UI thread (typing never waits for the checks); counts of a report that has changed
+meanwhile are dropped — the next pause counts again.
 A finding belongs to the step whose page holds its field (``step_of``); the 审核与导出 step
 shows the totals.
 
@@ -33,6 +35,7 @@ from desktop.pages.review import Counts, ReviewPage, review_findings
 from core.autosave import describe
 from core.findings import ERROR, WARNING
 from desktop.session import DraftSession
+from desktop.worker import run_in_background
 
 PAGES = (OverviewPage, BudgetPage, IndicatorsPage, NarrativePage, ReviewPage)
 SNAPSHOT_EVERY_MS = 5 * 60 * 1000
@@ -192,7 +195,9 @@ class DraftEditor(QWidget):
         self._count_timer = QTimer(self)
         self._count_timer.setSingleShot(True)
         self._count_timer.setInterval(COUNT_DELAY_MS)
-        self._count_timer.timeout.connect(self.update_step_counts)
+        self._count_timer.timeout.connect(self.count_later)
+        self.counting = False  # step counts are being made off the UI thread
+        self._counted_report = None  # the report the counts being made are for
 
         self._timer = QTimer(self)
         self._timer.setInterval(SNAPSHOT_EVERY_MS)
@@ -255,12 +260,40 @@ class DraftEditor(QWidget):
             self._dirty_since_snapshot = False
 
     def update_step_counts(self) -> None:
-        """Each step's errors and unexplained warnings, from the findings 审核与导出 lists."""
+        """Each step's errors and unexplained warnings, from the findings 审核与导出 lists (now,
+        on this thread: when the editor opens)."""
         try:
             _score, found = review_findings(self.session.report)
         except Exception:  # noqa: BLE001 - a check that crashes must not stop the editing
             return
-        self.step_counts = step_counts(found)
+        self._show_counts(step_counts(found))
+
+    def count_later(self) -> None:
+        """The step counts made off the UI thread (after the clerk pauses) and shown when they
+        arrive — unless the report changed meanwhile: then they are dropped (another pause
+        comes, or they are made again for the newest report at once)."""
+        report = self._counted_report = self.session.report
+        if self.counting:
+            return  # the running count sees the report is stale and starts the next one
+        self.counting = True
+        run_in_background(lambda: step_counts(review_findings(report)[1]),
+                          lambda counts: self._counted(report, counts), lambda _m: self._counted(report, None))
+
+    def _counted(self, report, counts: list[Counts] | None) -> None:
+        try:
+            self.counting = False
+            latest = self.session.report
+            if report is not latest:  # stale: dropped
+                if self._counted_report is latest:
+                    self.count_later()  # asked for the newest report while this one ran
+                return
+            if counts is not None:  # a check that crashes must not stop the editing
+                self._show_counts(counts)
+        except RuntimeError:  # the editor closed while the checks ran
+            pass
+
+    def _show_counts(self, counts: list[Counts]) -> None:
+        self.step_counts = counts
         for i, (page, counts) in enumerate(zip(self.pages, self.step_counts)):
             item = self.steps.item(i)
             item.setText(step_text(i + 1, page.title, counts))

@@ -2,8 +2,11 @@
 
 The model mirrors only the *structure* of the table with small ``Node`` objects; every value
 is read from ``session.report`` by path when Qt asks, and every edit goes to
-``session.set`` (autosaved). Rule scores come from ``core.scoring`` for the whole table after
-each change, so the rule score beside the clerk's score is always current.
+``session.set`` (autosaved). Typing never waits for scoring: a cell edit scores its own row
+again and moves the totals by the difference at once (``desktop.indicator_scores``), and the
+whole table is scored again off the UI thread once the edits pause (``desktop.indicator_rescore``).
+Structure edits (rows added, moved, deleted) score the table at once; unchanged rows come from
+the scoring memo.
 """
 from __future__ import annotations
 
@@ -15,8 +18,7 @@ from PySide6.QtGui import QBrush, QColor
 from core import carry_forward as carry
 from core import edit, model, values
 from core.rounding import fmt_score
-from core.scoring import IndicatorResult, TableResult, score_table, formula_env, table_template
-from core.templates import default_set
+from desktop.indicator_rescore import Rescoring
 from desktop.session import DraftSession
 
 (COL_NAME, COL_TARGET, COL_ACTUAL, COL_READING, COL_WEIGHT, COL_SCORE, COL_RULE, COL_TIER,
@@ -25,7 +27,14 @@ HEADERS = ("指标", "年度指标值", "实际完成值", "解读", "分值", "
 LEAF_FIELDS = {COL_NAME: "name", COL_TARGET: "target", COL_ACTUAL: "actual", COL_WEIGHT: "weight",
                COL_SCORE: "score", COL_TIER: "tier", COL_NOTE: "deviation_note"}
 NUMBER_COLS = (COL_WEIGHT, COL_SCORE)
-PATH_ROLE = Qt.UserRole + 1
+PATH_ROLE = int(Qt.UserRole) + 1
+DISPLAY, EDIT, TOOLTIP, BACKGROUND, FOREGROUND = (int(r) for r in (
+    Qt.DisplayRole, Qt.EditRole, Qt.ToolTipRole, Qt.BackgroundRole, Qt.ForegroundRole))
+# made once: combining PySide flag enums costs microseconds, and Qt asks flags() of every cell
+NO_FLAGS = Qt.NoItemFlags
+SELECTABLE = Qt.ItemIsEnabled | Qt.ItemIsSelectable
+EDITABLE = SELECTABLE | Qt.ItemIsEditable
+ROLES = frozenset((DISPLAY, EDIT, TOOLTIP, BACKGROUND, FOREGROUND, PATH_ROLE))  # the roles data() answers
 CMP_TEXT = {">=": "≥", "<=": "≤", "=": "=", ">": ">", "<": "<"}
 DIFF_BRUSH = QBrush(QColor("#fde2e1"))
 NEEDS_NOTE_BRUSH = QBrush(QColor("#fff4c2"))
@@ -65,18 +74,16 @@ def reading_text(r: values.Reading, reverse: bool = False) -> str:
     return "无法识别，请写成“≥ 数值 单位”"
 
 
-class IndicatorModel(QAbstractItemModel):
+class IndicatorModel(Rescoring, QAbstractItemModel):
     rescored = Signal()  # after every rescore: ``result`` holds the table's current totals
+    SCORED_COLUMNS = (COL_WEIGHT, COL_NOTE)  # the cells a new score may change
 
     def __init__(self, session: DraftSession, table_path: str, parent=None):
         super().__init__(parent)
         self.session = session
         self.table_path = table_path
         self.root = Node(None, False)
-        self.results: dict[str, IndicatorResult] = {}
-        self.result: TableResult | None = None  # the whole table, execution row included
-        self.blocks = {}
-        self.needs_note: set[str] = set()
+        self._init_rescoring()
         self._build()
 
     # -- structure ----------------------------------------------------------------------------
@@ -126,29 +133,6 @@ class IndicatorModel(QAbstractItemModel):
             index = self.index(n, 0, index)
             node = node.children[n]
         return index
-
-    # -- scoring -------------------------------------------------------------------------------
-    def rescore(self) -> None:
-        report = self.session.report
-        table = self.table()
-        tpl, _ = table_template(report, self.table_path, table, default_set())
-        self.template = tpl
-        self.results = {}
-        self.needs_note = set()
-        self.result = None
-        if tpl is None:
-            self.rescored.emit()
-            return
-        result = score_table(table, self.table_path, tpl, formula_env(report))
-        self.result = result
-        self.results = {r.where: r for r in result.indicators}
-        for r in result.indicators:
-            lost = r.weight is not None and r.reported_score is not None and r.reported_score < r.weight
-            differs = r.rule_score is not None and r.reported_score is not None and r.rule_score != r.reported_score
-            if lost or differs:
-                self.needs_note.add(r.where)
-        self.blocks = {b.where: b for b in result.blocks}
-        self.rescored.emit()
 
     def refresh_all(self) -> None:
         """Every cell may show something new (e.g. carried values confirmed): repaint all."""
@@ -201,21 +185,21 @@ class IndicatorModel(QAbstractItemModel):
 
     def flags(self, index: QModelIndex):
         if not index.isValid():
-            return Qt.NoItemFlags
-        base = Qt.ItemIsEnabled | Qt.ItemIsSelectable
+            return NO_FLAGS
         node = index.internalPointer()
         col = index.column()
         if node.is_leaf and col in LEAF_FIELDS:
-            return base | Qt.ItemIsEditable
+            return EDITABLE
         if not node.is_leaf and col == COL_NAME:
-            return base | Qt.ItemIsEditable
+            return EDITABLE
         if not node.is_leaf and col == COL_WEIGHT and node.parent is self.root:
-            return base | Qt.ItemIsEditable  # the weight printed on the 一级 label
-        return base
+            return EDITABLE  # the weight printed on the 一级 label
+        return SELECTABLE
 
     def data(self, index: QModelIndex, role=Qt.DisplayRole):
-        if not index.isValid():
-            return None
+        role = int(role)  # compared as ints: a PySide enum comparison costs microseconds
+        if role not in ROLES or not index.isValid():
+            return None  # fonts, alignment, check state …: asked for every cell, never ours
         node = index.internalPointer()
         path = self.path_of(node)
         if role == PATH_ROLE:
@@ -227,22 +211,21 @@ class IndicatorModel(QAbstractItemModel):
         return self._group_data(record, path, node, col, role)
 
     def _group_data(self, g: model.IndicatorGroup, path: str, node: Node, col: int, role):
-        leaves = [leaf for _, leaf in g.leaves()]
-        total = sum((leaf.weight or Decimal(0) for leaf in leaves), Decimal(0))
+        total, score_sum, rule_sum = self.scores.sums.get(path) or self._sums(g)
         carried = col == COL_WEIGHT and f"{path}/stated_weight" in self.session.report.carried
-        if role == Qt.BackgroundRole:
+        if role == BACKGROUND:
             return CARRIED_BRUSH if carried else GROUP_BRUSH
-        if role == Qt.ToolTipRole and carried:
+        if role == TOOLTIP and carried:
             return CARRIED_TIP
-        if role == Qt.ForegroundRole and col == COL_WEIGHT and g.stated_weight is not None \
+        if role == FOREGROUND and col == COL_WEIGHT and g.stated_weight is not None \
                 and g.stated_weight != total:
             return QBrush(QColor("#b00020"))
-        if role == Qt.EditRole:
+        if role == EDIT:
             if col == COL_NAME:
                 return g.name
             if col == COL_WEIGHT:
                 return "" if g.stated_weight is None else fmt_score(g.stated_weight)
-        if role in (Qt.DisplayRole, Qt.ToolTipRole):
+        if role in (DISPLAY, TOOLTIP):
             if col == COL_NAME:
                 return g.name
             if col == COL_WEIGHT:
@@ -251,16 +234,22 @@ class IndicatorModel(QAbstractItemModel):
                     text += f"（标注 {fmt_score(g.stated_weight)}）"
                 return text
             if col == COL_SCORE:
-                return fmt_score(sum((leaf.score or Decimal(0) for leaf in leaves), Decimal(0)))
+                return fmt_score(score_sum)
             if col == COL_RULE:
-                rows = [r for w, r in self.results.items() if w.startswith(path + "/")]
-                return fmt_score(sum((r.counted_score for r in rows if r.weight is not None), Decimal(0)))
+                return fmt_score(rule_sum)
         return None
+
+    @staticmethod
+    def _sums(g: model.IndicatorGroup) -> tuple[Decimal, Decimal, Decimal]:
+        """A group not scored yet (its template does not load): the clerk's sums, no rule."""
+        leaves = [leaf for _, leaf in g.leaves()]
+        return (sum((leaf.weight or Decimal(0) for leaf in leaves), Decimal(0)),
+                sum((leaf.score or Decimal(0) for leaf in leaves), Decimal(0)), Decimal(0))
 
     def _leaf_data(self, leaf: model.Indicator, path: str, node: Node, col: int, role):
         result = self.results.get(path)
         carried = col in LEAF_FIELDS and f"{path}/{LEAF_FIELDS[col]}" in self.session.report.carried
-        if role == Qt.BackgroundRole:
+        if role == BACKGROUND:
             if carried:
                 return CARRIED_BRUSH
             if col in (COL_SCORE, COL_RULE) and result and result.rule_score is not None \
@@ -269,20 +258,20 @@ class IndicatorModel(QAbstractItemModel):
             if col == COL_NOTE and path in self.needs_note and not leaf.deviation_note.strip():
                 return NEEDS_NOTE_BRUSH
             return None
-        if role == Qt.ToolTipRole:
+        if role == TOOLTIP:
             if carried:
                 return CARRIED_TIP
             if col == COL_RULE and result:
                 return result.note
             if col == COL_NOTE and path in self.needs_note and not leaf.deviation_note.strip():
                 return "扣分或得分与规则不同：请填写偏差原因分析及改进措施"
-        if role not in (Qt.DisplayRole, Qt.EditRole, Qt.ToolTipRole):
+        if role not in (DISPLAY, EDIT, TOOLTIP):
             return None
         if col in NUMBER_COLS:
             v = getattr(leaf, LEAF_FIELDS[col])
             return "" if v is None else fmt_score(v)
         if col == COL_TIER:
-            if role == Qt.EditRole:
+            if role == EDIT:
                 return leaf.tier
             tiers = {t.key: t.label for t in (self.template.tiers if self.template else ())}
             chosen = leaf.tier or (result.tier if result else "")
@@ -320,8 +309,14 @@ class IndicatorModel(QAbstractItemModel):
                 return False
             value = number
         self.last_error = ""
+        before = self.session.report
         self.session.set(f"{path}/{field}", value)
-        self.rescore()
+        if self.session.report is before:
+            return True  # the same value again: nothing changed
+        # the row's own rule score and the totals at once; the whole table off the UI thread
+        if node.is_leaf and self.scores.row_edited(before, self.session.report, self.table_path, path):
+            self.rescored.emit()
+        self.rescore_later()
         self._changed_row(index)
         return True
 
@@ -360,6 +355,7 @@ class IndicatorModel(QAbstractItemModel):
                                                     where, carry.after_insert(row)), where)
         node.children.insert(row, Node(node, False))
         self.endInsertRows()
+        self.rescore()  # the groups after it moved: their scores and sums go by place
         return self.index(row, 0, parent)
 
     def remove(self, index: QModelIndex) -> bool:

@@ -43,11 +43,14 @@ class _Job(QRunnable):
 
     def run(self) -> None:
         try:
-            result = self.fn()
-        except Exception as e:  # reported, never raised into Qt
-            self.signals.failed.emit(failure_text(e))
-        else:
-            self.signals.done.emit(result)
+            try:
+                result = self.fn()
+            except Exception as e:  # reported, never raised into Qt
+                self.signals.failed.emit(failure_text(e))
+            else:
+                self.signals.done.emit(result)
+        except RuntimeError:  # the program is closing: nobody is left to hear the result
+            pass
 
 
 def run_in_background(fn: Callable[[], Any], on_done: Callable[[Any], None],

@@ -90,7 +90,7 @@ def test_scoring_failure_never_blocks_a_save(store, seeds, monkeypatch):
 
     def boom(report):
         raise RuntimeError("scoring bug")
-    monkeypatch.setattr(storage_mod, "score_report", boom)
+    monkeypatch.setattr(storage_mod, "score_main", boom)
     draft = store.create(seeds["001"])
     store.save(draft, seeds["001"])
     assert store.get(draft) == seeds["001"]

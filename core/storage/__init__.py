@@ -10,7 +10,8 @@ sees ``model.Report`` values and the small ``DraftInfo`` / ``SnapshotInfo`` reco
   back and ``purge`` removes a binned draft for good (its snapshots go with it, by the
   ``ON DELETE CASCADE`` foreign key).
 * Each draft row also keeps the rule score of its main table (``rule_total``, a decimal
-  string, and ``grade``), recomputed with ``core.scoring.score_report`` on every write; both
+  string, and ``grade``), recomputed on every write (``core.rescoring.score_main``: that
+  table only, rows unchanged since they were last scored taken from a memo); both
   are NULL when the table cannot be scored or scoring fails (a scoring failure never blocks
   a save). ``previous_id`` names the draft a carried-forward draft was made from.
 * ``status`` is 'draft' or 'final' (``set_status``); writes never change it.

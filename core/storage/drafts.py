@@ -21,9 +21,10 @@ from core.carry_forward import next_year_draft
 from core.findings import ERROR
 from core.os_errors import os_error_text
 from core.paths import database_path, make_data_dir, make_private
-from core.report_io import report_from_dict, report_to_dict
+from core.report_io import report_from_dict
 from core.storage import recovery
 from core.storage.errors import error_text, translated
+from core.storage.report_json import report_json
 from core.storage.files import _parse_backup_name, _stamped_path, backups_dir, draft_count, list_backups
 from core.storage import exchange
 from core.storage.schema import (AUTO_SNAPSHOT, BEFORE_MIGRATION, COPY_SUFFIX, EMPTIED_BY_CLERK,
@@ -70,7 +71,9 @@ def _now() -> str:
 
 
 def _report_json(report: model.Report) -> str:
-    return json.dumps(report_to_dict(report), ensure_ascii=False)
+    """``json.dumps(report_to_dict(report), ensure_ascii=False)``; the parts an edit did not
+    touch come from a cache (``core.storage.report_json``), so an autosave costs the edit."""
+    return report_json(report)
 
 
 def _list_columns(report: model.Report) -> dict[str, Any]:
@@ -78,18 +81,21 @@ def _list_columns(report: model.Report) -> dict[str, Any]:
             "template": report.template, "title": report.title}
 
 
-def score_report(report: model.Report):
-    """core.scoring.score_report, imported on first use: opening the app needs no scoring."""
-    from core.scoring import score_report as score
+def score_main(report: model.Report):
+    """The main table's score, ``core.rescoring.score_main`` (equal to
+    ``score_report(report).main``, the other tables not scored, unchanged rows from the memo);
+    imported on first use: opening the app needs no scoring."""
+    from core.rescoring import score_main as score
 
     return score(report)
 
 
 def _score_columns(report: model.Report) -> dict[str, Any]:
     """rule_total (decimal string) and grade of the main (first) table; NULLs when it is not
-    scored (no weights, or the clerk has scored nothing yet) or when scoring fails."""
+    scored (no weights, or the clerk has scored nothing yet) or when scoring fails. Only that
+    table is scored (``score_main``)."""
     try:
-        main = score_report(report).main
+        main = score_main(report)
         if main is None or not main.has_scores:
             return {"rule_total": None, "grade": None}
         return {"rule_total": str(main.rule_total), "grade": main.grade_text or None}  # NO_GRADE while weights do not add up

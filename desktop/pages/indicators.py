@@ -430,7 +430,6 @@ class IndicatorsPage(Page):
             rate.text()
         except RuntimeError:  # deleted with an old head
             return
-        self.model.rescore()
         table = edit.get_at(self.session.report, self.model.table_path)
         from core.scoring import score_execution  # the one place that scores the row
         if table.funds is None or self.model.template is None:
@@ -531,6 +530,7 @@ class IndicatorsPage(Page):
                 self.table_box.setItemText(i, label)
             self._update_summary()
         if path.startswith(f"{self.model.table_path}/funds"):
+            self.model.rescore_later()  # the execution row and the totals, off the UI thread
             self._update_rate()
         if self.model.last_error:
             self.message.setText(self.model.last_error)
