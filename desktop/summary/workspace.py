@@ -233,12 +233,13 @@ class SummaryWorkspace(QWidget):
         if ids:
             self.add_sources([Source(draft_id=i) for i in ids])
 
-    def add_paths(self, paths) -> None:
+    def add_paths(self, paths) -> bool:
+        """Packages, and the ``.jxpkg`` of folders; False when there is nothing new to read."""
         sources = sources_from([Path(p) for p in paths])
         if not sources:
             self.say("所选文件夹中没有数据包（.jxpkg）")
-            return
-        self.add_sources(sources)
+            return False
+        return self.add_sources(sources)
 
     def add_sources(self, sources) -> bool:
         """Read the sources not read yet, off the UI thread; False while a reading runs."""
