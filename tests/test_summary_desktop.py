@@ -203,3 +203,40 @@ def test_a_finding_opens_the_report_read_only_and_nothing_is_written(qtbot, work
     editor.back.click()
     assert w.stack.currentWidget() is ws and w.editor is None
     assert storage.list(include_deleted=True) == drafts_before
+
+
+def test_exports_write_the_files_and_say_where_or_why_not(qtbot, workspace, packages, tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+
+    from desktop.summary.prompts import Prompts
+
+    _, ws, _ = workspace
+    add(qtbot, ws, [packages])
+    show_all_years(ws)
+    out = tmp_path / "out"
+    out.mkdir()
+    for key, name in (("docx", "汇总.docx"), ("xlsx", "汇总"), ("findings", "审核意见.xlsx")):
+        target = out / name
+        monkeypatch.setattr(Prompts, "save_path", staticmethod(lambda *a, t=target: str(t)))
+        ws.last_export_message = ""
+        ws.export_buttons[key].click()
+        qtbot.waitUntil(lambda: ws.last_export_message != "", timeout=WAIT_MS)
+        written = target if target.suffix else target.with_suffix(".xlsx")  # the suffix is added
+        assert ws.last_export_message == f"已写入 {written}"
+        assert written.stat().st_size > 0
+    book = load_workbook(out / "汇总.xlsx")
+    numbers = [c.value for sheet in book for row in sheet.iter_rows() for c in row
+               if isinstance(c.value, (int, float))]
+    assert numbers and not any(isinstance(c.value, str) and c.value.startswith("#")
+                               for sheet in book for row in sheet.iter_rows() for c in row)
+    findings = load_workbook(out / "审核意见.xlsx")
+    assert sum(s.max_row for s in findings) > len(ws.summary.findings)
+    # a folder where the file should go: the core's Chinese message, nothing claims success
+    blocked = out / "占用.docx"
+    blocked.mkdir()
+    monkeypatch.setattr(Prompts, "save_path", staticmethod(lambda *a: str(blocked)))
+    ws.last_export_message = ""
+    ws.export_buttons["docx"].click()
+    qtbot.waitUntil(lambda: ws.last_export_message != "", timeout=WAIT_MS)
+    assert not ws.last_export_message.startswith("已写入") and not ws.last_export_message.isascii()
+    assert ws.export_buttons["docx"].isEnabled()

@@ -36,20 +36,21 @@ def export(ws, kind: str) -> None:
     if not chosen:
         return
     path = with_suffix(chosen, suffix)
-    run(ws, lambda: _write(kind, summary, path), f"正在写入 {path.name} …")
+    refused = tuple(ws.refused)
+    run(ws, lambda: _write(kind, summary, path, refused), f"正在写入 {path.name} …")
 
 
-def _write(kind: str, summary, path: Path) -> Path:
+def _write(kind: str, summary, path: Path, refused) -> Path:
     if kind == "docx":
         from core.export.summary_docx import write_summary_docx
-        written = write_summary_docx(summary, path)
-    elif kind == "xlsx":
+        return write_summary_docx(summary, path, refused=refused)
+    if kind == "xlsx":
         from core.export.summary_xlsx import write_summary_xlsx
-        written = write_summary_xlsx(summary, path)
-    else:
-        from core.export.summary_xlsx import write_findings_xlsx
-        written = write_findings_xlsx(summary, path)
-    return Path(written) if written else path
+        return write_summary_xlsx(summary, path, refused=refused)
+    from core.export.output import write_output
+    from core.export.summary_xlsx import findings_workbook
+    book = findings_workbook(summary, refused=refused)
+    return write_output(path, lambda tmp: book.save(str(tmp)))
 
 
 def save_opinion(ws, unit: str, text: str) -> None:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
                                QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from core import model
-from core.rounding import fmt, fmt_score
+from core.summary.text import money, percent, score
 from core.summary import Selection, Source, build_summary, group_versions, sources_from
 from desktop.summary.findings_view import FindingsView
 from desktop.summary.gathering import Gathering
@@ -30,22 +30,14 @@ KIND_CHOICES = (("全部", None), ("部门整体", frozenset({model.DEPARTMENT})
 COLUMN_WIDTHS = (44, 230, 56, 72, 0, 72, 72, 72, 48, 56, 60, 96)  # 0: 标题 stretches
 
 
-def _money(v) -> str:
-    return fmt(v)
-
-
-def _percent(v) -> str:
-    return "—" if v is None else fmt(v * 100, "%")
-
-
 def totals_text(summary) -> str:
     """The line under the table: counts, funds, 执行率, average scores and the grades."""
     parts = []
     for name, t in (("部门整体", summary.dept_totals), ("项目", summary.project_totals)):
         if t.count:
-            parts.append(f"{name} {t.count} 个：全年预算 {_money(t.annual)} 万元，执行 {_money(t.executed)} 万元，"
-                         f"执行率 {_percent(t.rate)}，平均规则得分 {fmt_score(t.rule_avg)}，"
-                         f"平均填报得分 {fmt_score(t.reported_avg)}")
+            parts.append(f"{name} {t.count} 个：全年预算 {money(t.annual)} 万元，执行 {money(t.executed)} 万元，"
+                         f"执行率 {percent(t.rate)}，平均规则得分 {score(t.rule_avg)}，"
+                         f"平均填报得分 {score(t.reported_avg)}")
     grades = "、".join(f"{g.label} {g.dept + g.project}" for g in summary.grade_counts if g.dept + g.project)
     text = "；".join(parts) or "没有计入汇总的报告"
     return text + (f"。等级：{grades}" if grades else "")
