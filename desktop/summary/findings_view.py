@@ -91,7 +91,7 @@ class FindingsView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.Interactive)
         header.setSectionResizeMode(4, QHeaderView.Stretch)
-        for col, width in ((0, 200), (1, 150), (2, 150), (3, 60), (5, 220)):
+        for col, width in ((0, 170), (1, 210), (2, 170), (3, 56), (5, 220)):
             self.table.setColumnWidth(col, width)
         self.table.doubleClicked.connect(self._activated)
         self.table.activated.connect(self._activated)

@@ -27,7 +27,7 @@ from desktop.summary import exports
 
 ALL = None
 KIND_CHOICES = (("全部", None), ("部门整体", frozenset({model.DEPARTMENT})), ("项目", frozenset({model.PROJECT})))
-COLUMN_WIDTHS = (44, 230, 56, 72, 0, 72, 72, 72, 48, 56, 60, 96)  # 0: 标题 stretches
+COLUMN_WIDTHS = (44, 230, 56, 72, 0, 72, 72, 72, 48, 56, 60, 120)  # 0: 标题 stretches
 
 
 def totals_text(summary) -> str:
@@ -63,7 +63,7 @@ class SummaryWorkspace(QWidget):
         self.gathering.failed.connect(self._failed)
         self.last_export_message = ""
         self._build()
-        self.refresh()
+        self._regroup()
 
     # -- layout ---------------------------------------------------------------------------------
     def _build(self) -> None:
