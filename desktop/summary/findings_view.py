@@ -17,6 +17,7 @@ ALL = ""
 SEVERITY_CHOICES = (("全部", ALL), ("错误", ERROR), ("待说明的警告", WARNING))
 SEVERITY_TEXT = {ERROR: "错误", WARNING: "待说明"}
 FINDING_ROLE = Qt.UserRole + 1
+COLUMN_CHARS = {0: 10, 1: 12, 2: 10, 3: 3, 5: 14}  # 审核意见 (4) takes the rest
 
 
 class FindingsModel(QAbstractTableModel):
@@ -91,8 +92,6 @@ class FindingsView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.Interactive)
         header.setSectionResizeMode(4, QHeaderView.Stretch)
-        for col, width in ((0, 170), (1, 210), (2, 170), (3, 56), (5, 220)):
-            self.table.setColumnWidth(col, width)
         self.table.doubleClicked.connect(self._activated)
         self.table.activated.connect(self._activated)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self.show_opinion())
@@ -124,6 +123,13 @@ class FindingsView(QWidget):
         layout.addWidget(split, 1)
         self.opinion_unit = ""
         self._set_opinion_enabled(False)
+
+    def fit_columns(self) -> None:
+        """Column widths in characters of the current font (大字体 widens them)."""
+        em = self.table.fontMetrics().horizontalAdvance("中")
+        for col, chars in COLUMN_CHARS.items():
+            self.table.setColumnWidth(col, em * chars + 16)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
 
     def set_findings(self, findings) -> None:
         """All findings of the reports that go in; the filters are kept where they can be."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, Signal
+from PySide6.QtCore import QEvent, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel,
                                QProgressBar, QPushButton, QSplitter, QTableView, QTableWidget,
                                QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
@@ -21,13 +21,16 @@ from core.summary.text import money, percent, score
 from core.summary import Selection, Source, build_summary, group_versions, sources_from
 from desktop.summary.findings_view import FindingsView
 from desktop.summary.gathering import Gathering
-from desktop.summary.models import COL_TITLE, COL_UNIT, ENTRY_ROLE, EntriesModel, EntryRow, VersionDelegate
+from desktop.summary.models import (COL_TITLE, COL_UNIT, COL_VERSIONS, ENTRY_ROLE, HEADERS, EntriesModel,
+                                    EntryRow, VersionDelegate)
 from desktop.summary.prompts import Prompts
 from desktop.summary import exports
 
 ALL = None
 KIND_CHOICES = (("全部", None), ("部门整体", frozenset({model.DEPARTMENT})), ("项目", frozenset({model.PROJECT})))
-COLUMN_WIDTHS = (44, 230, 56, 72, 0, 72, 72, 72, 48, 56, 60, 120)  # 0: 标题 stretches
+# the widest text each column must show (besides its header), so 大字体 cuts nothing; None: 标题 stretches
+COLUMN_SAMPLES = ("", "某某街道人力资源和社会", "2022", "部门整体", None, "100.00", "100.00", "暂不评级",
+                  "100", "100", "不一致", "第1份 / 共2份")
 
 
 def totals_text(summary) -> str:
@@ -63,6 +66,7 @@ class SummaryWorkspace(QWidget):
         self.gathering.failed.connect(self._failed)
         self.last_export_message = ""
         self._build()
+        self.fit_columns()
         self._regroup()
 
     # -- layout ---------------------------------------------------------------------------------
@@ -99,6 +103,7 @@ class SummaryWorkspace(QWidget):
         self.busy.hide()
 
         self.year_box = QComboBox()
+        self.year_box.setSizeAdjustPolicy(QComboBox.AdjustToContents)
         self.year_box.setAccessibleName("年度")
         self.kind_box = QComboBox()
         self.kind_box.setAccessibleName("类型")
@@ -124,22 +129,18 @@ class SummaryWorkspace(QWidget):
         self.model.on_change = self._recompute
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.setItemDelegateForColumn(len(COLUMN_WIDTHS) - 1, VersionDelegate(self.table))
+        self.table.setItemDelegateForColumn(COL_VERSIONS, VersionDelegate(self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.DoubleClicked | QAbstractItemView.EditKeyPressed
                                    | QAbstractItemView.SelectedClicked)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(COL_UNIT, Qt.AscendingOrder)
         self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.ElideRight)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.Interactive)
         header.setSectionResizeMode(COL_TITLE, QHeaderView.Stretch)
-        for col, width in enumerate(COLUMN_WIDTHS):
-            if width:
-                self.table.setColumnWidth(col, width)
         self.table.doubleClicked.connect(self._row_activated)
         self.refused_title = QLabel()
         self.refused_title.setStyleSheet("color: #b00020; font-weight: bold;")
@@ -195,6 +196,21 @@ class SummaryWorkspace(QWidget):
         layout.addWidget(self.busy)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(out)
+
+    def fit_columns(self) -> None:
+        """Each column as wide as its header or its widest value in the current font."""
+        fm = self.table.fontMetrics()
+        for col, sample in enumerate(COLUMN_SAMPLES):
+            if sample is not None:
+                self.table.setColumnWidth(col, max(fm.horizontalAdvance(HEADERS[col]) + 28,
+                                                   fm.horizontalAdvance(sample) + 16))
+        self.table.verticalHeader().setDefaultSectionSize(fm.height() + 8)
+        self.findings.fit_columns()
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.FontChange:  # 大字体
+            QTimer.singleShot(0, self, self.fit_columns)
 
     # -- adding ---------------------------------------------------------------------------------
     def _start_folder(self) -> str:
@@ -373,12 +389,12 @@ class SummaryWorkspace(QWidget):
         """The version of unit ``key`` that counts (what the 版本 drop-down does)."""
         for i, row in enumerate(self.model.rows):
             if row.key == key:
-                return self.model.setData(self.model.index(i, len(COLUMN_WIDTHS) - 1), index)
+                return self.model.setData(self.model.index(i, COL_VERSIONS), index)
         return False
 
     # -- opening a report read-only -------------------------------------------------------------
     def _row_activated(self, index) -> None:
-        if index.column() in (0, len(COLUMN_WIDTHS) - 1):
+        if index.column() in (0, COL_VERSIONS):
             return  # the check box and the version drop-down
         row = index.data(ENTRY_ROLE)
         if row is not None:
