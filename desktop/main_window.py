@@ -129,7 +129,7 @@ class MainWindow(QMainWindow):
         """文件 › 汇总… and a button on the drafts list's row of buttons."""
         from PySide6.QtWidgets import QHBoxLayout, QPushButton
 
-        self.summary_action = QAction("汇总（财政局/主管部门）(&S)…", self)
+        self.summary_action = QAction("汇总各单位报告(&S)…", self)
         self.summary_action.setStatusTip("把各单位的数据包汇总：逐份审核，生成汇总表和审核意见")
         self.summary_action.triggered.connect(self.show_summary)
         menu.addAction(self.summary_action)
