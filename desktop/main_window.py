@@ -133,7 +133,7 @@ class MainWindow(QMainWindow):
         self.summary_action.setStatusTip("把各单位的数据包汇总：逐份审核，生成汇总表和审核意见")
         self.summary_action.triggered.connect(self.show_summary)
         menu.addAction(self.summary_action)
-        self.summary_button = QPushButton("汇总（财政局/主管部门）")
+        self.summary_button = QPushButton("汇总…")  # short: the row must fit 1366 px under 大字体
         self.summary_button.setToolTip(self.summary_action.statusTip())
         self.summary_button.clicked.connect(self.show_summary)
         anchor = self.drafts.buttons["import_package"]

@@ -240,3 +240,26 @@ def test_exports_write_the_files_and_say_where_or_why_not(qtbot, workspace, pack
     qtbot.waitUntil(lambda: ws.last_export_message != "", timeout=WAIT_MS)
     assert not ws.last_export_message.startswith("已写入") and not ws.last_export_message.isascii()
     assert ws.export_buttons["docx"].isEnabled()
+
+
+def test_the_workspace_and_its_button_fit_1366_pixels_in_large_text(qtbot, workspace, packages):
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.main_window import restore_fonts
+
+    w, ws, _ = workspace
+    font = QApplication.font()
+    try:
+        w.large_text.setChecked(True)
+        add(qtbot, ws, [packages])
+        for page in (ws, w.drafts):
+            w.stack.setCurrentWidget(page)
+            qtbot.waitUntil(lambda: w.minimumSizeHint().width() <= 1366)
+            assert page.minimumSizeHint().width() <= 1366
+        assert w.summary_button.isVisibleTo(w.drafts)
+        # columns widened with the font: the version and grade texts are not cut
+        fm = ws.table.fontMetrics()
+        qtbot.waitUntil(lambda: ws.table.columnWidth(7) >= fm.horizontalAdvance("暂不评级"))
+    finally:
+        w.large_text.setChecked(False)
+        restore_fonts(font)
