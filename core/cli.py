@@ -40,7 +40,7 @@ from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
-from core import cli_common, cli_drafts, cli_package, model
+from core import cli_common, cli_drafts, cli_package, cli_summary, model
 from core.checks import run_checks
 from core.cli_common import (EXIT_CANCELLED, EXIT_ERRORS, EXIT_INTERNAL, EXIT_OK,  # noqa: F401
                              EXIT_UNREADABLE)
@@ -104,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     data_help = cli_common.DATA_HELP
     cli_drafts.add_parsers(sub, data_help)
     cli_package.add_parsers(sub, data_help)
+    cli_summary.add_parsers(sub, data_help)
     return p
 
 
@@ -348,7 +349,7 @@ def _main(argv: list[str] | None) -> int:
 
 
 # every command that opens the drafts database: a StorageError is its Chinese message and exit 2
-DRAFT_COMMANDS = {**cli_drafts.COMMANDS, **cli_package.STORAGE_COMMANDS}
+DRAFT_COMMANDS = {**cli_drafts.COMMANDS, **cli_package.STORAGE_COMMANDS, **cli_summary.COMMANDS}
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ figure — is raised by ``evaluate`` as ``ZeroDivide``/``MissingValue`` (both ``
 from __future__ import annotations
 
 import ast
+import functools
 from decimal import Decimal, DivisionByZero, InvalidOperation
 
 from core import validate
@@ -174,10 +175,17 @@ def names(expr: str) -> set[str]:
     return _names(parse(expr))
 
 
+@functools.lru_cache(maxsize=512)
+def _parsed(expr: str) -> ast.Expression:
+    """``parse`` once per formula text (a template's few formulas are evaluated for every row of
+    every report; the tree is only read). A refused formula raises each time (not cached)."""
+    return parse(expr)
+
+
 def evaluate(expr: str, env: dict[str, Decimal]) -> Decimal | bool:
     """Evaluate ``expr`` with Decimal values from ``env``. Raises FormulaError for a formula
     that ``check`` would refuse, MissingValue / ZeroDivide / CannotEvaluate for this report."""
-    tree = parse(expr)
+    tree = _parsed(expr) if isinstance(expr, str) else parse(expr)
     try:
         return _eval(tree.body, env)
     except (DivisionByZero, ZeroDivisionError) as e:

@@ -6,6 +6,7 @@ names the JSON path that is wrong. Saving writes atomically (temp file + rename)
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import types
 import typing
@@ -153,7 +154,7 @@ class _Reader:
                 if d is not None:
                     items[k] = d
             return model.Figures.of(items)
-        hints = typing.get_type_hints(cls)
+        hints = _type_hints(cls)
         kwargs = {}
         names = {f.name for f in dataclasses.fields(cls)}
         for key in value:
@@ -204,6 +205,13 @@ def gate_findings(data: Any, source: str) -> list[Finding]:
 
 
 _VALUE_FIX = "改正该处的值（数字须为有限的数，文字中不能有不可见的控制字符），或用本软件重新导出"
+
+
+@functools.lru_cache(maxsize=None)
+def _type_hints(cls: type) -> dict[str, Any]:
+    """``typing.get_type_hints`` of a model record, once per class: it re-evaluates every
+    annotation string on each call (the largest cost of reading a report; see bench/summary_ratio.py)."""
+    return typing.get_type_hints(cls)
 
 
 def _show(value: Any) -> str:

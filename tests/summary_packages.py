@@ -29,3 +29,47 @@ def make_package(path: Path, reports, *, uid: str = "", created_at: str = "2023-
                 "files": {k: {"sha256": hashlib.sha256(v).hexdigest(), "size": len(v)} for k, v in payload.items()}}
     zip_bytes_to(path, manifest, payload)
     return path
+
+
+def _first_leaf_score(table, score):
+    """``table`` with its first indicator row's score set to ``score``."""
+    import dataclasses as dc
+
+    g0 = table.groups[0]
+    sub = g0.children[0]
+    leaf = dc.replace(sub.children[0], score=score)
+    sub = dc.replace(sub, children=(leaf, *sub.children[1:]))
+    return dc.replace(table, groups=(dc.replace(g0, children=(sub, *g0.children[1:])), *table.groups[1:]))
+
+
+def error_copies(seed001):
+    """Three copies of seed 001 (2022, 益阳市资阳区工商业联合会) as other units, each with one
+    deliberate error: 甲 a row scored 8 of its 5 points (and the total written as 102), 乙 a
+    total written as 90 that the rows (99) do not add up to, 丙 an empty 全年预算数."""
+    import dataclasses as dc
+    from decimal import Decimal
+
+    def as_unit(name):
+        return dc.replace(seed001, unit=dc.replace(seed001.unit, name=name),
+                          title=seed001.title.replace("益阳市资阳区工商业联合会", name))
+
+    jia = as_unit("测试甲单位")
+    jia = dc.replace(jia, table=dc.replace(_first_leaf_score(jia.table, Decimal(8)), stated_total=Decimal(102)))
+    yi = as_unit("测试乙单位")
+    yi = dc.replace(yi, table=dc.replace(yi.table, stated_total=Decimal(90)))
+    bing = as_unit("测试丙单位")
+    funds = bing.table.funds
+    funds = dc.replace(funds, rows=(dc.replace(funds.rows[0], annual=None), *funds.rows[1:]))
+    bing = dc.replace(bing, table=dc.replace(bing.table, funds=funds))
+    return {"jia": jia, "yi": yi, "bing": bing}
+
+
+def seed_packages(folder: Path, seeds) -> dict[str, Path]:
+    """The five seeds as five units' packages plus the three error copies, in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out = {}
+    for key, report in seeds.items():
+        out[key] = make_package(folder / f"seed{key}.jxpkg", [report], uid=f"seed{key}")
+    for key, report in (error_copies(seeds["001"]) if "001" in seeds else {}).items():
+        out[key] = make_package(folder / f"{key}.jxpkg", [report], uid=key)
+    return out

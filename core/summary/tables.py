@@ -149,7 +149,10 @@ def totals(rows: Sequence[Row]) -> Totals:
     initial = _sum([r.initial for r in rows])
     annual = _sum([r.annual for r in rows])
     executed = _sum([r.executed for r in rows])
-    return Totals(len(rows), initial, annual, executed, rate(executed, annual),
+    both = [r for r in rows if r.annual is not None and r.executed is not None]  # a row missing A or B
+    # would skew the rate: it counts only rows with both
+    total_rate = rate(_sum([r.executed for r in both]), _sum([r.annual for r in both]))
+    return Totals(len(rows), initial, annual, executed, total_rate,
                   _avg([r.rule for r in rows]), _avg([r.reported for r in rows]),
                   sum(1 for r in rows if r.rule is not None))
 
