@@ -49,6 +49,7 @@ OK_STYLE = "color: #2e7d32;"
 ERROR_STYLE = "color: #b00020; font-weight: bold;"
 READ_ONLY = "只读"
 READ_ONLY_STYLE = "color: #1a4f8b; font-weight: bold;"
+VIEW_ONLY = (("table_box", "activated"), ("head_toggle", "toggled"))  # read-only: these still choose what is shown
 BANNER_STYLE = "color: #1a4f8b; background: #e8f0fb; border: 1px solid #b6cbe8; border-radius: 3px; padding: 4px 8px;"
 PROBLEM_STYLE = ("color: #b00020; background: #fdecea; border: 1px solid #f5c2c0;"
                  " border-radius: 3px; padding: 4px 8px;")
@@ -337,20 +338,23 @@ class DraftEditor(QWidget):
     def _read_only_banner(self, layout) -> None:
         self.back.setText("← 返回汇总")
         self.history_button.hide()
-        self.banner = QLabel(f"只读：来自数据包 {self.session.source}，不会保存")
+        self.banner = QLabel(self.session.banner)
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet(BANNER_STYLE)
         layout.addWidget(self.banner)
         review = self.review  # choosing a finding re-enables the answer box: locked again after it
         review.findings.currentItemChanged.connect(lambda *_: self._lock(review))
+        for page in self.pages:  # another table shown: its goal and funds boxes are new widgets
+            for signal in (getattr(getattr(page, name, None), sig, None) for name, sig in VIEW_ONLY):
+                if signal is not None:
+                    signal.connect(lambda *_, p=page: self._lock(p))
 
     def _lock(self, page) -> None:
         """In read-only mode nothing on ``page`` takes input (after each rebuild of its widgets)."""
         if self.read_only:
             from desktop.summary.readonly import lock
 
-            lock(page, keep=tuple(w for w in (getattr(page, "table_box", None),
-                                              getattr(page, "head_toggle", None)) if w is not None))
+            lock(page, keep=tuple(w for w in (getattr(page, name, None) for name, _ in VIEW_ONLY) if w is not None))
 
     def show_history(self) -> None:
         """Pick a history point of this draft and go back to it (the current state is kept too)."""

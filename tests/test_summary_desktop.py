@@ -199,7 +199,16 @@ def test_a_finding_opens_the_report_read_only_and_nothing_is_written(qtbot, work
         editor.steps.setCurrentRow(editor.pages.index(page))
         for edit in page.findChildren(QLineEdit) + page.findChildren(QPlainTextEdit):
             assert edit.isReadOnly(), (page.title, edit.accessibleName())
-    assert editor.session.storage is None
+    indicators = next(p for p in editor.pages if hasattr(p, "table_box"))
+    editor.steps.setCurrentRow(editor.pages.index(indicators))
+    assert indicators.table_box.isEnabled() and indicators.table_box.count() > 1  # viewing still works
+    for i in range(indicators.table_box.count()):  # each table rebuilds its boxes: locked again
+        indicators.table_box.setCurrentIndex(i)
+        indicators.table_box.activated.emit(i)
+        indicators.head_toggle.setChecked(not indicators.head_toggle.isChecked())
+        edits = indicators.findChildren(QLineEdit) + indicators.findChildren(QPlainTextEdit)
+        assert edits and all(e.isReadOnly() for e in edits if e.parent() is not indicators.table_box)
+    assert editor.session.storage is None and editor.session.edits_refused == 0
     editor.back.click()
     assert w.stack.currentWidget() is ws and w.editor is None
     assert storage.list(include_deleted=True) == drafts_before

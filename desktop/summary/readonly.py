@@ -30,6 +30,13 @@ class ReadOnlySession(QObject):
         self.draft_id = None
         self.edits_refused = 0  # how many times a page tried to change it (tests look)
 
+    @property
+    def banner(self) -> str:
+        """The line over the read-only report: where it is from and that nothing is saved."""
+        if str(self.source).lower().endswith(".jxpkg"):
+            return f"只读：来自数据包 {self.source}，不会保存"
+        return f"只读：{self.source}（在汇总中查看，不会保存；要修改请在草稿列表中打开）"
+
     # every edit is refused -------------------------------------------------------------------
     def set(self, path: str, value: Any) -> None:
         self.edits_refused += 1
