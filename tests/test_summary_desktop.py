@@ -197,8 +197,8 @@ def test_a_finding_opens_the_report_read_only_and_nothing_is_written(qtbot, work
     assert box.isReadOnly()
     for page in editor.pages:
         editor.steps.setCurrentRow(editor.pages.index(page))
-        for edit in page.findChildren(QLineEdit) + page.findChildren(QPlainTextEdit):
-            assert edit.isReadOnly(), (page.title, edit.accessibleName())
+        for text_box in page.findChildren(QLineEdit) + page.findChildren(QPlainTextEdit):
+            assert text_box.isReadOnly(), (page.title, text_box.accessibleName())
     indicators = next(p for p in editor.pages if hasattr(p, "table_box"))
     editor.steps.setCurrentRow(editor.pages.index(indicators))
     assert indicators.table_box.isEnabled() and indicators.table_box.count() > 1  # viewing still works
@@ -272,3 +272,29 @@ def test_the_workspace_and_its_button_fit_1366_pixels_in_large_text(qtbot, works
     finally:
         w.large_text.setChecked(False)
         restore_fonts(font)
+
+
+def test_a_units_opinion_saved_as_word_for_sending_back(qtbot, workspace, packages, tmp_path, monkeypatch):
+    from docx import Document
+
+    from desktop.summary.prompts import Prompts
+
+    _, ws, _ = workspace
+    add(qtbot, ws, [packages])
+    show_all_years(ws)
+    view = ws.findings
+    view.unit.setCurrentIndex(1)
+    view.table.selectRow(0)
+    unit = view.current().unit
+    target = tmp_path / "意见"
+    monkeypatch.setattr(Prompts, "save_path", staticmethod(lambda *a: str(target)))
+    ws.last_export_message = ""
+    view.save_button.click()
+    qtbot.waitUntil(lambda: ws.last_export_message != "", timeout=WAIT_MS)
+    written = target.with_suffix(".docx")
+    assert ws.last_export_message == f"已写入 {written}"
+    doc = Document(str(written))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert unit in text and "经审核" in text
+    assert all(f.message in text for f in view.all if f.unit == unit)
+    assert text.count("\n") >= len([f for f in view.all if f.unit == unit])

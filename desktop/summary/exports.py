@@ -1,5 +1,5 @@
 """Writing the 汇总 files from the workspace: the summary tables (Word, Excel), the findings
-(Excel) and one unit's 审核意见, each off the UI thread through ``desktop.worker``; a failure
+(Excel) and one unit's 审核意见 (Word), each off the UI thread through ``desktop.worker``; a failure
 (the file open in Word/WPS, a read-only folder, a full disk) is shown as the core's Chinese
 message, success says where the file was written."""
 from __future__ import annotations
@@ -54,19 +54,27 @@ def _write(kind: str, summary, path: Path, refused) -> Path:
 
 
 def save_opinion(ws, unit: str, text: str) -> None:
-    """One unit's 审核意见 as a text file the bureau can send back (UTF-8, Notepad reads it)."""
+    """One unit's 审核意见 as a Word file to send back (the text ``review_opinion`` wrote)."""
     if not text.strip():
         return
-    chosen = Prompts.save_path(ws, "保存审核意见", ws.suggested(f"{unit}审核意见", ".txt"), "文本文件 (*.txt)")
+    chosen = Prompts.save_path(ws, "保存审核意见", ws.suggested(f"{unit}审核意见", ".docx"), WORD)
     if not chosen:
         return
-    path = with_suffix(chosen, ".txt")
+    path = with_suffix(chosen, ".docx")
+    run(ws, lambda: write_opinion_docx(text, path), f"正在写入 {path.name} …")
 
-    def work() -> Path:
-        from core.atomic import atomic_write_bytes
-        atomic_write_bytes(path, text.replace("\n", "\r\n").encode("utf-8-sig"))
-        return path
-    run(ws, work, f"正在写入 {path.name} …")
+
+def write_opinion_docx(text: str, path: Path) -> Path:
+    """Through the report's document machinery (GB/T 9704): the unit over the title 审核意见,
+    then one paragraph a line. Belongs in core.export.summary_docx (asked of the core's owner);
+    composed here from its public parts."""
+    from core.export.docx import render
+    from core.export.layout import Document, Paragraph
+    from core.export.output import write_output
+
+    lines = text.split("\n")
+    doc = render(Document("审核意见", lines[0].rstrip("：:"), tuple(Paragraph(x) for x in lines[1:]), False, ()))
+    return write_output(path, lambda tmp: doc.save(str(tmp)))
 
 
 def run(ws, work, busy_text: str) -> None:

@@ -101,7 +101,7 @@ class FindingsView(QWidget):
         self.opinion.setPlaceholderText("选中一条审核意见，这里显示该单位的审核意见全文，可复制后发回单位")
         self.copy_button = QPushButton("复制审核意见")
         self.copy_button.clicked.connect(self.copy_opinion)
-        self.save_button = QPushButton("保存审核意见…")
+        self.save_button = QPushButton("保存审核意见（Word）…")
         self.save_button.clicked.connect(lambda: self.save_requested.emit(self.opinion_unit, self.opinion.toPlainText()))
         buttons = QHBoxLayout()
         self.opinion_title = QLabel("审核意见")
