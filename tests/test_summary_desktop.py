@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
+from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit
 
 from conftest import open_window
 from core import edit
@@ -103,6 +103,15 @@ def test_a_unit_twice_is_one_row_and_the_chosen_version_sets_the_totals(qtbot, w
     assert ws.model.index(0, COL_VERSIONS).data() == "第2份 / 共2份"
     assert ws.summary.dept_totals.rate != rate_before
     assert ws.totals.text() != before
+    # the 版本 drop-down (double-click the cell) puts the first one back
+    index = ws.model.index(0, COL_VERSIONS)
+    ws.table.edit(index)
+    box = ws.table.indexWidget(index) or next(c for c in ws.table.viewport().findChildren(QComboBox))
+    assert box.count() == 2 and box.currentIndex() == 1
+    box.setCurrentIndex(0)
+    box.activated.emit(0)
+    assert ws.model.index(0, COL_VERSIONS).data() == "第1份 / 共2份"
+    assert ws.summary.dept_totals.rate == rate_before and ws.totals.text() == before
 
 
 def test_year_kind_and_check_boxes_choose_what_goes_in(qtbot, workspace, packages, seeds):
