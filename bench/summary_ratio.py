@@ -80,7 +80,15 @@ def measure(quick: bool = False) -> list[Figure]:
                         got += 1
             assert got == 2 * n
 
+        def import_only():  # what importing the same packages costs (every package check and the
+            # report model), without the 审核 and the tables: how much the summary adds on top
+            from core.package import read_package, reports_of
+            for p in sorted(folder.iterdir()):
+                package, _ = read_package(p)
+                assert reports_of(package)[0]
+
         a, b = interleaved(ours, floor, repeat=1 if quick else 3, warm=1)
+        c, e = interleaved(ours, import_only, repeat=1 if quick else 3, warm=0)
         s = result["summary"]
         t = time.perf_counter()
         write_summary_docx(s, Path(d) / "s.docx")
@@ -92,6 +100,8 @@ def measure(quick: bool = False) -> list[Figure]:
     return [
         Figure(f"汇总 {n} packages (gather + checks + tables)", "zipfile + json.loads", a, b, 2.0,
                note=f"{len(s.dept_rows)} 部门整体 + {len(s.project_rows)} 项目 rows, {len(s.findings)} findings"),
+        Figure(f"汇总 {n} packages (gather + checks + tables)", "read_package + reports_of (an import's checks)",
+               c, e, 2.0, note="the 审核 and the tables on top of reading"),
         Figure(f"汇总 {n} packages: write Word", "—", None, None, 30_000, unit="ms", value=t_docx * 1000,
                note="not in the ratio"),
         Figure(f"汇总 {n} packages: write Excel", "—", None, None, 30_000, unit="ms", value=t_xlsx * 1000,

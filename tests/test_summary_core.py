@@ -173,3 +173,29 @@ def test_drafts_are_sources_too(tmp_path, seeds):
     assert [r.label for r in res.reports] == [f"草稿 #{draft_id}"]
     assert res.reports[0].saved_at and res.reports[0].digest_ok is None
     assert [x.label for x in res.refused] == ["草稿 #9999"]
+
+
+def test_a_reworded_department_title_is_still_a_version_a_project_title_is_not(tmp_path, seeds):
+    import dataclasses as dc
+
+    dept = seeds["001"]
+    make_package(tmp_path / "a.jxpkg", [dept], uid="a", created_at="2023-01-10T02:00:00Z")
+    make_package(tmp_path / "b.jxpkg", [dc.replace(dept, title="部门整体支出绩效自评报告（更正）")], uid="b",
+                 created_at="2023-02-10T02:00:00Z")
+    proj = seeds["003"]
+    make_package(tmp_path / "c.jxpkg", [proj], uid="c")
+    make_package(tmp_path / "d.jxpkg", [dc.replace(proj, title="另一个项目的自评报告")], uid="d")
+    entries = group_versions(gather(sources_from([tmp_path])).reports)
+    assert sorted(len(e.versions) for e in entries) == [1, 1, 2]
+    (two,) = [e for e in entries if len(e.versions) == 2]
+    assert [v.label for v in two.versions] == ["b.jxpkg", "a.jxpkg"]
+
+
+def test_findings_filtered_by_severity_and_unit(summary):
+    from core.summary.findings import filter_findings
+
+    yi = filter_findings(summary.findings, unit="测试乙单位")
+    errors = filter_findings(summary.findings, severity=ERROR, unit="测试乙单位")
+    assert errors and all(f.severity == ERROR and f.unit == "测试乙单位" for f in errors)
+    assert len(errors) < len(yi) == len([f for f in summary.findings if f.unit == "测试乙单位"])
+    assert "TOTAL_STATED_MISMATCH" in {f.code for f in errors}

@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from docx.enum.section import WD_ORIENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Mm
 
 from core.export.layout import Cell, Document, Heading, Paragraph, Table
@@ -19,6 +21,14 @@ from core.summary.findings import by_unit, review_opinion
 from core.summary.tables import Row, Summary, Totals
 
 R, C = "right", "center"
+# schema order: what may follow w:keepNext in w:pPr
+_PPR_AFTER_KEEP = ("w:keepLines", "w:pageBreakBefore", "w:framePr", "w:widowControl", "w:numPr", "w:suppressLineNumbers",
+                   "w:pBdr", "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
+                   "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
+                   "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+                   "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+                   "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+                   "w:pPrChange")
 
 
 def _n(i: int) -> str:
@@ -155,6 +165,10 @@ def render_summary(s: Summary, *, refused=(), bureau: str = ""):
     from core.export.docx import render
 
     doc = render(summary_document(s, refused=refused, bureau=bureau))
+    body = list(doc.element.body)
+    for el, nxt in zip(body, body[1:]):  # the line that introduces a table stays on its page
+        if el.tag == qn("w:p") and nxt.tag == qn("w:tbl"):
+            el.get_or_add_pPr().insert_element_before(OxmlElement("w:keepNext"), *_PPR_AFTER_KEEP)
     sec = doc.sections[0]
     sec.orientation = WD_ORIENT.LANDSCAPE
     sec.page_width, sec.page_height = Mm(297), Mm(210)

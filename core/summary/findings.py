@@ -142,3 +142,9 @@ def review_opinion(unit_findings: Iterable[SummaryFinding], unit: str = "", titl
             fix = f"建议：{f.fix}" if f.fix else ""
             lines.append(f"{i}. {place + '：' if place else ''}{f.message}。{fix}".replace("。。", "。"))
     return "\n".join(lines)
+
+
+def filter_findings(findings: Iterable[SummaryFinding], *, severity: str | None = None,
+                    unit: str | None = None) -> list[SummaryFinding]:
+    """The findings of one severity (``error`` / ``warning``) and/or one unit; None = all."""
+    return [f for f in findings if (severity is None or f.severity == severity) and (unit is None or f.unit == unit)]

@@ -118,10 +118,12 @@ class GatherResult:
 
 
 def report_key(unit: str, year: int | None, kind: str, title: str) -> str:
-    """Same unit, year, kind and title → same key (spaces do not count)."""
+    """Same unit, year, kind and title → same key (spaces do not count). A unit hands in one
+    部门整体 report a year, so for that kind the title is left out: a corrected version whose
+    title was reworded is still a version of the same report."""
     def norm(s: str) -> str:
         return "".join(s.split())
-    return f"{norm(unit)}|{year or ''}|{kind}|{norm(title)}"
+    return f"{norm(unit)}|{year or ''}|{kind}|{'' if kind == model.DEPARTMENT else norm(title)}"
 
 
 def _funds(report: model.Report, table: model.SelfEvalTable | None, use_figures: bool) -> Funds:
