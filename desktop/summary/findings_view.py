@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QHBox
                                QVBoxLayout, QWidget)
 
 from core.findings import ERROR, WARNING
+from core.summary.findings import filter_findings
 
 HEADERS = ("单位", "表", "行", "类别", "审核意见", "改正方法")
 ALL = ""
@@ -147,7 +148,7 @@ class FindingsView(QWidget):
 
     def refilter(self) -> None:
         severity, unit = self.severity.currentData(), self.unit.currentData()
-        rows = [f for f in self.all if (not severity or f.severity == severity) and (not unit or f.unit == unit)]
+        rows = filter_findings(self.all, severity=severity or None, unit=unit or None)
         self.model.set_rows(rows)
         errors = sum(1 for f in rows if f.severity == ERROR)
         self.count.setText(f"共 {len(rows)} 条（错误 {errors} 条，待说明 {len(rows) - errors} 条）")
