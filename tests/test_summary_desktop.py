@@ -307,3 +307,22 @@ def test_a_units_opinion_saved_as_word_for_sending_back(qtbot, workspace, packag
     assert unit in text and "经审核" in text
     assert all(f.message in text for f in view.all if f.unit == unit)
     assert text.count("\n") >= len([f for f in view.all if f.unit == unit])
+
+
+def test_drafts_of_this_pc_can_be_added_and_stay_untouched(qtbot, workspace, seeds, monkeypatch):
+    from desktop.summary.prompts import DraftPicker, Prompts
+
+    _, ws, storage = workspace
+    ids = [storage.create(seeds["001"]), storage.create(seeds["003"])]
+    before = storage.list(include_deleted=True)
+    picker = DraftPicker(storage.list())  # the real picker: everything chosen at first
+    qtbot.addWidget(picker)
+    assert sorted(picker.chosen_ids()) == sorted(ids)
+    monkeypatch.setattr(Prompts, "drafts", staticmethod(lambda parent, drafts: [d.id for d in drafts]))
+    ws.buttons["drafts"].click()
+    qtbot.waitUntil(lambda: not ws.gathering.running and bool(ws.reports), timeout=WAIT_MS)
+    show_all_years(ws)
+    assert sorted(rows(ws)) == sorted([seeds["001"].unit.name, seeds["003"].unit.name])
+    assert sorted(r.label for r in ws.reports) == sorted(f"草稿 #{i}" for i in ids)
+    assert rows(ws, COL_DIGEST) == ["—", "—"]  # a draft carries no printed digest
+    assert storage.list(include_deleted=True) == before
