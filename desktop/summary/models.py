@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QComboBox, QStyledItemDelegate
 
 from core.rounding import fmt_score
 from core.summary.tables import grade_label
+from core.summary.text import money, percent, score
 
 (COL_IN, COL_UNIT, COL_YEAR, COL_KIND, COL_TITLE, COL_RULE, COL_REPORTED, COL_GRADE, COL_ERRORS,
  COL_WARNINGS, COL_DIGEST, COL_VERSIONS) = range(12)
@@ -209,3 +210,16 @@ class VersionDelegate(QStyledItemDelegate):
 
     def setModelData(self, editor, model, index):
         model.setData(index, editor.currentIndex(), Qt.EditRole)
+
+
+def totals_text(summary) -> str:
+    """The line under the table: counts, funds, 执行率, average scores and the grades."""
+    parts = []
+    for name, t in (("部门整体", summary.dept_totals), ("项目", summary.project_totals)):
+        if t.count:
+            parts.append(f"{name} {t.count} 个：全年预算 {money(t.annual)} 万元，执行 {money(t.executed)} 万元，"
+                         f"执行率 {percent(t.rate)}，平均规则得分 {score(t.rule_avg)}，"
+                         f"平均填报得分 {score(t.reported_avg)}")
+    grades = "、".join(f"{g.label} {g.dept + g.project}" for g in summary.grade_counts if g.dept + g.project)
+    text = "；".join(parts) or "没有计入汇总的报告"
+    return text + (f"。等级：{grades}" if grades else "")

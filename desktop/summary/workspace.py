@@ -17,12 +17,11 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
                                QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from core import model
-from core.summary.text import money, percent, score
 from core.summary import Selection, Source, build_summary, group_versions, sources_from
 from desktop.summary.findings_view import FindingsView
 from desktop.summary.gathering import Gathering
 from desktop.summary.models import (COL_TITLE, COL_UNIT, COL_VERSIONS, ENTRY_ROLE, HEADERS, EntriesModel,
-                                    EntryRow, VersionDelegate)
+                                    EntryRow, VersionDelegate, totals_text)
 from desktop.summary.prompts import Prompts
 from desktop.summary import exports
 
@@ -31,19 +30,6 @@ KIND_CHOICES = (("全部", None), ("部门整体", frozenset({model.DEPARTMENT})
 # the widest text each column must show (besides its header), so 大字体 cuts nothing; None: 标题 stretches
 COLUMN_SAMPLES = ("", "某某街道人力资源和社会", "2022", "部门整体", None, "100.00", "100.00", "暂不评级",
                   "100", "100", "不一致", "第1份 / 共2份")
-
-
-def totals_text(summary) -> str:
-    """The line under the table: counts, funds, 执行率, average scores and the grades."""
-    parts = []
-    for name, t in (("部门整体", summary.dept_totals), ("项目", summary.project_totals)):
-        if t.count:
-            parts.append(f"{name} {t.count} 个：全年预算 {money(t.annual)} 万元，执行 {money(t.executed)} 万元，"
-                         f"执行率 {percent(t.rate)}，平均规则得分 {score(t.rule_avg)}，"
-                         f"平均填报得分 {score(t.reported_avg)}")
-    grades = "、".join(f"{g.label} {g.dept + g.project}" for g in summary.grade_counts if g.dept + g.project)
-    text = "；".join(parts) or "没有计入汇总的报告"
-    return text + (f"。等级：{grades}" if grades else "")
 
 
 class SummaryWorkspace(QWidget):
