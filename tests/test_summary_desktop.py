@@ -145,7 +145,12 @@ def test_cancel_stops_the_reading_and_keeps_what_was_read(qtbot, workspace, tmp_
     for i in range(60):
         r = dataclasses.replace(base, unit=dataclasses.replace(base.unit, name=f"单位{i:03d}"))
         make_package(folder / f"p{i:03d}.jxpkg", [r])
-    ws.gathering.progress.connect(lambda *_: ws.cancel_button.click())
+    shown = ws.gathering.on_progress
+
+    def first_progress_cancels(*args):
+        shown(*args)
+        ws.cancel_button.click()
+    ws.gathering.on_progress = first_progress_cancels
     assert ws.add_paths([str(folder)])
     assert ws.busy.isVisibleTo(ws) and not ws.buttons["folder"].isEnabled()
     qtbot.waitUntil(lambda: not ws.gathering.running, timeout=WAIT_MS)
@@ -260,18 +265,24 @@ def test_exports_write_the_files_and_say_where_or_why_not(qtbot, workspace, pack
     assert ws.export_buttons["docx"].isEnabled()
 
 
-def test_the_workspace_and_its_button_fit_1366_pixels_in_large_text(qtbot, workspace, packages):
+def test_the_workspace_and_its_button_fit_1366_pixels_in_large_text(qtbot, workspace, tmp_path):
     from PySide6.QtWidgets import QApplication
 
     from desktop.main_window import restore_fonts
+    from desktop.summary.samples import make_sample_packages
 
     w, ws, _ = workspace
     font = QApplication.font()
     try:
         w.large_text.setChecked(True)
-        add(qtbot, ws, [packages])
-        for page in (ws, w.drafts):
+        make_sample_packages(tmp_path / "county", 14)  # several years, units sent twice, broken files
+        add(qtbot, ws, [tmp_path / "county"])
+        assert "另有" in ws.count_label.text() and "有多份" in ws.count_label.text()
+        ws.findings.table.selectRow(0)
+        for page, tab in ((ws, 0), (ws, 1), (w.drafts, None)):
             w.stack.setCurrentWidget(page)
+            if tab is not None:
+                ws.tabs.setCurrentIndex(tab)
             qtbot.waitUntil(lambda: w.minimumSizeHint().width() <= 1366)
             assert page.minimumSizeHint().width() <= 1366
         assert w.summary_button.isVisibleTo(w.drafts)

@@ -2,11 +2,12 @@
 
 ``Gathering.start(sources)`` runs ``core.summary.gather.gather`` in a Python thread. The
 thread only writes plain values (how far it is, then the result) under a lock; a ``QTimer``
-on the UI thread looks at them every ``POLL_MS`` and emits ``progress`` / ``finished`` /
-``failed`` from there. No signal crosses threads (PySide 6.8+ can crash on frequent
-cross-thread emits to Python callables, PYSIDE-3124), and 300 packages never flood the event
-loop. ``cancel()`` sets a flag the core looks at between packages; ``finished`` then carries
-the reports read so far with ``cancelled`` set.
+on the UI thread looks at them every ``POLL_MS`` and calls the ``on_progress`` /
+``on_finished`` / ``on_failed`` callbacks from there. No signal crosses threads, and none is
+emitted from Python at all: PySide6 6.12.0 loses a reference to ``True`` on every
+``Signal.emit()`` from Python, and a few thousand emits abort the process. ``cancel()`` sets
+a flag the core looks at between packages; ``on_finished`` then gets the reports read so far
+with ``cancelled`` set.
 
 Drafts already in the database are read through a ``Storage`` opened in the worker thread
 (an SQLite connection belongs to the thread that opened it).
@@ -16,7 +17,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer
 
 from desktop.worker import failure_text
 
@@ -59,12 +60,14 @@ def _run(sources, data_dir: Path | None, stop: threading.Event, state: _State) -
 
 
 class Gathering(QObject):
-    progress = Signal(int, int, str)  # done, total, the package being read
-    finished = Signal(object)  # GatherResult
-    failed = Signal(str)
+    """Callbacks (set by the owner): ``on_progress(done, total, label)``, ``on_finished(result)``
+    (a ``GatherResult``), ``on_failed(message)``."""
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
+        self.on_progress = lambda done, total, label: None
+        self.on_finished = lambda result: None
+        self.on_failed = lambda message: None
         self._stop = threading.Event()
         self._state: _State | None = None
         self._thread: threading.Thread | None = None
@@ -102,12 +105,12 @@ class Gathering(QObject):
             shown, done = state.progress, state.done
             state.progress = None
         if shown is not None:
-            self.progress.emit(*shown)
+            self.on_progress(*shown)
         if not done:
             return
         self._timer.stop()
         self._state, self._thread = None, None
         if state.error is not None:
-            self.failed.emit(state.error)
+            self.on_failed(state.error)
         else:
-            self.finished.emit(state.result)
+            self.on_finished(state.result)

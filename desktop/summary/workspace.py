@@ -47,9 +47,9 @@ class SummaryWorkspace(QWidget):
         self.entries: list = []
         self.summary = None
         self.gathering = Gathering(self)
-        self.gathering.progress.connect(self._progress)
-        self.gathering.finished.connect(self._gathered)
-        self.gathering.failed.connect(self._failed)
+        self.gathering.on_progress = self._progress
+        self.gathering.on_finished = self._gathered
+        self.gathering.on_failed = self._failed
         self.last_export_message = ""
         self._build()
         self.fit_columns()
@@ -109,6 +109,7 @@ class SummaryWorkspace(QWidget):
         filters.addWidget(check_all)
         filters.addWidget(check_none)
         self.count_label = QLabel()
+        self.count_label.setWordWrap(True)  # a long count wraps rather than widening the window
         filters.addWidget(self.count_label, 1)
 
         self.model = EntriesModel(self)
