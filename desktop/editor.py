@@ -50,6 +50,10 @@ CLOSE_WAIT = 3.0  # seconds closing waits for the last write before asking
 SAVED = "已保存"
 OK_STYLE = "color: #2e7d32;"
 ERROR_STYLE = "color: #b00020; font-weight: bold;"
+READ_ONLY = "只读"
+READ_ONLY_STYLE = "color: #1a4f8b; font-weight: bold;"
+VIEW_ONLY = (("table_box", "activated"), ("head_toggle", "toggled"))  # read-only: these still choose what is shown
+BANNER_STYLE = "color: #1a4f8b; background: #e8f0fb; border: 1px solid #b6cbe8; border-radius: 3px; padding: 4px 8px;"
 PROBLEM_STYLE = ("color: #b00020; background: #fdecea; border: 1px solid #f5c2c0;"
                  " border-radius: 3px; padding: 4px 8px;")
 
@@ -133,6 +137,7 @@ class DraftEditor(QWidget):
     def __init__(self, session: DraftSession, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
+        self.read_only = getattr(session, "read_only", False)  # a report from a package (汇总)
         self._dirty_since_snapshot = False
         self.back = QPushButton("← 草稿列表")
         self.back.clicked.connect(self.back_requested)
@@ -191,6 +196,8 @@ class DraftEditor(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.problem)
+        if self.read_only:
+            self._read_only_banner(layout)
         layout.addLayout(body, 1)
         self._count_timer = QTimer(self)
         self._count_timer.setSingleShot(True)
@@ -202,7 +209,8 @@ class DraftEditor(QWidget):
         self._timer = QTimer(self)
         self._timer.setInterval(SNAPSHOT_EVERY_MS)
         self._timer.timeout.connect(lambda: self._snapshot("编辑中定时保存"))
-        self._timer.start()
+        if not self.read_only:
+            self._timer.start()
         self._status_timer = QTimer(self)  # a failed autosave shows up within a second, typing or not
         self._status_timer.setInterval(STATUS_EVERY_MS)
         self._status_timer.timeout.connect(self._update_heading)
@@ -211,6 +219,7 @@ class DraftEditor(QWidget):
         self._current = 0
         self.steps.setCurrentRow(0)
         self.pages[0].load()
+        self._lock(self.pages[0])
         self._update_nav()
         self.update_step_counts()
         self._update_heading()
@@ -237,6 +246,10 @@ class DraftEditor(QWidget):
         self.problem.setVisible(stuck)
         if not stuck and time.monotonic() < self._notice_until:
             return  # a notice the clerk should get to read first
+        if self.read_only:
+            self.status.setText(READ_ONLY)
+            self.status.setStyleSheet(READ_ONLY_STYLE)
+            return
         self.status.setText(unsaved_text(self.session) if stuck else SAVED)
         self.status.setStyleSheet(ERROR_STYLE if stuck else OK_STYLE)
         self.status.setToolTip(self.problem.text() if stuck else "每次修改都会自动保存")
@@ -339,18 +352,42 @@ class DraftEditor(QWidget):
         self._current = row
         self.stack.setCurrentIndex(row)
         self.pages[row].load()
+        self._lock(self.pages[row])
         self._update_nav()
 
     def go_to(self, where: str) -> bool:
         """Open the page holding ``where`` and focus its field."""
         for i, page in enumerate(self.pages):
             page.load()
+            self._lock(page)
             if page.focus_path(where):
                 self.steps.setCurrentRow(i)
                 page.focus_path(where)
                 return True
         self.notice(f"“{where}”所在的页面还未开放")
         return False
+
+    # -- read-only (a report from a package, opened from the 汇总 workspace) ---------------
+    def _read_only_banner(self, layout) -> None:
+        self.back.setText("← 返回汇总")
+        self.history_button.hide()
+        self.banner = QLabel(self.session.banner)
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(BANNER_STYLE)
+        layout.addWidget(self.banner)
+        review = self.review  # choosing a finding re-enables the answer box: locked again after it
+        review.findings.currentItemChanged.connect(lambda *_: self._lock(review))
+        for page in self.pages:  # another table shown: its goal and funds boxes are new widgets
+            for signal in (getattr(getattr(page, name, None), sig, None) for name, sig in VIEW_ONLY):
+                if signal is not None:
+                    signal.connect(lambda *_, p=page: self._lock(p))
+
+    def _lock(self, page) -> None:
+        """In read-only mode nothing on ``page`` takes input (after each rebuild of its widgets)."""
+        if self.read_only:
+            from desktop.summary.readonly import lock
+
+            lock(page, keep=tuple(w for w in (getattr(page, name, None) for name, _ in VIEW_ONLY) if w is not None))
 
     def show_history(self) -> None:
         """Pick a history point of this draft and go back to it (the current state is kept too)."""

@@ -98,6 +98,7 @@ class MainWindow(QMainWindow):
         export.triggered.connect(self.export_package)
         menu.addAction(export)
         self.package_actions = {"import": pkg, "export": export}
+        self._add_summary_hook(menu)
         self.setAcceptDrops(True)  # a .jxpkg dropped on the window is imported
         back = QAction("返回草稿列表(&L)", self)
         back.setShortcut("Ctrl+L")
@@ -120,6 +121,53 @@ class MainWindow(QMainWindow):
         help_menu.addAction(about)
         self.help_actions = {"usage": usage, "about": about}
         self.say("就绪")
+
+    # -- 汇总 (desktop.summary): a page beside the drafts list ---------------------------------
+    summary_page = None
+
+    def _add_summary_hook(self, menu) -> None:
+        """文件 › 汇总… and a button on the drafts list's row of buttons."""
+        from PySide6.QtWidgets import QHBoxLayout, QPushButton
+
+        self.summary_action = QAction("汇总各单位报告(&S)…", self)
+        self.summary_action.setStatusTip("把各单位的数据包汇总：逐份审核，生成汇总表和审核意见")
+        self.summary_action.triggered.connect(self.show_summary)
+        menu.addAction(self.summary_action)
+        self.summary_button = QPushButton("汇总…")  # short: the row must fit 1366 px under 大字体
+        self.summary_button.setToolTip(self.summary_action.statusTip())
+        self.summary_button.clicked.connect(self.show_summary)
+        anchor = self.drafts.buttons["import_package"]
+        row = next(lay for lay in self.drafts.findChildren(QHBoxLayout) if lay.indexOf(anchor) >= 0)
+        row.insertWidget(row.indexOf(anchor) + 1, self.summary_button)
+
+    def show_summary(self) -> None:
+        """The 汇总 workspace (made the first time; what was read stays while the app runs)."""
+        if self.editor is not None:
+            self.close_draft()
+        if self.summary_page is None:
+            from desktop.summary.workspace import SummaryWorkspace
+
+            self.summary_page = SummaryWorkspace(self.storage, self.data_dir)
+            self.summary_page.back_requested.connect(self.show_list)
+            self.summary_page.message.connect(self.say)
+            self.summary_page.open_requested.connect(self.open_read_only)
+            self.stack.addWidget(self.summary_page)
+        self.stack.setCurrentWidget(self.summary_page)
+
+    def open_read_only(self, unit_report, where=None) -> None:
+        """A unit's report from the 汇总, in the editor read-only (never written to the drafts)."""
+        from desktop.editor import DraftEditor
+        from desktop.summary.readonly import ReadOnlySession
+
+        self.close_draft()
+        session = ReadOnlySession(unit_report.report, unit_report.label, self.data_dir)
+        self.editor = DraftEditor(session)
+        self.editor.back_requested.connect(self.show_summary)
+        self.stack.addWidget(self.editor)
+        self.stack.setCurrentWidget(self.editor)
+        if where:
+            self.editor.go_to(where)
+        self.say(f"只读查看：{unit_report.unit} {unit_report.title}（来自 {unit_report.label}）")
 
     def show_usage(self) -> None:
         from desktop.help import UsageDialog

@@ -1,4 +1,5 @@
-"""Screenshots for review: ``python -m desktop.screenshots OUTDIR [SEED.json] [--size WxH]``.
+"""Screenshots for review: ``python -m desktop.screenshots OUTDIR [SEED.json] [--size WxH]``
+(``--summary``: the 汇总 workspace with 300 sample packages instead).
 
 Loads a seed report (seed 004 by default) into a throw-away data directory and writes one PNG
 per wizard page, plus the drafts list, at 1366×768 logical pixels (``--size`` for others) —
@@ -97,6 +98,71 @@ def shoot(outdir: Path, seed: Path = DEFAULT_SEED, size: tuple[int, int] = (1366
     return written
 
 
+def shoot_summary(outdir: Path, size: tuple[int, int] = (1366, 768), large_text: bool = False,
+                  packages: int = 300) -> list[Path]:
+    """The 汇总 workspace: ``packages`` sample packages (``desktop.summary.samples``) read with
+    the progress bar showing, then the list, the 审核意见 and one report opened read-only."""
+    import time
+
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.app import make_app
+
+    before = QApplication.font() if QApplication.instance() else None
+    app = make_app(sys.argv[:1])
+    from core.findings import ERROR
+    from core.storage import Storage
+    from desktop.main_window import MainWindow, restore_fonts
+    from desktop.summary.samples import make_sample_packages
+
+    font = before or app.font()
+    outdir.mkdir(parents=True, exist_ok=True)
+    written = []
+
+    def save(name: str) -> None:
+        settle(app, w)
+        path = outdir / name
+        w.grab().save(str(path))
+        written.append(path)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "数据包"
+        make_sample_packages(folder, packages)
+        storage = Storage.open(Path(tmp) / "data")
+        w = MainWindow(storage, Path(tmp) / "data")
+        w.resize(*size)
+        w.large_text.setChecked(large_text)
+        w.show()
+        w.show_summary()
+        ws = w.summary_page
+        started = time.monotonic()
+        ws.add_paths([str(folder)])
+        while ws.gathering.running and ws.progress.value() < packages // 3:
+            QTest.qWait(20)  # the bar a third of the way: the window keeps painting meanwhile
+        save("汇总-00-读取中.png")
+        while ws.gathering.running:
+            QTest.qWait(20)
+        print(f"读取 {packages} 个数据包（界面不冻结）：{time.monotonic() - started:.1f} 秒")
+        from PySide6.QtCore import Qt
+
+        from desktop.summary.models import COL_VERSIONS
+        ws.table.sortByColumn(COL_VERSIONS, Qt.DescendingOrder)  # the units sent twice on top
+        save("汇总-01-报告列表.png")
+        ws.tabs.setCurrentIndex(1)
+        ws.findings.severity.setCurrentIndex(ws.findings.severity.findData(ERROR))
+        ws.findings.table.selectRow(0)
+        save("汇总-02-审核意见.png")
+        finding = ws.findings.current()
+        if finding is not None:
+            ws.findings.open_requested.emit(finding)
+            save("汇总-03-只读报告.png")
+        w.close()
+        storage.close()
+        restore_fonts(font)
+    return written
+
+
 def main(argv: list[str]) -> int:
     import argparse
 
@@ -106,12 +172,19 @@ def main(argv: list[str]) -> int:
     parser.add_argument("report", nargs="?", default=str(DEFAULT_SEED), help="报告 JSON（默认：种子 004）")
     parser.add_argument("--size", default="1366x768", help="窗口大小，如 1280x720")
     parser.add_argument("--large-text", action="store_true", help="打开“大字体”后截图")
+    parser.add_argument("--summary", action="store_true",
+                        help="汇总工作区：300 个示例数据包读入后的列表、审核意见和只读报告")
+    parser.add_argument("--packages", type=int, default=300, help="--summary 时示例数据包的个数（默认 300）")
     args = parser.parse_args(argv)
     try:
         w, h = args.size.lower().split("x")
         size = (int(w), int(h))
     except ValueError:
         parser.error(f"--size 应写成 宽x高，例如 1280x720，而不是“{args.size}”")
+    if args.summary:
+        for p in shoot_summary(Path(args.outdir), size, args.large_text, args.packages):
+            print(p)
+        return 0
     for p in shoot(Path(args.outdir), Path(args.report), size, args.large_text):
         print(p)
     return 0
