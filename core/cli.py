@@ -99,6 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
         s.add_argument("--budget", help="全年预算数（万元），用于预算执行率一行")
         s.add_argument("--executed", help="全年执行数（万元），用于预算执行率一行")
         s.add_argument("--name", default="", help="项目或部门名称（CSV/XLSX 时可选）")
+        s.add_argument("--columns", help="指明指标表各列的含义（CSV/XLSX）：含义=表头中的列名，多个用逗号分开，"
+                                         "例如 --columns 得分=指标得分,分值=权重,不导入=得分系数")
     sub.add_parser("templates", help="列出可用的模板", description="列出可用的模板")
     export_command.add_parser(sub)
     data_help = cli_common.DATA_HELP
@@ -132,6 +134,7 @@ def load_input(args) -> tuple[model.Report | None, list[Finding]]:
 
 
 def _report_from_table(path: Path, args) -> tuple[model.Report | None, list[Finding]]:
+    from core.table_columns import COLUMN_CODES, ColumnsError, meaning_list, parse_columns_option
     from core.table_import import read_indicator_table
 
     findings: list[Finding] = []
@@ -146,7 +149,16 @@ def _report_from_table(path: Path, args) -> tuple[model.Report | None, list[Find
     executed = _number_option(args.executed, "--executed 全年执行数", findings)
     if findings:
         return None, findings
-    table, tfindings = read_indicator_table(path, name=args.name)
+    choices = None
+    if args.columns is not None:
+        try:
+            choices = parse_columns_option(args.columns)
+        except ColumnsError as e:
+            return None, [Finding("CLI_COLUMNS", ERROR, "--columns", str(e), "例如 --columns 得分=指标得分,分值=权重")]
+    table, tfindings = read_indicator_table(path, name=args.name, choices=choices)
+    if any(f.code in COLUMN_CODES for f in tfindings):
+        tfindings.append(Finding("CLI_COLUMNS_HELP", HINT, "--columns", "可用 --columns 指明列的含义：含义=表头中的列名，"
+                                 f"多个用逗号分开；可用的含义：{meaning_list()}", "例如 --columns 得分=指标得分,分值=权重"))
     if table is None:
         return None, tfindings
     funds = None

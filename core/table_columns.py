@@ -27,6 +27,8 @@ from pathlib import Path
 from core.atomic import atomic_write_text
 from core.resources import resource_path
 
+#: the codes of the findings about the header row (the command line then explains --columns)
+COLUMN_CODES = frozenset(("TABLE_COLUMNS", "TABLE_COLUMN_UNKNOWN", "TABLE_COLUMNS_CHOICE"))
 SKIP = "skip"  # a column the clerk chose not to import (不导入)
 SKIP_LABEL = "不导入"
 _BRACKETS = re.compile(r"[（(【\[][^（）()【】\[\]]{0,8}[）)】\]]")
