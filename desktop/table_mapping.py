@@ -52,7 +52,7 @@ class TableMappingDialog(QDialog):
                 start[c] = table_columns.SKIP
         self.setWindowTitle(f"导入表格：{sheet.filename}")
         layout = QVBoxLayout(self)
-        intro = QLabel(
+        self.intro = intro = QLabel(
             f"第 {sheet.header_row} 行是表头。请核对每一列上方的含义，不对的从下拉框中改选；"
             "不需要的列选“不导入”。"
             + ("已按上次对这种表头的选择填好。" if self.from_memory else "含义是按列名猜的。"))
