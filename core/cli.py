@@ -2,8 +2,9 @@
 
 ``jixiao score FILE`` prints the score sheet and the findings in Chinese; ``jixiao check FILE``
 prints findings only and exits 1 while an error remains. Both take ``--json``. FILE is a report
-JSON (docs/format.md) or a CSV/XLSX indicator table with the standard Chinese header, scored
-with ``--template NAME --budget A --executed B``.
+JSON (docs/format.md) or a CSV/XLSX indicator table, scored with ``--template NAME --budget A
+--executed B``; its columns are found by name (resources/table_columns.json) and
+``--columns 得分=指标得分,…`` says which column is what where the names do not tell.
 
 Drafts (``core.storage``), each with ``--data-dir DIR``: ``jixiao list [--deleted]``,
 ``jixiao export-json ID FILE``, ``jixiao import-json FILE``, ``jixiao backup [FILE]`` and
