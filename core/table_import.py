@@ -1,12 +1,16 @@
 """Importing an indicator table (绩效指标表) from a CSV or XLSX file the clerk already has.
 
-``read_indicator_table(path, name)`` reads the standard 自评表 indicator block: a header row
-一级指标 / 二级指标 / 三级指标 / 年度指标值 / 实际完成值 / 分值 / 得分 / 偏差原因分析及改进措施
-(optional 指标性质, 度量单位), found below any title rows, then one row per 三级指标 with merged
-(blank) 一级/二级 cells meaning "same as above", up to a 总分/合计 row whose last number is the
-stated total. It returns a :class:`model.SelfEvalTable` (groups only: no funds block, no goal)
-and the findings. Bad input never raises and changes nothing: when any finding is an error the
-table is ``None``. No Qt.
+``read_indicator_table(path, name, choices)`` reads the 自评表 indicator block: a header row
+found below any title rows (``core.table_sheet``), its columns given a meaning by name
+(``core.table_columns``, the names in ``resources/table_columns.json``: 一级指标 / 二级指标 /
+三级指标 or 指标名称 / 年度指标值 / 实际完成值 / 分值 / 得分 / 偏差原因 …, and the columns that
+are not imported such as 得分系数), then one row per 三级指标 with merged (blank) 一级/二级 cells
+meaning "same as above", up to a 总分/合计 row whose last number is the stated total. It returns
+a :class:`model.SelfEvalTable` (groups only: no funds block, no goal) and the findings. A header
+cell no name fits is named in a warning; ``choices`` (``--columns``) say which column is what.
+The app's import step uses the two halves: ``read_sheet`` (the rows and the header) and
+``build_table`` (with the meaning the clerk chose for each column). Bad input never raises and
+changes nothing: when any finding is an error the table is ``None``. No Qt.
 
 Read right or refused:
 
@@ -33,19 +37,16 @@ Limits (``core.table_limits``; a larger file is refused in well under a second):
 """
 from __future__ import annotations
 
-import os
 import re
-import stat
 import unicodedata
-import zipfile
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from core import model, table_columns, table_csv, table_xlsx, validate
+from core import model, table_columns, table_sheet, table_xlsx, validate
 from core import table_limits as lim
 from core.findings import ERROR, WARNING, Finding
-from core.table_limits import TableError, mb
+from core.table_limits import TableError
+from core.table_sheet import Cell, Sheet, read_sheet  # noqa: F401 — the app's import step reads through here
 from core.values import parse_number
 
 _LABEL_WEIGHT = re.compile(r"^(?P<name>.+?)[（(](?P<w>[^()（）]+?)分?[)）]$")
@@ -56,10 +57,6 @@ _FIELDS = (("level3", "name"), ("target", "target"), ("actual", "actual"), ("dev
 _TEXT_KEYS = ("level1", "level2") + tuple(k for k, _ in _FIELDS)
 LEAF_COLUMNS = ("level3", "target", "actual", "weight", "score", "deviation")
 STANDARD = ("level1", "level2") + LEAF_COLUMNS  # the standard order, for pasted rows without a header
-_HEADER_OTHERS = frozenset(("level1", "level2", "target", "actual", "weight", "score"))
-
-Cell = str | Decimal  # text as typed, or a number read from an xlsx cell
-
 
 def _norm(text: str) -> str:
     """Header text compared loosely: NFKC (full-width to half-width) and no whitespace."""
@@ -67,36 +64,8 @@ def _norm(text: str) -> str:
 
 
 _dtext = table_xlsx._dtext
-
-
-def _clip(text: str, n: int = 30) -> str:
-    text = validate.clean_text(text)
-    return text if len(text) <= n else text[:n] + "…"
-
-
-def _text(cell: Cell | None) -> str:
-    if cell is None:
-        return ""
-    return _dtext(cell) if isinstance(cell, Decimal) else cell.strip()
-
-
-def _cells_text(row: list[Cell]) -> list[str]:
-    return [_text(c) for c in row]
-
-
-def _header_map(row: list[Cell]) -> dict[str, int]:
-    """``{meaning: column}`` of a row read as a header (``core.table_columns``)."""
-    return table_columns.column_index(table_columns.guess(_cells_text(row)))
-
-
-def _is_header(row: list[Cell]) -> bool:
-    """A header row: a 三级指标 (or 指标名称) column and two more of the main columns."""
-    found = _header_map(row).keys()
-    return "level3" in found and len(found & _HEADER_OTHERS) >= 2
-
-
-def _find_header(rows: list[tuple[int, list[Cell]]]) -> int | None:
-    return next((i for i, (_, cells) in enumerate(rows) if _is_header(cells)), None)
+_clip, _text, _cells_text = table_sheet.clip, table_sheet.cell_text, table_sheet.cells_text
+_header_map, _is_header = table_sheet.header_map, table_sheet.is_header
 
 
 # -- building the table -----------------------------------------------------------------------
@@ -327,118 +296,9 @@ class _Reader:
                 for g, w, subs in groups))
 
 
-def _check_file(path: Path, limit: int) -> None:
-    """TableError unless ``path`` is a regular file of at most ``limit`` bytes (from its size:
-    nothing is read)."""
-    st = os.stat(path)
-    if not stat.S_ISREG(st.st_mode):
-        raise TableError("TABLE_UNREADABLE", "这不是一个普通文件（可能是文件夹或设备），无法导入。",
-                         "请选择保存在磁盘上的 .xlsx 或 .csv 文件。")
-    if st.st_size > limit:
-        raise _too_big(st.st_size, limit)
-
-
-def _read_bytes(path: Path, limit: int) -> bytes:
-    """The file's bytes, checked by ``_check_file`` and read at most ``limit + 1`` bytes far
-    (a file growing meanwhile is refused too)."""
-    _check_file(path, limit)
-    with open(path, "rb") as f:
-        data = f.read(limit + 1)
-    if len(data) > limit:
-        raise _too_big(len(data), limit)
-    return data
-
-
-def _too_big(size: int, limit: int) -> TableError:
-    return TableError("TABLE_TOO_LARGE",
-                      f"文件有 {mb(size)}，超过 {mb(limit)} 的上限，不像是一张绩效指标表，没有读取。",
-                      "请确认选对了文件；如果是指标表，请只保留指标表部分另存为新文件后再导入。")
-
-
-def _header_score(rows: list[tuple[int, list[Cell]]]) -> int:
-    head = _find_header(rows)
-    return len(_header_map(rows[head][1])) if head is not None else 0
-
-
 def _indicator(t: dict[str, str], weight: Decimal | None, score: Decimal | None) -> model.Indicator:
     fields = {field: _join_lines(t[key]) if key == "level3" else t[key] for key, field in _FIELDS}
     return model.Indicator(weight=weight, score=score, **fields)
-
-
-@dataclass(frozen=True)
-class Sheet:
-    """The non-empty rows of a table file as read (before any column is given a meaning), the
-    cells filled from merged ranges and the index of the header row in ``rows`` (None: none
-    found). The import step of the app previews it; ``build_table`` turns it into a table."""
-
-    filename: str
-    rows: list[tuple[int, list[Cell]]]
-    merged: frozenset[tuple[int, int]] = frozenset()
-    head: int | None = None
-
-    @property
-    def header_row(self) -> int:
-        """The header's row (line) number in the file; 0 when none was found."""
-        return self.rows[self.head][0] if self.head is not None else 0
-
-    def header(self) -> list[str]:
-        """The header cells as printed (text), ``[]`` when none was found."""
-        return _cells_text(self.rows[self.head][1]) if self.head is not None else []
-
-    def guessed(self) -> list[str]:
-        """The meaning of each header cell (``core.table_columns.guess``)."""
-        return table_columns.guess(self.header())
-
-    def preview(self, n: int = 8) -> list[list[str]]:
-        """The first ``n`` rows below the header as text, as wide as the header."""
-        if self.head is None:
-            return []
-        width = len(self.header())
-        return [(_cells_text(cells) + [""] * width)[:width] for _, cells in self.rows[self.head + 1:self.head + 1 + n]]
-
-
-def read_sheet(path: str | Path) -> tuple[Sheet | None, list[Finding]]:
-    """The rows of ``path`` (.csv, .xlsx or .xlsm) and where its header is. Never raises for bad
-    input: ``(None, findings)`` for a file that cannot be read (format, encoding, limits …)."""
-    path = Path(path)
-    reader = _Reader(path.name)
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".xlsx", ".xlsm"):  # .xlsm: the same format with macros (not run)
-        reader.error("TABLE_FORMAT", f"不支持“{_clip(path.suffix) or '无扩展名'}”格式的文件，只能导入"
-                     " .xlsx 或 .csv 文件。", "请在Excel中“另存为”.xlsx 或 CSV 文件后再导入。")
-        return None, reader.findings
-    merged: set[tuple[int, int]] = set()
-    try:
-        if suffix == ".csv":
-            text = table_csv.decode(_read_bytes(path, validate.MAX_TABLE_BYTES))
-            rows = table_csv.parse(text, _header_score) if text.strip() else []
-        else:
-            _check_file(path, validate.MAX_TABLE_BYTES)
-            rows, merged = table_xlsx.read(path)
-    except TableError as exc:
-        reader.refuse(exc)
-        return None, reader.findings
-    except OSError as exc:
-        reader.error("TABLE_UNREADABLE", f"无法打开文件：文件不存在或正被其他程序占用"
-                     f"（{type(exc).__name__}）。", "请关闭占用该文件的程序（如Excel）后再导入。")
-        return None, reader.findings
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, EOFError):
-        reader.error("TABLE_UNREADABLE", f"无法读取文件：文件已损坏，或不是真正的{suffix}文件。",
-                     "请用Excel打开该文件，另存为 .xlsx 后再导入。")
-        return None, reader.findings
-    except MemoryError:
-        reader.error("TABLE_TOO_LARGE", "文件内容太多，读取时内存不足，没有导入。",
-                     "请只保留指标表部分另存为新文件后再导入。")
-        return None, reader.findings
-    except Exception as exc:  # the assorted errors of openpyxl and of XML parsing
-        reader.error("TABLE_UNREADABLE", f"无法读取文件：文件已损坏，或不是真正的{suffix}文件"
-                     f"（{type(exc).__name__}）。", "请用Excel打开该文件，另存为 .xlsx 后再导入。")
-        return None, reader.findings
-    if not any(_text(c) for _, cells in rows for c in cells):
-        reader.error("TABLE_EMPTY", "文件是空的，没有任何内容。",
-                     "请选择填写了绩效指标的表格文件。")
-        return None, reader.findings
-    return Sheet(path.name, rows, frozenset(merged), _find_header(rows)), reader.findings
 
 
 def build_table(sheet: Sheet, name: str = "", keys: list[str] | None = None,
