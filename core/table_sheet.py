@@ -2,7 +2,7 @@
 
 ``read_sheet(path)`` checks the file (a regular file, at most ``validate.MAX_TABLE_BYTES``),
 reads it through ``core.table_csv`` or ``core.table_xlsx`` and finds the header row — the first
-row with a 三级指标 (or 指标名称) column and two more of the main columns, by the names in
+row with a 三级指标 (or 指标名称) column and one more of the main columns, by the names in
 ``core.table_columns``. The ``Sheet`` it returns is what the app's import step previews and what
 ``core.table_import.build_table`` turns into a table. Bad input never raises: ``(None,
 findings)`` with the Chinese message. No Qt.
@@ -45,9 +45,9 @@ def header_map(row: list[Cell]) -> dict[str, int]:
 
 
 def is_header(row: list[Cell]) -> bool:
-    """A header row: a 三级指标 (or 指标名称) column and two more of the main columns."""
+    """A header row: a 三级指标 (or 指标名称) column and one more of the main columns."""
     found = header_map(row).keys()
-    return "level3" in found and len(found & _HEADER_OTHERS) >= 2
+    return "level3" in found and bool(found & _HEADER_OTHERS)
 
 
 def find_header(rows: list[tuple[int, list[Cell]]]) -> int | None:
