@@ -28,7 +28,7 @@ from core.atomic import atomic_write_text
 from core.resources import resource_path
 
 #: the codes of the findings about the header row (the command line then explains --columns)
-COLUMN_CODES = frozenset(("TABLE_COLUMNS", "TABLE_COLUMN_UNKNOWN", "TABLE_COLUMNS_CHOICE"))
+COLUMN_CODES = frozenset(("TABLE_COLUMNS", "TABLE_COLUMN_UNKNOWN", "TABLE_COLUMNS_CHOICE", "TABLE_COLUMNS_ABSENT"))
 SKIP = "skip"  # a column the clerk chose not to import (不导入)
 SKIP_LABEL = "不导入"
 _BRACKETS = re.compile(r"[（(【\[][^（）()【】\[\]]{0,8}[）)】\]]")
@@ -38,7 +38,8 @@ _BRACKETS = re.compile(r"[（(【\[][^（）()【】\[\]]{0,8}[）)】\]]")
 class Meaning:
     """What a column holds: ``key`` (stable, for code and files), ``label`` (Chinese, shown),
     ``field`` (the ``model.Indicator`` field it fills; None: recognised, not imported),
-    ``required`` (a table without it is refused), ``stands_for`` (taken as that meaning when the
+    ``required`` (a table without it is refused), ``value`` (one of the value columns 指标值 /
+    实际完成值 / 分值 / 得分: a table needs at least one of them), ``stands_for`` (taken as that meaning when the
     table has no column of it: 指标名称 for 三级指标), the names that start or end a header
     cell, and the names only the whole cell may be."""
 
@@ -46,6 +47,7 @@ class Meaning:
     label: str
     field: str | None
     required: bool
+    value: bool
     stands_for: str
     names: tuple[str, ...]
     exact: tuple[str, ...]
@@ -69,7 +71,8 @@ def meanings() -> tuple[Meaning, ...]:
     out = []
     for c in data["columns"]:
         out.append(Meaning(key=c["key"], label=c["label"], field=c.get("field"),
-                           required=bool(c.get("required")), stands_for=c.get("stands_for", ""),
+                           required=bool(c.get("required")), value=bool(c.get("value")),
+                           stands_for=c.get("stands_for", ""),
                            names=tuple(normalize(n) for n in c.get("names", ())),
                            exact=tuple(normalize(n) for n in c.get("exact", ()))))
     keys = [m.key for m in out]
@@ -166,9 +169,20 @@ def column_index(keys: list[str]) -> dict[str, int]:
 
 
 def missing_required(keys: list[str]) -> list[str]:
-    """The labels of the required meanings no column has."""
+    """What the table cannot do without, as labels: each required meaning no column has, and
+    “年度指标值、实际完成值、分值、得分（至少一列）” when it has none of the value columns."""
     present = set(keys)
-    return [m.label for m in meanings() if m.required and m.key not in present]
+    out = [m.label for m in meanings() if m.required and m.key not in present]
+    values = [m for m in meanings() if m.value]
+    if not any(m.key in present for m in values):
+        out.append("、".join(m.label for m in values) + "（至少要有其中一列）")
+    return out
+
+
+def absent_values(keys: list[str]) -> list[str]:
+    """The labels of the value columns (指标值 / 实际完成值 / 分值 / 得分) the table has not."""
+    present = set(keys)
+    return [m.label for m in meanings() if m.value and m.key not in present]
 
 
 def unmapped(header: list[str], keys: list[str]) -> list[int]:

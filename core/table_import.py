@@ -44,7 +44,7 @@ from pathlib import Path
 
 from core import model, table_columns, table_sheet, table_xlsx, validate
 from core import table_limits as lim
-from core.findings import ERROR, WARNING, Finding
+from core.findings import ERROR, HINT, WARNING, Finding
 from core.table_limits import TableError
 from core.table_sheet import Cell, Sheet, read_sheet  # noqa: F401 — the app's import step reads through here
 from core.values import parse_number
@@ -188,6 +188,13 @@ class _Reader:
                        "请指明它的含义（导入步骤中在列上方选择；命令行用 --columns 得分=列名）。",
                        f"{self.filename}:第{header_row}行")
             return None
+        absent = table_columns.absent_values(keys)
+        if absent:
+            self.findings.append(Finding(
+                "TABLE_COLUMNS_ABSENT", HINT, f"{self.filename}:第{header_row}行",
+                f"第{header_row}行表头中没有“{'”“'.join(absent)}”列，导入后这些格子是空的。",
+                "如果表中有这些列只是名称不同，请指明它的含义（导入步骤中在列上方选择；"
+                "命令行用 --columns 含义=列名）；否则导入后再逐行填写。"))
         unknown = table_columns.unmapped(header, keys)
         if unknown:
             names = "、".join(f"“{_clip(header[i], 20)}”（第{i + 1}列）" for i in unknown)

@@ -51,7 +51,14 @@ def is_header(row: list[Cell]) -> bool:
 
 
 def find_header(rows: list[tuple[int, list[Cell]]]) -> int | None:
-    return next((i for i, (_, cells) in enumerate(rows) if is_header(cells)), None)
+    """The first header row (``is_header``); failing that, the first row with three of the main
+    columns but no 三级指标 under a name we know (then named as missing, and ``--columns`` or the
+    import step can say which column it is)."""
+    strict = next((i for i, (_, cells) in enumerate(rows) if is_header(cells)), None)
+    if strict is not None:
+        return strict
+    return next((i for i, (_, cells) in enumerate(rows[:200])
+                 if len(header_map(cells).keys() & _HEADER_OTHERS) >= 3), None)
 
 
 def _header_score(rows: list[tuple[int, list[Cell]]]) -> int:
@@ -104,8 +111,23 @@ class Sheet:
         return self.rows[self.head][0] if self.head is not None else 0
 
     def header(self) -> list[str]:
-        """The header cells as printed (text), ``[]`` when none was found."""
-        return cells_text(self.rows[self.head][1]) if self.head is not None else []
+        """The header cells as printed (text), ``[]`` when none was found. A header printed on
+        two rows (“实际完成值”“得分” merged down over both, “年度指标值” over 指标性质/指标值/
+        度量单位) is read from the lower row, a blank cell there taking the text above it when
+        that text is a column name (``core.table_columns``)."""
+        if self.head is None:
+            return []
+        cells = cells_text(self.rows[self.head][1])
+        if self.head > 0:
+            above = cells_text(self.rows[self.head - 1][1])
+            for i, text in enumerate(cells):
+                if not text and i < len(above) and table_columns.meaning_of(above[i]):
+                    cells[i] = above[i]
+            extra = above[len(cells):]
+            while extra and not extra[-1]:
+                extra.pop()
+            cells += [t if table_columns.meaning_of(t) else "" for t in extra]
+        return cells
 
     def guessed(self) -> list[str]:
         """The meaning of each header cell (``core.table_columns.guess``)."""

@@ -9,7 +9,7 @@ import pytest
 from conftest import ROOT
 from core import table_columns
 from core.cli import main
-from core.table_import import read_indicator_table, read_pasted_rows
+from core.table_import import read_indicator_table, read_pasted_rows, read_sheet
 
 HEADERS = ROOT / "tests" / "fixtures" / "tables" / "headers" / "headers.json"
 REAL_HEADERS = ROOT / "tests" / "fixtures" / "tables" / "real" / "headers.json"
@@ -45,10 +45,8 @@ def test_nothing_but_a_score_column_is_taken_for_the_score(name):
 
 
 def _header_rows():
-    rows = json.loads(HEADERS.read_text(encoding="utf-8"))["rows"]
-    if REAL_HEADERS.exists():  # the real header rows transcribed from published tables
-        rows += json.loads(REAL_HEADERS.read_text(encoding="utf-8"))["rows"]
-    return rows
+    # the real header rows transcribed from published tables (helper 12c), then the seeds' and issue 12's
+    return json.loads(REAL_HEADERS.read_text(encoding="utf-8")) + json.loads(HEADERS.read_text(encoding="utf-8"))["rows"]
 
 
 @pytest.mark.parametrize("row", _header_rows(), ids=lambda r: r["source"][:40])
@@ -61,6 +59,20 @@ def test_header_rows_of_published_tables(row):
         else:
             assert key in cols and header[cols[key]] == cell, (key, cell, header)
     assert table_columns.missing_required(table_columns.guess(header)) == []
+
+
+@pytest.mark.parametrize("row", [r for r in _header_rows() if r.get("printed_rows")],
+                         ids=lambda r: r["source"][:40])
+def test_headers_printed_on_two_rows(row, tmp_path):
+    """A CSV keeps a merged header cell only in its top-left cell: 实际完成值/分值/得分 on the
+    upper row, 指标性质/指标值/度量单位 on the lower one; the header reads from both."""
+    p = _csv(tmp_path, [["某单位项目支出绩效自评表"]] + row["printed_rows"] + [["产出指标", "数量指标", "某指标"]])
+    sheet, findings = read_sheet(p)
+    assert findings == []
+    cols = table_columns.column_index(sheet.guessed())
+    for key, cell in row["expect"].items():
+        if cell is not None:
+            assert key in cols and sheet.header()[cols[key]] == cell, (key, sheet.header())
 
 
 def test_indicator_name_is_the_third_level_only_without_one():
@@ -118,7 +130,7 @@ def test_table_without_weight_or_deviation_columns(tmp_path):
     lines = [["一级指标", "二级指标", "指标名称", "是否核心指标", "指标值", "完成值", "指标得分"],
              ["产出指标", "数量指标", "培训人数", "是", "100人", "100人", "20"]]
     table, findings = read_indicator_table(_csv(tmp_path, lines))
-    assert findings == []
+    assert [f.code for f in findings] == ["TABLE_COLUMNS_ABSENT"] and "没有“分值”列" in findings[0].message
     (leaf,) = _leaves(table)
     assert (leaf.name, leaf.weight, leaf.score, leaf.deviation_note) == ("培训人数", None, 20, "")
 
@@ -132,12 +144,21 @@ def test_an_unknown_column_is_named_and_the_rest_is_read(tmp_path):
     assert "审核人意见" in f.message and "第11列" in f.message and f.where == "多列.csv:第1行"
 
 
-def test_a_missing_score_column_is_an_error_naming_it(tmp_path):
+def test_a_missing_score_column_is_named_and_never_taken_from_the_coefficient(tmp_path):
     lines = [["一级指标", "二级指标", "三级指标", "指标值", "完成值", "分值", "得分系数"],
              ["产出指标", "数量指标", "培训人数", "100人", "100人", "20", "1"]]
     table, findings = read_indicator_table(_csv(tmp_path, lines))
+    (leaf,) = _leaves(table)
+    assert leaf.score is None and leaf.weight == 20
+    assert [f.code for f in findings] == ["TABLE_COLUMNS_ABSENT"] and "没有“得分”列" in findings[0].message
+
+
+def test_a_table_without_any_value_column_is_refused(tmp_path):
+    lines = [["一级指标", "二级指标", "三级指标", "得分系数", "偏差原因"],
+             ["产出指标", "数量指标", "培训人数", "1", ""]]
+    table, findings = read_indicator_table(_csv(tmp_path, lines))
     assert table is None and [f.code for f in findings] == ["TABLE_COLUMNS"]
-    assert "缺少列：得分" in findings[0].message
+    assert "缺少列：年度指标值、实际完成值、分值、得分（至少要有其中一列）" in findings[0].message
 
 
 def test_choices_override_the_guess(tmp_path):
@@ -178,13 +199,13 @@ def test_cli_columns_option_changes_the_score_column(tmp_path, capsys):
 
 
 def test_cli_missing_required_column_exits_2_with_the_hint(tmp_path, capsys):
-    lines = [["一级指标", "二级指标", "三级指标", "指标值", "完成值", "分值", "评价结果"],
+    lines = [["一级指标", "二级指标", "考核内容", "指标值", "完成值", "分值", "得分"],
              ["产出指标", "数量指标", "培训人数", "100人", "100人", "20", "20"]]
     p = _csv(tmp_path, lines)
     code, text = _check(capsys, p)
-    assert code == 2 and "缺少列：得分" in text and "--columns" in text
-    code, text = _check(capsys, p, "--columns", "得分=评价结果")
-    assert code in (0, 1) and "缺少列" not in text
+    assert code == 2 and "缺少列：三级指标" in text and "--columns" in text
+    code, text = _check(capsys, p, "--columns", "三级指标=考核内容")
+    assert code in (0, 1) and "缺少列" not in text and "TABLE_COLUMN_UNKNOWN" not in text
 
 
 @pytest.mark.parametrize("bad,words", [("得分", "含义=列名"), ("胡说=得分系数", "不是可识别的列含义"),
