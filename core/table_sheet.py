@@ -134,11 +134,19 @@ class Sheet:
         return table_columns.guess(self.header())
 
     def preview(self, n: int = 8) -> list[list[str]]:
-        """The first ``n`` rows below the header as text, as wide as the header."""
+        """The first ``n`` rows below the header as text, as wide as the header, up to and
+        including a 总分/合计 row."""
         if self.head is None:
             return []
         width = len(self.header())
-        return [(cells_text(cells) + [""] * width)[:width] for _, cells in self.rows[self.head + 1:self.head + 1 + n]]
+        out = []
+        for _, cells in self.rows[self.head + 1:self.head + 1 + n]:
+            texts = cells_text(cells)
+            out.append((texts + [""] * width)[:width])
+            first = next((t for t in texts if t), "")
+            if "".join(first[:20].split()).startswith(("总分", "合计")):
+                break  # the table ends here: what follows is not imported
+        return out
 
 
 def read_sheet(path: str | Path) -> tuple[Sheet | None, list[Finding]]:

@@ -88,7 +88,7 @@ class TableMappingDialog(QDialog):
         for c, box in enumerate(self.combos):  # wide enough for the header and the meaning shown
             shown = max(self.fontMetrics().horizontalAdvance(_one_line(self.header[c])),
                         box.fontMetrics().horizontalAdvance(box.currentText()) + em * 2)
-            head.resizeSection(c, max(em * 6, min(em * 13, shown + em)))
+            head.resizeSection(c, max(em * 6, min(em * 14, shown + em)))
         self.grid.setRowHeight(0, max(self.grid.rowHeight(0), self.combos[0].sizeHint().height() + 4)
                                if self.combos else self.grid.rowHeight(0))
         layout.addWidget(self.grid, 1)
@@ -103,7 +103,8 @@ class TableMappingDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        self.resize(min(1200, 160 + sum(head.sectionSize(c) for c in range(len(self.header)))), 520)
+        height = 190 + sum(self.grid.rowHeight(r) for r in range(self.grid.rowCount()))
+        self.resize(min(1200, 160 + sum(head.sectionSize(c) for c in range(len(self.header)))), min(560, height))
         self._update()
 
     def keys(self) -> list[str]:
@@ -133,7 +134,7 @@ class TableMappingDialog(QDialog):
         if problems:
             self._say("不能导入：" + "；".join(problems) + "。请在列上方的下拉框中改选。" + note, error=True)
         else:
-            self._say(f"将导入表头以下的指标行（预览显示前 {self.grid.rowCount() - 1} 行）。" + note)
+            self._say(f"将导入表头以下、合计行以上的指标行（上面预览前 {self.grid.rowCount() - 1} 行）。" + note)
         self.buttons.button(QDialogButtonBox.Ok).setEnabled(not problems)
 
     def _say(self, text: str, error: bool = False) -> None:

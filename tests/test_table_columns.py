@@ -214,3 +214,15 @@ def test_cli_missing_required_column_exits_2_with_the_hint(tmp_path, capsys):
 def test_cli_bad_columns_option_exits_2_in_chinese(tmp_path, capsys, bad, words):
     code, text = _check(capsys, _csv(tmp_path, BEFORE), "--columns", bad)
     assert code == 2 and words in text and "Traceback" not in text
+
+
+def test_the_stated_total_comes_from_the_score_cell_never_the_weight_column(tmp_path):
+    """A 合计 row printing the weights' sum (100) beside an empty 得分 cell states no total."""
+    head = ["一级指标", "二级指标", "三级指标", "指标值", "完成值", "权重", "得分", "未完成原因分析"]
+    row = ["产出指标", "数量指标", "覆盖率", "100", "100", "60", "", ""]
+    table, _ = read_indicator_table(_csv(tmp_path, [head, row, ["合计", "", "", "", "", "100", "", ""]]))
+    assert table.stated_total is None
+    table, _ = read_indicator_table(_csv(tmp_path, [head, row, ["合计", "", "", "", "", "100", "96", ""]]))
+    assert table.stated_total == 96
+    table, _ = read_indicator_table(_csv(tmp_path, [head, row, ["总分", "95", "", "", "", "", "", ""]]))
+    assert table.stated_total == 95  # written under another column: still read
