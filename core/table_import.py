@@ -5,8 +5,7 @@ found below any title rows (``core.table_sheet``), its columns given a meaning b
 (``core.table_columns``, the names in ``resources/table_columns.json``: 一级指标 / 二级指标 /
 三级指标 or 指标名称 / 年度指标值 / 实际完成值 / 分值 / 得分 / 偏差原因 …, and the columns that
 are not imported such as 得分系数), then one row per 三级指标 with merged (blank) 一级/二级 cells
-meaning "same as above", up to a 总分/合计 row whose 得分 cell is the stated total (a number in
-another column only when the 得分 cell is empty, never the 分值 column's). It returns
+meaning "same as above", up to a 总分/合计 row whose 得分 cell is the stated total. It returns
 a :class:`model.SelfEvalTable` (groups only: no funds block, no goal) and the findings. A header
 cell no name fits is named in a warning; ``choices`` (``--columns``) say which column is what.
 The app's import step uses the two halves: ``read_sheet`` (the rows and the header) and
@@ -254,14 +253,8 @@ class _Reader:
             if not filled:
                 continue
             if _norm(filled[0][:20]).startswith(("总分", "合计")):
-                # the stated total is the 得分 cell's; never the 分值 (or 指标值/完成值) column's sum
-                # printed beside an empty 得分 cell; without a 得分 number, the last number elsewhere
-                # (总分 written under another column)
-                stated_total = _quiet_number(get(cells, "score"))
-                if stated_total is None and not _text(get(cells, "score")):
-                    others = {cols.get(k) for k in ("weight", "target", "actual")}
-                    numbers = [v for i, v in enumerate(map(_quiet_number, cells)) if v is not None and i not in others]
-                    stated_total = numbers[-1] if numbers else None
+                # the stated total is the 得分 cell only: a 合计 row's 分值 (100) is not a total score
+                stated_total = _quiet_number(get(cells, "score")) if get(cells, "score") is not None else None
                 m = _GRADE.search("".join(t[:40] for t in texts))
                 grade = m.group(1) if m else ""
                 break

@@ -224,5 +224,3 @@ def test_the_stated_total_comes_from_the_score_cell_never_the_weight_column(tmp_
     assert table.stated_total is None
     table, _ = read_indicator_table(_csv(tmp_path, [head, row, ["合计", "", "", "", "", "100", "96", ""]]))
     assert table.stated_total == 96
-    table, _ = read_indicator_table(_csv(tmp_path, [head, row, ["总分", "95", "", "", "", "", "", ""]]))
-    assert table.stated_total == 95  # written under another column: still read
