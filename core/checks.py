@@ -15,10 +15,12 @@ from core import figures as fig
 from core import model, values
 from core.findings import ERROR, HINT, WARNING, Finding
 from core.rounding import fmt_score, q2
-from core.scoring import (POSITIVE, ReportScore, score_report,
+from core.scoring import (CRITERIA, EXECUTION, POSITIVE, ReportScore, score_report,
                           table_template)
+from core.template_records import same_label
 from core.templates import Template, TemplateSet, default_set
 from core.checks_document import check_placeholders, check_sections, check_space_tables
+from core.checks_fit import MISFIT_HIDES, check_template_fit, explain_unscored
 
 ZERO = Decimal(0)
 
@@ -83,7 +85,18 @@ def check_block_weights(ctx: Context) -> Iterator[Finding]:
             continue
         weights = {b.name: b.weight for b in t.blocks}
         split_ok = _matches_split(tpl, weights)
+        pooled = _pooled(tpl, t.blocks)
         for b in t.blocks:
+            pool = pooled.get(b.name)
+            if pool is not None:  # several 一级 share one template weight (产出/效益/满意度 = 绩效指标 90)
+                names, total, first = pool
+                if first == b.where and b.template_weight is not None and total != b.template_weight \
+                        and not split_ok:
+                    yield Finding("WEIGHT_BLOCK_MISMATCH", ERROR, b.where,
+                                  f"一级指标“{names}”按模板合计应为 {_n(b.template_weight)} 分，但各行分值合计为 {_n(total)} 分",
+                                  f"调整各行分值使合计为 {_n(b.template_weight)} 分")
+                if b.stated_weight is None:
+                    continue
             if b.stated_weight is not None and b.weight != b.stated_weight:
                 yield Finding("WEIGHT_BLOCK_MISMATCH", ERROR, b.where,
                               f"一级指标“{b.name}”标注 {_n(b.stated_weight)} 分，但其下各行分值合计为 {_n(b.weight)} 分",
@@ -97,6 +110,23 @@ def check_block_weights(ctx: Context) -> Iterator[Finding]:
                 yield Finding("BLOCK_UNKNOWN", HINT, b.where,
                               f"一级指标“{b.name}”不在模板“{tpl.name}”的指标体系中",
                               "确认是否选对了模板，或改用模板中的一级指标名称")
+
+
+def _pooled(tpl: Template, blocks) -> dict[str, tuple[str, Decimal, str]]:
+    """一级 blocks of the table that map to the same template block: {name: (names, sum, first where)}."""
+    by_block: dict[str, list] = {}
+    for b in blocks:
+        tb = tpl.block_for(b.name)
+        if tb is not None:
+            by_block.setdefault(tb.name, []).append(b)
+    out = {}
+    for group in by_block.values():
+        if len(group) > 1:
+            names = "、".join(b.name for b in group)
+            total = sum((b.weight for b in group), ZERO)
+            for b in group:
+                out[b.name] = (names, total, group[0].where)
+    return out
 
 
 def _matches_split(tpl: Template, weights: dict[str, Decimal]) -> bool:
@@ -120,7 +150,8 @@ def check_total_weight(ctx: Context) -> Iterator[Finding]:
             continue
         table = ctx.table(t.where)
         missing_exec = table is not None and table.funds is None and tpl.execution_weight is not None \
-            and t.weight_total + tpl.execution_weight == tpl.total
+            and t.weight_total + tpl.execution_weight == tpl.total \
+            and not any(r.rule == EXECUTION for r in t.indicators)
         fix = (f"表中缺少“{tpl.execution.label if tpl.execution else '预算执行率'}”一行"
                f"（{_n(tpl.execution_weight)} 分）：补填资金情况（全年预算数、全年执行数）"
                if missing_exec else f"调整各行分值，使总分值为 {_n(tpl.total)} 分")
@@ -198,6 +229,11 @@ def check_deviation_note(ctx: Context) -> Iterator[Finding]:
                 continue
             if t.where == "framework" and (leaf.actual.strip() or r.rule_score == r.reported_score):
                 continue  # a framework row explains itself in 评分依据, or follows its formula
+            if r.rule == CRITERIA:
+                yield Finding("CRITERIA_REASON_MISSING", WARNING, r.where,
+                              f"{_label(r)} 按评分标准扣了 {_n(r.weight - r.reported_score)} 分，但没有写明扣分理由",
+                              "在偏差原因一栏写明对照评分标准扣分的理由")
+                continue
             yield Finding("DEVIATION_NOTE_MISSING", WARNING, r.where,
                           f"{_label(r)} 扣了 {_n(r.weight - r.reported_score)} 分，但没有填写偏差原因分析及改进措施",
                           "填写偏差原因分析及改进措施")
@@ -212,8 +248,8 @@ def check_actual_values(ctx: Context) -> Iterator[Finding]:
             if r.weight is None and not (t.scored is False and r.target and r.target.kind != values.BLANK):
                 continue
             tgt, act = r.target, r.actual
-            if tgt is None or act is None or r.rule == "formula":
-                continue
+            if tgt is None or act is None or r.rule in ("formula", CRITERIA):
+                continue  # criteria rows have no numeric target by design
             if tgt.kind == values.BLANK and act.kind == values.BLANK:
                 continue
             if act.kind == values.BLANK:
@@ -227,6 +263,11 @@ def check_actual_values(ctx: Context) -> Iterator[Finding]:
                 yield Finding("ACTUAL_NOT_NUMBER", WARNING, r.where,
                               f"{_label(r)} 的指标值是数值（{tgt.text.strip()}），实际完成值却是文字“{act.text.strip()}”",
                               "填写与指标值同一计量单位的实际数值")
+            elif values.fraction_as_percent(tgt, act) is not None and r.rule != EXECUTION:
+                pct = q2(values.fraction_as_percent(tgt, act))
+                yield Finding("ACTUAL_FRACTION", HINT, r.where,
+                              f"{_label(r)} 的指标值是百分数（{tgt.text.strip()}），实际完成值写成小数“{act.text.strip()}”，"
+                              f"已按 {pct}% 计算", f"核对后改写为“{pct}%”")
             elif tgt.kind == values.NUMBER and act.kind == values.NUMBER and act.unit == "%" \
                     and tgt.unit not in ("%", ""):
                 yield Finding("ACTUAL_AS_PERCENT", WARNING, r.where,
@@ -253,7 +294,7 @@ def check_direction(ctx: Context) -> Iterator[Finding]:
             if tgt is None or tgt.kind != values.NUMBER or not tgt.comparator:
                 continue
             level2 = r.names[1] if len(r.names) > 2 else ""
-            if level2 in reverse and tgt.comparator in (">=", ">"):
+            if any(same_label(level2, n) for n in reverse) and tgt.comparator in (">=", ">"):
                 yield Finding("DIRECTION_COST_POSITIVE", WARNING, r.where,
                               f"{_label(r)} 是成本指标，指标值却写成“{tgt.text.strip()}”（越多越好）",
                               "成本指标一般写成“≤”（不超过），请核对")
@@ -289,8 +330,18 @@ def check_execution(ctx: Context) -> Iterator[Finding]:
         e = t.execution
         if e is None or e.value is None:
             continue
-        table = ctx.table(t.where)
         yield from _rate_findings(e.value, e.where, f"“{t.name}”", low)
+        seen_dept = seen_dept or t.where == "table"
+    for t in ctx.score.tables:  # a 预算执行率 row inside the table (template execution_names)
+        for r in t.indicators:
+            if r.rule == EXECUTION and r.value is not None and (t.execution is None or t.execution.value is None):
+                yield from _rate_findings(r.value, r.where, f"“{t.name}”", low)
+                seen_dept = seen_dept or t.where == "table"
+    for t in ctx.score.tables:
+        e = t.execution
+        if e is None or e.value is None:
+            continue
+        table = ctx.table(t.where)
         if table is not None and table.funds is not None and table.funds.stated_rate is not None \
                 and abs(table.funds.stated_rate - e.value) > _printed_precision(table.funds.stated_rate):
             yield Finding("EXECUTION_RATE_STATED", ERROR, f"{e.where}/stated_rate",
@@ -448,12 +499,20 @@ def check_rule_failures(ctx: Context) -> Iterator[Finding]:
                               "核对本行得分；模板的问题请向发布模板的财政局反映")
 
 
+def _table_of(where: str) -> str:
+    """The table a finding's location lies in: table, projects/N, framework (or "")."""
+    head, _, rest = where.partition("/")
+    if head == "projects":
+        return "projects/" + rest.split("/", 1)[0]
+    return head if head in ("table", "framework") else ""
+
+
 RULES: tuple[Rule, ...] = (
     check_block_weights, check_total_weight, check_stated_total, check_scores_in_range,
     check_rule_vs_reported, check_deviation_note, check_actual_values, check_direction,
     check_over_achievement, check_execution, check_figure_identities, check_stated_values,
     check_placeholders, check_grade, check_carried, check_rule_failures, check_sections,
-    check_space_tables,
+    check_space_tables, check_template_fit,
 )
 
 
@@ -471,6 +530,14 @@ def run_checks(report: model.Report, score: ReportScore | None = None,
             findings.append(Finding("CHECK_CRASHED", ERROR, rule.__name__,
                                     f"审核规则 {rule.__name__} 出错：{type(e).__name__}: {e}",
                                     "请把报告文件发给软件维护人员"))
+    misfit = {f.where for f in findings if f.code == "TEMPLATE_MISFIT"}
+    if misfit:  # one clear finding instead of a cascade of block errors against the wrong template
+        findings = [f for f in findings if not (f.code in MISFIT_HIDES and _table_of(f.where) in misfit)]
+    try:
+        findings.extend(explain_unscored(ctx, findings))
+    except Exception as e:  # noqa: BLE001 - as for the rules above
+        findings.append(Finding("CHECK_CRASHED", ERROR, "explain_unscored",
+                                f"审核规则 explain_unscored 出错：{type(e).__name__}: {e}", "请把报告文件发给软件维护人员"))
     answers = {(e.code, e.where): e.text for e in report.explanations}
     out = []
     for f in findings:

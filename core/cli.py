@@ -139,11 +139,12 @@ def _report_from_table(path: Path, args) -> tuple[model.Report | None, list[Find
     from core.table_import import read_indicator_table
 
     findings: list[Finding] = []
-    if not args.template:
-        names = "、".join(t for t, _ in list_templates())
-        return None, [Finding("CLI_TEMPLATE", ERROR, "--template", "读取指标表时必须用 --template 指定模板",
-                              f"可用模板：{names}")]
-    tpl, tf = load_template(args.template)
+    template_id, suggested = args.template, []
+    if not template_id:
+        template_id, suggested = _suggested_template(path, args)
+        if template_id is None:
+            return None, suggested
+    tpl, tf = load_template(template_id)
     if tpl is None:
         return None, tf
     budget = _number_option(args.budget, "--budget 全年预算数", findings)
@@ -172,10 +173,37 @@ def _report_from_table(path: Path, args) -> tuple[model.Report | None, list[Find
         tfindings.append(Finding("CLI_NO_BUDGET", HINT, "--budget",
                                  f"没有给出 --budget 和 --executed，表中不含预算执行率一行（{fmt_score(tpl.execution_weight)} 分）",
                                  "加上 --budget 全年预算数 --executed 全年执行数"))
+    if any(tpl.is_execution_row(leaf.name) for g in table.groups for _, leaf in g.leaves()):
+        funds = None  # the table has its own 预算执行率 row: --budget/--executed would count it twice
+        tfindings = [f for f in tfindings if f.code != "CLI_NO_BUDGET"]
     table = replace(table, funds=funds, name=table.name or args.name or path.stem)
     report = model.Report(template=tpl.id, kind=tpl.kind, title=table.name, table=table,
                           unit=model.Unit(name=args.name))
-    return report, tfindings
+    return report, suggested + tfindings
+
+
+def _suggested_template(path: Path, args) -> tuple[str | None, list[Finding]]:
+    """No --template: the installed template that fits the table best (core.template_fit), named
+    in a TEMPLATE_SUGGESTED hint with its reasons; (None, findings) when none fits well enough."""
+    from core.table_import import read_indicator_table
+    from core.template_fit import MISFIT_BELOW, describe, suggest_templates
+
+    table, tfindings = read_indicator_table(path, name=args.name)
+    if table is None:
+        return None, tfindings
+    fits = suggest_templates(table)
+    if not fits or fits[0].score < MISFIT_BELOW:
+        names = "、".join(t for t, _ in list_templates())
+        return None, [Finding("CLI_TEMPLATE", ERROR, "--template",
+                              "没有与该表明显吻合的模板，请用 --template 指定模板"
+                              + (f"（最接近的是 {describe(fits[0])}）" if fits else ""),
+                              f"可用模板：{names}")]
+    best = fits[0]
+    tie = [f.template_id for f in fits[1:] if f.score == best.score]
+    also = f"。同样吻合：{'、'.join(tie[:3])}{f' 等 {len(tie)} 个' if len(tie) > 3 else ''}" if tie else ""
+    return best.template_id, [Finding(
+        "TEMPLATE_SUGGESTED", HINT, "--template", f"未指定模板，按最吻合的模板审核：{describe(best)}{also}",
+        "如不对，请用 --template 指定模板（jixiao templates 列出全部）")]
 
 
 # -- output ------------------------------------------------------------------------------------
