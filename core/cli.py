@@ -134,10 +134,26 @@ def load_input(args) -> tuple[model.Report | None, list[Finding]]:
     return load_report(path)
 
 
-def _report_from_table(path: Path, args) -> tuple[model.Report | None, list[Finding]]:
+def _read_table(path: Path, args) -> tuple[model.SelfEvalTable | None, list[Finding]]:
+    """The table in ``path`` with the columns ``--columns`` names; findings about the header end
+    with a hint on ``--columns``. A bad ``--columns`` is CLI_COLUMNS (exit 2)."""
     from core.table_columns import COLUMN_CODES, ColumnsError, meaning_list, parse_columns_option
     from core.table_import import read_indicator_table
 
+    choices = None
+    if args.columns is not None:
+        try:
+            choices = parse_columns_option(args.columns)
+        except ColumnsError as e:
+            return None, [Finding("CLI_COLUMNS", ERROR, "--columns", str(e), "例如 --columns 得分=指标得分,分值=权重")]
+    table, tfindings = read_indicator_table(path, name=args.name, choices=choices)
+    if any(f.code in COLUMN_CODES for f in tfindings):
+        tfindings.append(Finding("CLI_COLUMNS_HELP", HINT, "--columns", "可用 --columns 指明列的含义：含义=表头中的列名，"
+                                 f"多个用逗号分开；可用的含义：{meaning_list()}", "例如 --columns 得分=指标得分,分值=权重"))
+    return table, tfindings
+
+
+def _report_from_table(path: Path, args) -> tuple[model.Report | None, list[Finding]]:
     findings: list[Finding] = []
     template_id, suggested = args.template, []
     if not template_id:
@@ -151,16 +167,7 @@ def _report_from_table(path: Path, args) -> tuple[model.Report | None, list[Find
     executed = _number_option(args.executed, "--executed 全年执行数", findings)
     if findings:
         return None, findings
-    choices = None
-    if args.columns is not None:
-        try:
-            choices = parse_columns_option(args.columns)
-        except ColumnsError as e:
-            return None, [Finding("CLI_COLUMNS", ERROR, "--columns", str(e), "例如 --columns 得分=指标得分,分值=权重")]
-    table, tfindings = read_indicator_table(path, name=args.name, choices=choices)
-    if any(f.code in COLUMN_CODES for f in tfindings):
-        tfindings.append(Finding("CLI_COLUMNS_HELP", HINT, "--columns", "可用 --columns 指明列的含义：含义=表头中的列名，"
-                                 f"多个用逗号分开；可用的含义：{meaning_list()}", "例如 --columns 得分=指标得分,分值=权重"))
+    table, tfindings = _read_table(path, args)
     if table is None:
         return None, tfindings
     funds = None
@@ -185,10 +192,9 @@ def _report_from_table(path: Path, args) -> tuple[model.Report | None, list[Find
 def _suggested_template(path: Path, args) -> tuple[str | None, list[Finding]]:
     """No --template: the installed template that fits the table best (core.template_fit), named
     in a TEMPLATE_SUGGESTED hint with its reasons; (None, findings) when none fits well enough."""
-    from core.table_import import read_indicator_table
     from core.template_fit import MISFIT_BELOW, describe, suggest_templates
 
-    table, tfindings = read_indicator_table(path, name=args.name)
+    table, tfindings = _read_table(path, args)
     if table is None:
         return None, tfindings
     fits = suggest_templates(table)
