@@ -10,6 +10,8 @@ core builds the table with the chosen meanings; its errors (text in 得分 …) 
 dialog and nothing changes; otherwise the choice is remembered and the rows go into the table
 shown on the page exactly as pasted rows do (``IndicatorModel.paste_rows``: into the groups of
 the same names, made when missing; every change goes through the session and is autosaved).
+Below the preview the step says which installed template the table fits best and whether it
+fits the template of the table it goes into (``core.template_fit``), with the reasons.
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogBut
 from core import model, table_columns
 from core.findings import ERROR
 from core.table_import import Sheet, build_table, read_sheet
+from core.template_fit import MISFIT_BELOW, describe, fit_of, suggest_templates
 
 PREVIEW_ROWS = 8
 UNKNOWN_BRUSH = QBrush(QColor("#fff3cd"))  # a column no name fits: look at it
@@ -36,9 +39,11 @@ def _one_line(text: str) -> str:
 class TableMappingDialog(QDialog):
     """The preview and the drop-downs; ``table`` holds the built table once accepted."""
 
-    def __init__(self, sheet: Sheet, data_dir: Path, parent=None):
+    def __init__(self, sheet: Sheet, data_dir: Path, parent=None, template=None):
         super().__init__(parent)
         self.sheet = sheet
+        self.template = template  # the template of the table the rows go into (core Template)
+        self._fit_keys: tuple[str, ...] | None = None
         self.data_dir = Path(data_dir)
         self.table: model.SelfEvalTable | None = None
         self.header = sheet.header()
@@ -97,13 +102,17 @@ class TableMappingDialog(QDialog):
         self.status.setWordWrap(True)
         self.status.setAccessibleName("导入前的检查")
         layout.addWidget(self.status)
+        self.fit = QLabel()
+        self.fit.setWordWrap(True)
+        self.fit.setAccessibleName("模板是否吻合")
+        layout.addWidget(self.fit)
         self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         self.buttons.button(QDialogButtonBox.Ok).setText("导入")
         self.buttons.button(QDialogButtonBox.Cancel).setText("取消")
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        height = 190 + sum(self.grid.rowHeight(r) for r in range(self.grid.rowCount()))
+        height = 230 + sum(self.grid.rowHeight(r) for r in range(self.grid.rowCount()))
         self.resize(min(1200, 160 + sum(head.sectionSize(c) for c in range(len(self.header)))), min(560, height))
         self._update()
 
@@ -136,6 +145,36 @@ class TableMappingDialog(QDialog):
         else:
             self._say(f"将导入表头以下、合计行以上的指标行（上面预览前 {self.grid.rowCount() - 1} 行）。" + note)
         self.buttons.button(QDialogButtonBox.Ok).setEnabled(not problems)
+        if not problems:
+            self._show_fit(keys)
+
+    def _show_fit(self, keys: list[str]) -> None:
+        """Which installed template the table fits best (``core.template_fit``), and whether it
+        fits the template of the table it goes into; said, not acted on."""
+        if tuple(keys) == self._fit_keys:
+            return
+        self._fit_keys = tuple(keys)
+        table, _ = build_table(self.sheet, keys=keys)
+        if table is None:
+            self.fit.setText("")
+            return
+        fits = suggest_templates(table)
+        best = fits[0] if fits and fits[0].score >= MISFIT_BELOW else None
+        own = fit_of(table, self.template) if self.template is not None else None
+        if own is not None and own.score >= MISFIT_BELOW:
+            text = f"本表所用的模板：{describe(own)}"
+            if best is not None and best.template_id != own.template_id and best.score > own.score:
+                text += f"\n更吻合的模板：{describe(best)}"
+            self.fit.setStyleSheet("color: #555;")
+        elif own is not None:
+            text = (f"注意：这张表与本表的模板不吻合（{describe(own)}）。"
+                    + (f"最吻合的是 {describe(best)}；如模板选错了，可新建报告时选用它。" if best else
+                       "已安装的模板都不明显吻合。") + "仍可导入，审核会指出不符之处。")
+            self.fit.setStyleSheet("color: #8a5a00;")
+        else:
+            text = f"最吻合的模板：{describe(best)}" if best else "已安装的模板都不明显吻合。"
+            self.fit.setStyleSheet("color: #555;")
+        self.fit.setText(text)
 
     def _say(self, text: str, error: bool = False) -> None:
         self.status.setText(text)
@@ -182,7 +221,7 @@ def import_table(page, path: str | None = None) -> TableMappingDialog | None:
         errors = [f for f in findings if f.severity == ERROR] or findings
         page.message.setText("无法导入：" + "；".join(f.message for f in errors[:3]) + "。未作任何改动。")
         return None
-    dialog = TableMappingDialog(sheet, page.session.data_dir, page)
+    dialog = TableMappingDialog(sheet, page.session.data_dir, page, page.model.template)
     dialog.setWindowModality(Qt.WindowModal)
     dialog.accepted.connect(lambda: _insert(page, dialog))
     page.import_dialog = dialog

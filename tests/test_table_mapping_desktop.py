@@ -131,3 +131,16 @@ def test_a_file_that_cannot_be_read_says_why(page, tmp_path):
     assert page.import_table(str(p)) is None
     assert "无法导入" in page.message.text() and "xlsx" in page.message.text()
     assert page.session.report == before
+
+
+def test_the_step_names_the_best_fitting_template_and_the_drafts_fit(page, csv_file):
+    from core.table_import import build_table, read_sheet
+    from core.template_fit import fit_of, suggest_templates
+
+    dialog = page.import_table(str(csv_file))
+    table, _ = build_table(read_sheet(csv_file)[0])
+    best, own = suggest_templates(table)[0], fit_of(table, page.model.template)
+    text = dialog.fit.text()
+    assert page.model.template.id in text and f"吻合度 {int(own.score * 100)}%" in text
+    assert best.template_id == own.template_id or best.template_id in text
+    dialog.reject()
