@@ -192,7 +192,7 @@ def unmapped(header: list[str], keys: list[str]) -> list[int]:
 
 def header_key(header: list[str]) -> str:
     """The header row as one normalized text: the key the app remembers choices under."""
-    cells = ["".join(unicodedata.normalize("NFKC", c[:80]).split()) for c in header]
+    cells = ["".join(unicodedata.normalize("NFKC", c[:80]).split()).replace("|", "/") for c in header]
     while cells and not cells[-1]:
         cells.pop()
     return "|".join(cells)
@@ -219,11 +219,17 @@ def meaning_list() -> str:
     return "、".join(m.label for m in meanings()) + f"、{SKIP_LABEL}"
 
 
+def _printable(text: str) -> str:
+    """``text`` without control characters or lone surrogates (it is echoed in messages)."""
+    return "".join(ch for ch in text[:2000] if ch.isprintable() and not 0xD800 <= ord(ch) <= 0xDFFF)
+
+
 def parse_columns_option(text: str) -> list[tuple[str, str]]:
     """``得分=指标得分,分值=权重`` as ``[(meaning key, header text)]``; ``ColumnsError`` with a
     Chinese message for text that is not such pairs, an unknown meaning or one given twice."""
     pairs: list[tuple[str, str]] = []
     seen: set[str] = set()
+    text = _printable(text)
     parts = [p for p in re.split(r"[,，;；]", text) if p.strip()]
     if not parts:
         raise ColumnsError("--columns 是空的：应写成“含义=表头中的列名”，多个用逗号分开，"
