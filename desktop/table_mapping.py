@@ -1,7 +1,8 @@
 """导入表格: the import step of an indicator table (CSV/XLSX) with the meaning of each column.
 
-``import_table(page, path)`` reads the file through the core (``core.table_import.read_sheet``,
-the same reader as ``jixiao check``), then always shows ``TableMappingDialog``: the header as
+``import_table(page, path)`` reads the file off the UI thread through the core
+(``core.table_import.read_sheet``, the same reader as ``jixiao check``), then always shows
+``TableMappingDialog``: the header as
 printed, the first rows below it, and above each column a drop-down with the meaning the core
 guessed (or the one the clerk chose last time for the same header row, ``core.table_columns``
 memory in the data folder). A column no name fits is marked and set to 不导入; the 导入 button
@@ -26,6 +27,7 @@ from core import model, table_columns
 from core.findings import ERROR
 from core.table_import import Sheet, build_table, read_sheet
 from core.template_fit import MISFIT_BELOW, describe, fit_of, suggest_templates
+from desktop.worker import run_in_background
 
 PREVIEW_ROWS = 8
 UNKNOWN_BRUSH = QBrush(QColor("#fff3cd"))  # a column no name fits: look at it
@@ -206,27 +208,45 @@ def rows_of(table: model.SelfEvalTable) -> list[tuple[str, str, model.Indicator]
     return out
 
 
-def import_table(page, path: str | None = None) -> TableMappingDialog | None:
-    """Read ``path`` (asked for when None) and open the import step over ``page`` (an
-    ``IndicatorsPage``); the rows go into the page's table when the clerk clicks 导入."""
+def import_table(page, path: str | None = None) -> None:
+    """Read ``path`` (asked for when None) off the UI thread, then open the import step over
+    ``page`` (an ``IndicatorsPage``, as ``page.import_dialog``); the rows go into the page's table
+    when the clerk clicks 导入. A file that cannot be read is the core's message on the page."""
+    if page.import_reading:
+        return
     if path is None:
         path, _ = QFileDialog.getOpenFileName(page, "导入指标表（CSV/Excel）", "", FILE_FILTER)
         if not path:
-            return None
-    sheet, findings = read_sheet(path)
-    if sheet is not None and sheet.head is None:
-        _, findings = build_table(sheet)  # the core's message: no header row
-        sheet = None
-    if sheet is None:
-        errors = [f for f in findings if f.severity == ERROR] or findings
-        page.message.setText("无法导入：" + "；".join(f.message for f in errors[:3]) + "。未作任何改动。")
-        return None
-    dialog = TableMappingDialog(sheet, page.session.data_dir, page, page.model.template)
-    dialog.setWindowModality(Qt.WindowModal)
-    dialog.accepted.connect(lambda: _insert(page, dialog))
-    page.import_dialog = dialog
-    dialog.open()
-    return dialog
+            return
+    page.import_reading = True
+    page.message.setText(f"正在读取“{Path(path).name}”…")
+
+    def read():
+        sheet, findings = read_sheet(path)
+        if sheet is not None and sheet.head is None:
+            _, findings = build_table(sheet)  # the core's message: no header row
+            sheet = None
+        return sheet, findings
+
+    def done(result) -> None:
+        page.import_reading = False
+        sheet, findings = result
+        if sheet is None:
+            errors = [f for f in findings if f.severity == ERROR] or findings
+            page.message.setText("无法导入：" + "；".join(f.message for f in errors[:3]) + "。未作任何改动。")
+            return
+        page.message.setText("")
+        dialog = TableMappingDialog(sheet, page.session.data_dir, page, page.model.template)
+        dialog.setWindowModality(Qt.WindowModal)
+        dialog.accepted.connect(lambda: _insert(page, dialog))
+        page.import_dialog = dialog
+        dialog.open()
+
+    def failed(message: str) -> None:
+        page.import_reading = False
+        page.message.setText("无法导入：" + message)
+
+    run_in_background(read, done, failed)
 
 
 def _insert(page, dialog: TableMappingDialog) -> None:

@@ -27,6 +27,14 @@ def csv_file(tmp_path):
     return p
 
 
+def _open(page, path, qtbot):
+    """导入表格 on ``path``: the file is read off the UI thread, then the step opens."""
+    page.import_dialog = None
+    page.import_table(str(path))
+    qtbot.waitUntil(lambda: page.import_dialog is not None and page.import_dialog.isVisible())
+    return page.import_dialog
+
+
 def _leaf(page, name):
     return next(leaf for g in page.session.report.table.groups for s in g.children for leaf in s.children
                 if leaf.name == name)
@@ -43,8 +51,7 @@ def _ok(dialog):
 
 def test_unknown_header_shows_the_import_step_with_the_guess(page, csv_file, qtbot):
     before = page.session.report
-    dialog = page.import_table(str(csv_file))
-    qtbot.waitUntil(dialog.isVisible)
+    dialog = _open(page, csv_file, qtbot)
     assert dialog.keys()[HEADER.index("指标得分")] == "score"
     assert dialog.keys()[HEADER.index("得分系数")] == "coefficient"
     assert dialog.keys()[HEADER.index("审核意见")] == table_columns.SKIP  # unknown: not imported
@@ -57,7 +64,7 @@ def test_unknown_header_shows_the_import_step_with_the_guess(page, csv_file, qtb
 
 
 def test_import_puts_the_rows_in_the_table(page, csv_file, qtbot):
-    dialog = page.import_table(str(csv_file))
+    dialog = _open(page, csv_file, qtbot)
     _ok(dialog).click()
     qtbot.waitUntil(lambda: not dialog.isVisible())
     leaf = _leaf(page, "导入的培训人数")
@@ -68,7 +75,7 @@ def test_import_puts_the_rows_in_the_table(page, csv_file, qtbot):
 
 
 def test_changing_a_drop_down_changes_what_is_imported(page, csv_file, qtbot):
-    dialog = page.import_table(str(csv_file))
+    dialog = _open(page, csv_file, qtbot)
     _choose(dialog, HEADER.index("得分系数"), "score")
     assert not _ok(dialog).isEnabled() and "选了不止一列" in dialog.status.text()
     _choose(dialog, HEADER.index("指标得分"), table_columns.SKIP)
@@ -78,14 +85,14 @@ def test_changing_a_drop_down_changes_what_is_imported(page, csv_file, qtbot):
     assert _leaf(page, "导入的合格率").score == D("0.9")
 
 
-def test_a_required_column_set_to_skip_blocks_the_import(page, csv_file):
-    dialog = page.import_table(str(csv_file))
+def test_a_required_column_set_to_skip_blocks_the_import(page, csv_file, qtbot):
+    dialog = _open(page, csv_file, qtbot)
     _choose(dialog, HEADER.index("三级指标"), table_columns.SKIP)
     assert not _ok(dialog).isEnabled() and "三级指标" in dialog.status.text()
 
 
 def test_the_choice_is_remembered_for_the_same_header(page, csv_file, qtbot):
-    dialog = page.import_table(str(csv_file))
+    dialog = _open(page, csv_file, qtbot)
     assert not dialog.from_memory
     _choose(dialog, HEADER.index("得分系数"), "score")
     _choose(dialog, HEADER.index("指标得分"), table_columns.SKIP)
@@ -93,7 +100,7 @@ def test_the_choice_is_remembered_for_the_same_header(page, csv_file, qtbot):
     chosen = dialog.keys()
     _ok(dialog).click()
     qtbot.waitUntil(lambda: not dialog.isVisible())
-    again = page.import_table(str(csv_file))
+    again = _open(page, csv_file, qtbot)
     assert again.from_memory and again.keys() == chosen
     assert "上次" in again.intro.text()
     again.reject()
@@ -105,39 +112,40 @@ def test_a_damaged_memory_file_does_no_harm(page, csv_file, qtbot):
                  b'{"format": "jixiao-column-choices", "headers": {"%s": ["score", "nonsense"]}}'
                  % "|".join(HEADER).encode()):
         memory.write_bytes(junk)
-        dialog = page.import_table(str(csv_file))
+        dialog = _open(page, csv_file, qtbot)
         assert not dialog.from_memory and dialog.keys()[HEADER.index("指标得分")] == "score"
         dialog.reject()
-    dialog = page.import_table(str(csv_file))
+    dialog = _open(page, csv_file, qtbot)
     _ok(dialog).click()
     qtbot.waitUntil(lambda: not dialog.isVisible())
     assert table_columns.remembered(page.session.data_dir, HEADER) is not None  # written afresh
 
 
-def test_text_in_the_score_column_is_shown_and_nothing_changes(page, tmp_path):
+def test_text_in_the_score_column_is_shown_and_nothing_changes(page, tmp_path, qtbot):
     p = tmp_path / "bad.csv"
     p.write_text(",".join(HEADER) + "\n" + ",".join(ROWS[0][:8] + ["很好"] + ROWS[0][9:]) + "\n", encoding="utf-8")
     before = page.session.report
-    dialog = page.import_table(str(p))
+    dialog = _open(page, p, qtbot)
     _ok(dialog).click()
     assert dialog.isVisible() and "无法导入" in dialog.status.text() and "很好" in dialog.status.text()
     assert page.session.report == before
 
 
-def test_a_file_that_cannot_be_read_says_why(page, tmp_path):
+def test_a_file_that_cannot_be_read_says_why(page, tmp_path, qtbot):
     p = tmp_path / "x.xlsx"
     p.write_text("not a workbook", encoding="utf-8")
     before = page.session.report
-    assert page.import_table(str(p)) is None
-    assert "无法导入" in page.message.text() and "xlsx" in page.message.text()
+    page.import_table(str(p))
+    qtbot.waitUntil(lambda: "无法导入" in page.message.text())
+    assert "xlsx" in page.message.text() and page.import_dialog is None
     assert page.session.report == before
 
 
-def test_the_step_names_the_best_fitting_template_and_the_drafts_fit(page, csv_file):
+def test_the_step_names_the_best_fitting_template_and_the_drafts_fit(page, csv_file, qtbot):
     from core.table_import import build_table, read_sheet
     from core.template_fit import fit_of, suggest_templates
 
-    dialog = page.import_table(str(csv_file))
+    dialog = _open(page, csv_file, qtbot)
     table, _ = build_table(read_sheet(csv_file)[0])
     best, own = suggest_templates(table)[0], fit_of(table, page.model.template)
     text = dialog.fit.text()
