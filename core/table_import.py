@@ -58,6 +58,7 @@ _TEXT_KEYS = ("level1", "level2") + tuple(k for k, _ in _FIELDS)
 LEAF_COLUMNS = ("level3", "target", "actual", "weight", "score", "deviation")
 STANDARD = ("level1", "level2") + LEAF_COLUMNS  # the standard order, for pasted rows without a header
 
+
 def _norm(text: str) -> str:
     """Header text compared loosely: NFKC (full-width to half-width) and no whitespace."""
     return "".join(unicodedata.normalize("NFKC", text).split())
@@ -205,7 +206,7 @@ class _Reader:
                 "命令行用 --columns 含义=列名，例如 --columns 得分=指标得分）。"))
         return cols
 
-    def build(self, sheet: "Sheet", name: str, keys: list[str] | None = None,
+    def build(self, sheet: Sheet, name: str, keys: list[str] | None = None,
               choices: list[tuple[str, str]] | None = None) -> model.SelfEvalTable | None:
         rows, merged, head = sheet.rows, sheet.merged, sheet.head
         if head is None:
