@@ -224,3 +224,12 @@ def test_the_stated_total_comes_from_the_score_cell_never_the_weight_column(tmp_
     assert table.stated_total is None
     table, _ = read_indicator_table(_csv(tmp_path, [head, row, ["合计", "", "", "", "", "100", "96", ""]]))
     assert table.stated_total == 96
+
+
+def test_every_name_in_the_data_file_reads_as_its_own_meaning():
+    """No recognised name is shadowed by a longer name of another meaning (an edit of
+    resources/table_columns.json that would make 得分系数 read as 得分 fails here)."""
+    for m in table_columns.meanings():
+        for name in m.names + m.exact:
+            assert table_columns.meaning_of(name) == m.key, (name, m.key)
+            assert table_columns.meaning_of(f"{name}（分）") == m.key, name
