@@ -48,6 +48,7 @@ class TableMappingDialog(QDialog):
         self._fit_keys: tuple[str, ...] | None = None
         self.data_dir = Path(data_dir)
         self.table: model.SelfEvalTable | None = None
+        self.notes: list[str] = []  # what the clerk should know after the import (absent columns)
         self.header = sheet.header()
         self.guessed = sheet.guessed()
         remembered = table_columns.remembered(self.data_dir, self.header)
@@ -191,6 +192,7 @@ class TableMappingDialog(QDialog):
                       + (f"（另有 {len(errors) - 5} 处）" if len(errors) > 5 else ""), error=True)
             return
         self.table = table
+        self.notes = [f.message for f in findings if f.code == "TABLE_COLUMNS_ABSENT"]
         try:
             table_columns.remember(self.data_dir, self.header, keys)
         except OSError:
@@ -255,5 +257,5 @@ def _insert(page, dialog: TableMappingDialog) -> None:
     rows = rows_of(dialog.table)
     n = page.model.paste_rows(page._current(), rows)
     page.tree.expandAll()
-    page.message.setText(f"已从“{dialog.sheet.filename}”导入 {n} 行" if n else
+    page.message.setText((f"已从“{dialog.sheet.filename}”导入 {n} 行。" + "".join(dialog.notes)) if n else
                          "请先选中一个二级指标，再导入没有一级/二级名称的行")

@@ -152,3 +152,15 @@ def test_the_step_names_the_best_fitting_template_and_the_drafts_fit(page, csv_f
     assert page.model.template.id in text and f"吻合度 {int(own.score * 100)}%" in text
     assert best.template_id == own.template_id or best.template_id in text
     dialog.reject()
+
+
+def test_a_table_without_a_weight_column_imports_and_says_so(page, tmp_path, qtbot):
+    p = tmp_path / "无分值.csv"
+    p.write_text("一级指标,二级指标,指标名称,指标值,完成值,指标得分\n产出指标,数量指标,无分值的指标,1次,1次,5\n",
+                 encoding="utf-8")
+    dialog = _open(page, p, qtbot)
+    _ok(dialog).click()
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    leaf = _leaf(page, "无分值的指标")
+    assert (leaf.weight, leaf.score) == (None, 5)
+    assert "导入 1 行" in page.message.text() and "没有“分值”列" in page.message.text()
