@@ -253,6 +253,10 @@ def score_leaf(leaf: model.Indicator, names: tuple[str, ...], where: str, tpl: T
                reverse_hint: bool, env: dict[str, Decimal]) -> IndicatorResult:
     w, reported = leaf.weight, leaf.score
     target, actual = values.read_value(leaf.target), values.read_value(leaf.actual)
+    if leaf.unit.strip():  # the 度量单位 column: the unit of a bare target, and of a bare actual
+        target = values.with_unit(target, leaf.unit)  # (unless it is a fraction of a percent target)
+        if values.fraction_as_percent(target, actual) is None:
+            actual = values.with_unit(actual, leaf.unit)
 
     def result(rule, score, note, **kw):
         return IndicatorResult(where, names, w, rule, score, reported, note, target, actual, **kw)

@@ -92,8 +92,10 @@ def _fit_layout(table: model.SelfEvalTable, tpl: Template, layout: _Layout) -> t
     unknown = []
     for name, weight in groups:
         i = next((i for i, b in enumerate(layout.blocks) if _matches(name, b)), None)
+        if i is None and not name and weight is not None:  # a label that is only its weight: "(50分)"
+            i = next((i for i, b in enumerate(layout.blocks) if i not in got and b[2] == weight), None)
         if i is None:
-            unknown.append(name)
+            unknown.append(name or "（未写名称）")
             continue
         got[i] = weight if i not in got else (None if got[i] is None or weight is None else got[i] + weight)
     known = len(groups) - len(unknown)

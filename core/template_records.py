@@ -26,7 +26,7 @@ class Block:
 
     def matches(self, name: str) -> bool:
         n = _norm(name)
-        return n == _norm(self.name) or n in {_norm(a) for a in self.aliases}
+        return bool(n) and (n == _norm(self.name) or n in {_norm(a) for a in self.aliases})
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,12 +160,12 @@ _LABEL_WEIGHT = re.compile(r"[(（]\s*(\d{1,3}(?:\.\d{1,2})?)\s*分?\s*[)）]$|(
 
 def split_label(name: str) -> tuple[str, Decimal | None]:
     """A label and the weight printed in it: "成本指标(10分)", "成本指标（10分）", "产出指标30分" →
-    ("成本指标", 10) …; a label without one → (name, None)."""
+    ("成本指标", 10) …; a label that is only a weight, "(50分)" → ("", 50); without one → (name, None)."""
     text = unicodedata.normalize("NFKC", name or "").strip()
     m = _LABEL_WEIGHT.search(text)
-    if not m or not text[:m.start()].strip():
+    if not m:
         return name, None
-    return text[:m.start()].strip(), Decimal(m.group(1) or m.group(2))
+    return text[:m.start()].strip(), Decimal(m.group(1) or m.group(2))  # "(50分)" alone → ("", 50)
 
 
 def _norm(name: str) -> str:
@@ -175,4 +175,5 @@ def _norm(name: str) -> str:
 
 def same_label(a: str, b: str) -> bool:
     """Two 一级/二级 labels name the same thing (spaces, full width and a printed weight aside)."""
-    return _norm(a) == _norm(b)
+    na = _norm(a)
+    return bool(na) and na == _norm(b)

@@ -52,6 +52,7 @@ _PREFIX_CMP = sorted({
     "小于或等于": "<=", "最多": "<=", "不晚于": "<=", "不迟于": "<=", "截至": "<=", "截止": "<=",
     "截止到": "<=", "截止至": "<=", "=": "=", "等于": "=", ">": ">", "大于": ">", "超过": ">",
     "高于": ">", "<": "<", "小于": "<", "低于": "<", "少于": "<",
+    "═": "=", "〓": "=", "≥=": ">=", "≤=": "<=", "≧=": ">=", "≦=": "<=",  # as typed in published tables
 }.items(), key=lambda kv: -len(kv[0]))
 _SUFFIX_CMP = re.compile(r"(?:\(含\)|含)?(?:及|或)?(以上|之上|以下|以内|之内|内)$")
 _SUFFIX_MAP = {"以上": ">=", "之上": ">=", "以下": "<=", "以内": "<=", "之内": "<=", "内": "<="}
@@ -360,6 +361,15 @@ def direction_comparator(text: str | None) -> str:
         return _DIRECTION_WORDS[s]
     cmp, rest = _split_prefix(s)
     return cmp if cmp and not rest.strip("型指标") else ""
+
+
+def with_unit(reading: Reading, unit: str | None) -> Reading:
+    """A number read without a unit, given the unit of the row's 度量单位 column ("%", "百分比", "人次")."""
+    u = _norm(unit).lower()
+    u = "%" if u in _PERCENT_WORDS else u
+    if reading.kind != NUMBER or reading.unit or not u or not _unit_ok(u):
+        return reading
+    return Reading(reading.text, reading.kind, reading.comparator, reading.number, u, approx=reading.approx)
 
 
 def fraction_as_percent(target: Reading, actual: Reading) -> Decimal | None:

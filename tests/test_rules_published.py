@@ -87,6 +87,9 @@ def test_level2_label_carrying_its_weight_keeps_cost_handling(label):
     r, _ = only_row(rep)
     assert (r.rule, r.rule_score) == ("reverse", D("8.33"))
     assert ("DIRECTION_COST_POSITIVE", r.where) not in checks_at(rep)
+    assert ("WEIGHT_BLOCK_MISMATCH", "table/groups/0/children/0") not in checks_at(rep)  # 10 = 10
+    short = report(table(("产出指标", [(label, [row("印刷费", "0.5万元", "0.5万元", 8, 8)])])))
+    assert ("WEIGHT_BLOCK_MISMATCH", "table/groups/0/children/0") in checks_at(short)  # the label says 10, rows 8
 
 
 def test_level1_label_carrying_its_weight_is_its_stated_weight():
@@ -166,3 +169,17 @@ def test_unscored_row_says_why(target, actual, why):
     r, _ = only_row(rep)
     assert r.rule_score is None and why in r.note
     assert any(f.where == r.where for f in run_checks(rep))
+
+
+@pytest.mark.parametrize("direction,target,unit,actual,weight,want_rule,want", [
+    ("═", "100", "%", "98%", 10, "equal", D("9.8")),  # a box-drawing ═ as printed in a 云南 table: min(98/100, 100/98) × 10
+    ("≧", "95", "%", "0.97", 10, "positive", D(10)),  # 度量单位 % in its own column, the actual a fraction: 97%
+    ("≧", "735", "人次", "700", 10, "positive", D("9.52")),  # the column's unit on both: 700/735 × 10 = 9.523…
+    ("", "2", "米", "150厘米", 4, "positive", D(3)),  # a bare target in 米 (column), the actual in 厘米
+])
+def test_unit_column_and_printed_comparators(direction, target, unit, actual, weight, want_rule, want):
+    rep = report(table(("产出指标", [("数量指标", [row("x", target, actual, weight, want, direction=direction,
+                                                      unit=unit)])])))
+    r, _ = only_row(rep)
+    assert (r.rule, r.rule_score) == (want_rule, want)
+    assert not any(c in ("UNIT_MISMATCH", "ACTUAL_AS_PERCENT") for c, _ in checks_at(rep))

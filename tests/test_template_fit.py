@@ -104,3 +104,15 @@ def test_a_misfit_template_gives_one_finding_not_a_cascade():
 def test_the_seeds_get_no_misfit(seeds):
     for key, report in seeds.items():
         assert not [f for f in run_checks(report) if f.code == "TEMPLATE_MISFIT"], key
+
+
+def test_blocks_printed_only_as_their_weight_fit_by_weight():
+    # a published 自评表 whose 一级 cells read only “(50分)”, “(30分)”, “(10分)”
+    t = model.SelfEvalTable(name="p", groups=(
+        model.IndicatorGroup("(50分)", children=(model.IndicatorGroup("数量指标", children=(row("a", "1个", "1个", 50, 50),)),)),
+        model.IndicatorGroup("(30分)", children=(model.IndicatorGroup("社会效益指标", children=(row("b", "1个", "1个", 30, 30),)),)),
+        model.IndicatorGroup("（10分）", children=(model.IndicatorGroup("满意度", children=(row("c", "90%", "95%", 10, 10),)),))))
+    fits = suggest_templates(t, kind=model.PROJECT)
+    assert fits[0].template_id in ("generic-project", "national-10hao-project") and fits[0].score >= D("0.9")
+    found = run_checks(model.Report(template="national-10hao-project", kind=model.PROJECT, table=t))
+    assert not [f for f in found if f.code in ("BLOCK_UNKNOWN", "WEIGHT_BLOCK_MISMATCH", "TEMPLATE_MISFIT")]
