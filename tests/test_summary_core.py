@@ -98,6 +98,14 @@ def test_findings_list_names_unit_table_and_row(summary):
     assert "一、须修改的错误" in text and "请核实修改后重新报送" in text
 
 
+def test_findings_in_the_text_name_the_section_as_the_clerk_sees_it(summary):
+    # a check on 报告正文 points at a section key ("effect"); the officer reads its title
+    in_text = [f for f in summary.findings if f.table == "报告正文"]
+    assert in_text
+    assert not [f.row for f in in_text if f.row and f.row.isascii()]
+    assert "履职效果情况" in {f.row for f in in_text}  # seed 000's section 'effect'
+
+
 def test_filter_by_year_and_kind(gathered):
     entries = group_versions(gathered.reports)
     s = build_summary(entries, Selection(year=2022))

@@ -222,6 +222,8 @@ def test_a_finding_opens_the_report_read_only_and_nothing_is_written(qtbot, work
         indicators.head_toggle.setChecked(not indicators.head_toggle.isChecked())
         edits = indicators.findChildren(QLineEdit) + indicators.findChildren(QPlainTextEdit)
         assert edits and all(e.isReadOnly() for e in edits if e.parent() is not indicators.table_box)
+        # and none of them promises an edit ("可在此直接修改") that read-only refuses
+        assert not [e.placeholderText() for e in edits if "修改" in e.placeholderText()]
     assert editor.session.storage is None and editor.session.edits_refused == 0
     editor.back.click()
     assert w.stack.currentWidget() is ws and w.editor is None

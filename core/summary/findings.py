@@ -9,6 +9,7 @@ from typing import Iterable
 from core import figures as fig
 from core import model
 from core.findings import ERROR, WARNING
+from core.templates import default_set
 
 SEVERITY_LABELS = {ERROR: "错误", WARNING: "警告"}
 _AREAS = {"figures": "基础数据", "fund_lines": "资金明细", "overview": "部门概况", "sections": "报告正文",
@@ -56,8 +57,8 @@ def locate(report: model.Report, where: str) -> tuple[str, str]:
         row = ""
         if parts[0] == "figures" and len(parts) > 1:
             row = fig.label(parts[1])
-        elif parts[0] == "sections" and len(parts) > 1 and any(s.key == parts[1] for s in report.sections):
-            row = next(s.title or s.key for s in report.sections if s.key == parts[1])
+        elif parts[0] == "sections" and len(parts) > 1:
+            row = _section_title(report, parts[1])
         elif parts[0] == "fund_lines" and len(parts) > 1:
             row = _FUND_COLUMNS.get(parts[-1], "/".join(parts[1:]))
         elif len(parts) > 1 and fig.is_known(parts[-1]):
@@ -67,6 +68,23 @@ def locate(report: model.Report, where: str) -> tuple[str, str]:
         return area, row
     name = f"{report.table_kind(head)}“{table.name}”" if table.name else report.table_kind(head)
     return name, _row_in(table, rest)
+
+
+def _section_title(report: model.Report, key: str) -> str:
+    """The title a clerk sees for section ``key``: the report's own, else the template outline's
+    (a key such as ``effect`` never reaches the 审核意见)."""
+    for s in report.sections:
+        if s.key == key and s.title:
+            return s.title
+    try:
+        tpl, _ = default_set().get(report.template, report.template_version)
+    except Exception:  # noqa: BLE001 - a name is a nicety; the finding itself stands
+        tpl = None
+    for top in (tpl.outline if tpl is not None else ()):
+        for _, node in top.walk():
+            if node.key == key and node.title:
+                return node.title
+    return ""
 
 
 def _row_in(table: model.SelfEvalTable, rest: list[str]) -> str:

@@ -86,6 +86,9 @@ def lock(widget: QWidget, keep: tuple = ()) -> None:
             continue
         if isinstance(w, (QLineEdit, QPlainTextEdit, QTextEdit, QAbstractSpinBox)):
             w.setReadOnly(True)
+            hint = w.placeholderText() if not isinstance(w, QAbstractSpinBox) else ""
+            if "修改" in hint:  # "…；可编辑的格子可在此直接修改" would promise what read-only refuses
+                w.setPlaceholderText("；".join(p for p in hint.split("；") if "修改" not in p) + "（只读）")
         elif isinstance(w, QAbstractItemView):
             w.setEditTriggers(QAbstractItemView.NoEditTriggers)
         elif isinstance(w, (QAbstractButton, QComboBox)):
