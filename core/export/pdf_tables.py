@@ -171,6 +171,10 @@ class CellStyles:
         self._cells: dict[tuple, ParagraphStyle] = {}
         self._fits: dict[tuple, tuple[float, float, str, int]] = {}
         self._lines: dict[tuple, list[str]] = {}
+        # a cell's text is parsed and broken into lines once per style and width, however often
+        # the table is measured (each page measures a window of rows, each split a few more)
+        self.frags: dict[tuple, list] = {}
+        self.wraps: dict[tuple, tuple] = {}
 
     def cell(self, align: str, bold: bool, size: float = CELL_SIZE, indent: int = 0) -> ParagraphStyle:
         key = (align, bold, size, indent)
@@ -234,6 +238,34 @@ class CellStyles:
     def leading(self, cell: "L.Cell", width: float) -> float:
         _, size, _, indent = self.fit(cell, width)
         return self.cell(cell.align, cell.bold, size, indent).leading
+
+
+class CellParagraph(RLParagraph):
+    """A cell's paragraph whose markup is parsed, and whose lines are broken, once per text,
+    style and width for the whole document (``CellStyles.frags``/``wraps``): a table is wrapped
+    again for every page window and every split tried, and reportlab's Paragraph parses its
+    markup anew for each object and breaks its lines anew for each wrap. What is kept is
+    what reportlab computed the first time, so every cell prints exactly as before."""
+
+    def __init__(self, markup: str, style: ParagraphStyle, memo: CellStyles):
+        key = (markup, style.name)
+        frags = memo.frags.get(key)
+        super().__init__(markup, style, frags=frags)
+        if frags is None:
+            memo.frags[key] = self.frags
+        self._memo, self._key = memo, key
+
+    def wrap(self, availWidth, availHeight):  # noqa: N803
+        key = (self._key, availWidth)
+        hit = self._memo.wraps.get(key)
+        if hit is None:
+            w, h = super().wrap(availWidth, availHeight)
+            if hasattr(self, "blPara") and self.width == availWidth:
+                self._memo.wraps[key] = (self.blPara, self.height, self._wrapWidths)
+            return w, h
+        self.width = availWidth
+        self.blPara, self.height, self._wrapWidths = hit
+        return availWidth, self.height
 
 
 WINDOW = 48  # rows wrapped at first when a table is measured against a page (doubled as needed)
@@ -404,7 +436,7 @@ def _rl_table(header: Grid, rows: Grid, widths: list[float], st: CellStyles, mos
             pad, size, markup, indent = st.fit(cell, sum(widths[c:c1 + 1]))
             if most is not None:
                 markup = st.markup(cell, sum(widths[c:c1 + 1]), most)
-            data[r][c] = RLParagraph(markup, st.cell(cell.align, cell.bold, size, indent))
+            data[r][c] = CellParagraph(markup, st.cell(cell.align, cell.bold, size, indent), st)
             if pad != CELL_PAD_X:
                 cmds += [("LEFTPADDING", (c, r), (c, r), pad), ("RIGHTPADDING", (c, r), (c, r), pad)]
     return RLTable(data, colWidths=widths, repeatRows=len(header), style=TableStyle(cmds), hAlign="CENTER")
