@@ -35,6 +35,7 @@ from reportlab.platypus import Flowable, PageBreak
 from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Table as RLTable
 from reportlab.platypus import TableStyle
+from reportlab.platypus.tables import CellStyle as RLCellStyle
 
 from core.export import layout as L
 
@@ -171,10 +172,20 @@ class CellStyles:
         self._cells: dict[tuple, ParagraphStyle] = {}
         self._fits: dict[tuple, tuple[float, float, str, int]] = {}
         self._lines: dict[tuple, list[str]] = {}
+        self._table_cell: type[RLCellStyle] | None = None
         # a cell's text is parsed and broken into lines once per style and width, however often
         # the table is measured (each page measures a window of rows, each split a few more)
         self.frags: dict[tuple, list] = {}
         self.wraps: dict[tuple, tuple] = {}
+
+    def table_cell_style(self) -> type[RLCellStyle]:
+        """reportlab's CellStyle with our table-wide settings as its defaults."""
+        if self._table_cell is None:
+            self._table_cell = type("GridCellStyle", (RLCellStyle,), {
+                "fontname": self.body, "fontsize": CELL_SIZE, "leading": CELL_LEADING, "valign": "MIDDLE",
+                "leftPadding": CELL_PAD_X, "rightPadding": CELL_PAD_X, "topPadding": CELL_PAD_Y,
+                "bottomPadding": CELL_PAD_Y})
+        return self._table_cell
 
     def cell(self, align: str, bold: bool, size: float = CELL_SIZE, indent: int = 0) -> ParagraphStyle:
         key = (align, bold, size, indent)
@@ -419,11 +430,12 @@ def _rl_table(header: Grid, rows: Grid, widths: list[float], st: CellStyles, mos
     ncols = len(widths)
     all_rows = header + rows
     data: list[list] = [["" for _ in range(ncols)] for _ in all_rows]
-    cmds = [("FONTNAME", (0, 0), (-1, -1), st.body), ("FONTSIZE", (0, 0), (-1, -1), CELL_SIZE),
-            ("LEADING", (0, 0), (-1, -1), CELL_LEADING), ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD_X), ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD_X),
-            ("TOPPADDING", (0, 0), (-1, -1), CELL_PAD_Y), ("BOTTOMPADDING", (0, 0), (-1, -1), CELL_PAD_Y)]
+    # every cell's font, leading, alignment and padding as class defaults (what the table-wide
+    # FONTNAME … BOTTOMPADDING commands would set cell by cell: 9 passes over every cell of every
+    # table measured); a narrow cell's padding on its own style
+    cell_style = st.table_cell_style()
+    styles = [[cell_style(f"({r}, {c})") for c in range(ncols)] for r in range(len(all_rows))]
+    cmds: list = [("GRID", (0, 0), (-1, -1), 0.5, colors.black)]
     for r, row in enumerate(all_rows):
         for c, cell in enumerate(row):
             if cell is None:
@@ -438,8 +450,9 @@ def _rl_table(header: Grid, rows: Grid, widths: list[float], st: CellStyles, mos
                 markup = st.markup(cell, sum(widths[c:c1 + 1]), most)
             data[r][c] = CellParagraph(markup, st.cell(cell.align, cell.bold, size, indent), st)
             if pad != CELL_PAD_X:
-                cmds += [("LEFTPADDING", (c, r), (c, r), pad), ("RIGHTPADDING", (c, r), (c, r), pad)]
-    return RLTable(data, colWidths=widths, repeatRows=len(header), style=TableStyle(cmds), hAlign="CENTER")
+                styles[r][c].leftPadding = styles[r][c].rightPadding = pad
+    return RLTable(data, colWidths=widths, repeatRows=len(header), style=TableStyle(cmds), hAlign="CENTER",
+                   cellStyles=styles)
 
 
 __all__ = ["GridTable", "CellStyles", "wrap_cell", "chop", "normalise", "cut_rows", "cut_top", "cut_rest",
