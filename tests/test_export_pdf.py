@@ -315,12 +315,14 @@ def measured(monkeypatch):
     from core.export import pdf_tables
 
     seen = [0]
-    real = pdf_tables.RLParagraph
 
-    def counting(text, *a, **k):
-        seen[0] += len(text)
-        return real(text, *a, **k)
-    monkeypatch.setattr(pdf_tables, "RLParagraph", counting)
+    def counting(real):
+        def make(text, *a, **k):
+            seen[0] += len(text or "")
+            return real(text, *a, **k)
+        return make
+    for name in ("RLParagraph", "CellParagraph"):  # cells are CellParagraphs (parsed once, wrapped once per width)
+        monkeypatch.setattr(pdf_tables, name, counting(getattr(pdf_tables, name)))
     return seen
 
 
