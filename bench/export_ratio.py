@@ -113,11 +113,9 @@ class LibreOffice:
 def accelerated() -> bool:
     """Is reportlab's C accelerator (the rl-accel package, ``_rl_accel``) installed? Without it
     reportlab formats every number and measures every string in Python: ~17 % of a large PDF."""
-    try:
-        import _rl_accel  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    import importlib.util
+
+    return importlib.util.find_spec("_rl_accel") is not None
 
 
 # -- the figures ---------------------------------------------------------------------------------
