@@ -62,17 +62,19 @@ def plain_content(report: model.Report) -> list:
     """What the Word file says, in order: strings (paragraphs) and lists of rows (tables)."""
     doc = clean_document(build_document(report))
     out: list = [doc.unit, doc.title] if doc.unit and doc.unit not in doc.title else [doc.title]
+    prev = None
     for b in doc.blocks:
         if isinstance(b, Heading):
             out.append(b.number + b.text)
         elif isinstance(b, Paragraph):
             out.append(b.text)
         elif isinstance(b, Table):
-            if b.caption:
+            if b.caption and not (isinstance(prev, Table) and prev.caption == b.caption):  # one caption a pair
                 out.append(b.caption)
             out.append([[None if c is None else c.text for c in row] for row in b.header + b.rows])
         elif isinstance(b, Signature):
             out.append([[f"{label}：", value] for label, value in b.fields])
+        prev = b
     return out
 
 

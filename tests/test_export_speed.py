@@ -4,9 +4,11 @@ process and written by id, and a PDF table cell is parsed and broken into lines 
 each without changing what is printed."""
 from __future__ import annotations
 
+import collections
 import subprocess
 
 import docx.styles.styles
+from docx.oxml.ns import qn
 from docx import Document as read_docx
 from reportlab.platypus import Paragraph
 
@@ -100,3 +102,22 @@ def test_a_cell_is_broken_into_the_same_lines_as_reportlab_at_every_width():
             assert _lines(cached) == _lines(fresh)
             assert len(_lines(fresh)) >= (2 if width < 300 else 1)  # narrow widths really break the text
     assert len(st.frags) == 2 and len(st.wraps) == 2 * 3  # parsed once per text, broken once per width
+
+
+def _body_characters(path) -> "collections.Counter[str]":
+    doc = read_docx(str(path))
+    text = "".join(t.text or "" for t in doc.element.body.iter(qn("w:t")))
+    return collections.Counter(text.replace(" ", "").replace("　", ""))
+
+
+def test_the_bench_floor_writes_the_same_text_as_our_word_export(seeds, tmp_path):
+    """bench/export_ratio.py holds our Word export against plain python-docx writing the same text
+    and cells: the comparison is honest only if the floor's file says exactly what ours says."""
+    from bench.export_ratio import plain_content, plain_docx
+
+    for key in ("000", "003"):
+        ours = D.write_docx(seeds[key], tmp_path / f"ours{key}.docx")
+        plain_docx(plain_content(seeds[key]), tmp_path / f"plain{key}.docx")
+        expected = _body_characters(ours)
+        assert sum(expected.values()) > 2000
+        assert _body_characters(tmp_path / f"plain{key}.docx") == expected
