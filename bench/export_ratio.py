@@ -125,7 +125,7 @@ def measure(quick: bool = False) -> list[Figure]:
     from core.export.docx import write_docx
     from core.export.pdf import write_pdf
 
-    word_repeat, pdf_repeat = (2, 2) if quick else (7, 5)
+    word_repeat, pdf_repeat = (2, 2) if quick else (15, 5)  # Word: 20–60 ms a run, noisy on a shared machine
     figures: list[Figure] = []
     pdf_figures: list[Figure] = []
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
