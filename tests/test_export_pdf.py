@@ -321,8 +321,8 @@ def measured(monkeypatch):
             seen[0] += len(text or "")
             return real(text, *a, **k)
         return make
-    for name in ("RLParagraph", "CellParagraph"):  # cells are CellParagraphs (parsed once, wrapped once per width)
-        monkeypatch.setattr(pdf_tables, name, counting(getattr(pdf_tables, name)))
+    # every cell is a CellParagraph (parsed once, its lines broken once per width)
+    monkeypatch.setattr(pdf_tables, "CellParagraph", counting(pdf_tables.CellParagraph))
     return seen
 
 
