@@ -143,8 +143,7 @@ def measure(quick: bool = False) -> list[Figure]:
             pdf_out = tmp / "ours.pdf"
             if lo is None:
                 pdf_figures.append(Figure(f"PDF export, {name}", "LibreOffice NOT INSTALLED: no comparison",
-                                          None, None, PDF_GOAL, unit="s", value=float("nan"),
-                                          note="soffice missing"))
+                                          None, None, PDF_GOAL, value=float("nan"), note="soffice missing"))
                 continue
             lo.warm(ours_docx)  # the profile (first report) and this file's fonts: untimed
             ours, base = interleaved(lambda: write_pdf(report, pdf_out), lambda: lo.convert(ours_docx),
