@@ -315,12 +315,14 @@ def measured(monkeypatch):
     from core.export import pdf_tables
 
     seen = [0]
-    real = pdf_tables.RLParagraph
 
-    def counting(text, *a, **k):
-        seen[0] += len(text)
-        return real(text, *a, **k)
-    monkeypatch.setattr(pdf_tables, "RLParagraph", counting)
+    def counting(real):
+        def make(text, *a, **k):
+            seen[0] += len(text or "")
+            return real(text, *a, **k)
+        return make
+    # every cell is a CellParagraph (parsed once, its lines broken once per width)
+    monkeypatch.setattr(pdf_tables, "CellParagraph", counting(pdf_tables.CellParagraph))
     return seen
 
 

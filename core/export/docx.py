@@ -22,6 +22,8 @@ Nothing is computed here: every text comes from the layout.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+from io import BytesIO
 from pathlib import Path
 
 from docx import Document as new_document
@@ -104,7 +106,7 @@ def first_line_chars(ppr, chars: int) -> None:
 def _paragraph_style(doc, name: str, font: str, size: float, *, latin: str = LATIN, align=None,
                      exact: bool = False, indent_chars: int = 0, spacing: int = 0, base: str = "Normal"):
     styles = doc.styles
-    st = styles[name] if name in [s.name for s in styles] else styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    st = styles[name] if name in styles else styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
     st.base_style = styles[base] if name != base else None
     st.font.size = Pt(size)
     set_fonts(st.element, font, latin)
@@ -183,7 +185,7 @@ def _page_numbers(doc, digest: str = "") -> None:
     for footer, align in ((sec.footer, WD_ALIGN_PARAGRAPH.RIGHT), (sec.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
         footer.is_linked_to_previous = False
         p = footer.paragraphs[0]
-        p.style, p.alignment = doc.styles["Footer"], align
+        p._p.style, p.alignment = STYLE_IDS["Footer"], align
         pf = p.paragraph_format
         pf.right_indent, pf.left_indent = (Pt(14), None) if align == WD_ALIGN_PARAGRAPH.RIGHT else (None, Pt(14))
         p.add_run("— ")
@@ -197,7 +199,7 @@ def _page_numbers(doc, digest: str = "") -> None:
         p.add_run()._r.append(_el("w:fldChar", fldCharType="end"))
         p.add_run(" —")
         if digest:  # the paper ↔ file link, under the page number in 六号 (7.5 pt)
-            d = footer.add_paragraph(style=doc.styles["Footer"])
+            d = styled(footer, "Footer")
             d.alignment = align
             d.paragraph_format.right_indent, d.paragraph_format.left_indent = pf.right_indent, pf.left_indent
             d.paragraph_format.space_before = Pt(0)
@@ -211,7 +213,7 @@ def _draft_header(doc, reasons) -> None:
     text = draft_mark(reasons)
     for header in (sec.header, sec.even_page_header):
         header.is_linked_to_previous = False
-        header.paragraphs[0].style = doc.styles["Header"]
+        header.paragraphs[0]._p.style = STYLE_IDS["Header"]
         run = header.paragraphs[0].add_run(text)
         run.bold, run.font.color.rgb = True, RED
         set_fonts(run._r, CAPTION_FONT)
@@ -220,7 +222,7 @@ def _draft_header(doc, reasons) -> None:
 # -- blocks ------------------------------------------------------------------------------------
 def _spacer(doc):
     """A 1 pt paragraph: keeps two tables apart (Word would fuse adjacent tables into one)."""
-    p = doc.add_paragraph(style=doc.styles["Table Text"])
+    p = styled(doc, "Table Text")
     p.paragraph_format.line_spacing, p.paragraph_format.keep_with_next = Pt(1), True
     p.add_run().font.size = Pt(1)
     return p
@@ -244,14 +246,55 @@ def _property(text: str) -> str:
     return one_line if len(one_line) <= CORE_PROPERTY_MAX else one_line[:CORE_PROPERTY_MAX - 1] + "…"
 
 
-def render(layout):
-    """The python-docx Document for a ``layout.Document`` (not saved)."""
-    layout = clean_document(layout)  # no control characters or lone surrogates: XML refuses them
+@lru_cache(maxsize=1)
+def _base_docx() -> bytes:
+    """The empty document with our styles, page setup and font table, as a .docx, built once
+    per process: none of it depends on the report, and building it (python-docx rebuilds the
+    list of ~160 styles for every look-up) cost more than drawing a seed report."""
     doc = new_document()
     for el in [e for e in doc.element.body if e.tag != qn("w:sectPr")]:
         doc.element.body.remove(el)
     _setup(doc)
     _font_table(doc)
+    _lean_styles(doc)
+    out = BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def _lean_styles(doc) -> None:
+    """Leave out what python-docx's template carries and no export uses: ~100 table styles
+    (“Medium Grid 3 Accent 6” …, 280 of the 345 KB of styles.xml; our tables are formatted
+    directly, and Word adds a built-in table style when a clerk applies one) and
+    stylesWithEffects.xml, a second 430 KB copy of the styles for Word 2010 (Word rebuilds it).
+    Each export parsed, wrote and compressed them again; nothing printed changes."""
+    styles = doc.styles.element
+    for st in styles.findall(qn("w:style")):
+        if st.get(qn("w:type")) == "table" and st.get(qn("w:default")) not in ("1", "true", "on"):
+            styles.remove(st)
+    for rid, rel in list(doc.part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            doc.part.drop_rel(rid)
+
+
+STYLE_IDS = {"Title": "Title", **{f"Heading {n}": f"Heading{n}" for n in range(1, 5)}, "Table Text": "TableText",
+             "Table Caption": "TableCaption", "Signature Text": "SignatureText", "Footer": "Footer",
+             "Header": "Header"}
+
+
+def styled(container, style: str, text: str = ""):
+    """``container.add_paragraph(text, style=style)`` without python-docx's style look-up (it
+    rebuilds the list of every style to find the default one, for each paragraph): the
+    style's id written straight into w:pStyle."""
+    p = container.add_paragraph(text)
+    p._p.style = STYLE_IDS[style]
+    return p
+
+
+def render(layout):
+    """The python-docx Document for a ``layout.Document`` (not saved)."""
+    layout = clean_document(layout)  # no control characters or lone surrogates: XML refuses them
+    doc = new_document(BytesIO(_base_docx()))
     _page_numbers(doc, digest_line(layout.digest))
     if layout.draft:
         _draft_header(doc, layout.draft_reasons)
@@ -261,11 +304,11 @@ def render(layout):
     props.keywords = props.subject = props.category = ""
 
     if layout.unit and layout.unit not in layout.title:  # above the title, where the forms put it
-        unit = doc.add_paragraph(layout.unit, style=doc.styles["Title"])
+        unit = styled(doc, "Title", layout.unit)
         unit.runs[0].font.size = Pt(16)
         set_fonts(unit.runs[0]._r, UNIT_FONT)
         unit.paragraph_format.keep_with_next = True
-    last = doc.add_paragraph(style=doc.styles["Title"])
+    last = styled(doc, "Title")
     # our own balanced lines, broken between words (never “自评报/告”); a little narrower than
     # the 20.1 characters of a line, so Word never wraps a line we made
     title = layout.title  # the draft mark is the header line alone (one mark, as in the PDF)
@@ -278,7 +321,7 @@ def render(layout):
     blocks = layout.blocks
     for i, b in enumerate(blocks):
         if isinstance(b, Heading):
-            h = doc.add_paragraph(b.number + b.text, style=doc.styles[f"Heading {b.level}"])
+            h = styled(doc, f"Heading {b.level}", b.number + b.text)
             if i and isinstance(blocks[i - 1], PageBreak):
                 h.paragraph_format.page_break_before = True
         elif isinstance(b, Paragraph):
@@ -289,7 +332,7 @@ def render(layout):
             if _continues(blocks, i):
                 _spacer(doc)
             elif b.caption:  # a table pasted into the narrative has none
-                doc.add_paragraph(b.caption, style=doc.styles["Table Caption"])
+                styled(doc, "Table Caption", b.caption)
             head = _continues(blocks, i + 1)  # kept with the indicator table, which draws the line below it
             t = draw_table(doc, b, keep=head)
             if head:

@@ -215,7 +215,7 @@ def draw_table(doc, block: Table, *, keep: bool = False):
     ncols, nhead = len(widths), len(block.header)
     t = doc.add_table(rows=0, cols=ncols)
     _table_props(t, widths, borders="single")
-    style_id = doc.styles["Table Text"].style_id
+    style_id = "TableText"  # docx.STYLE_IDS: a look-up by name rebuilds python-docx's style list
     col_tw = [Mm(w).twips for w in widths]
     spans, owner = _spans(grid, ncols)
     row_origins: list[list[tuple[int, int]]] = [[] for _ in grid]
@@ -263,11 +263,13 @@ def draw_table(doc, block: Table, *, keep: bool = False):
 
 
 def draw_signature(doc, block: Signature) -> None:
-    doc.add_paragraph(style=doc.styles["Signature Text"]).paragraph_format.keep_with_next = True
+    style_id = "SignatureText"  # docx.STYLE_IDS
+    p = doc.add_paragraph()
+    p._p.style = style_id
+    p.paragraph_format.keep_with_next = True
     widths = (64, 80)  # “单位负责人（签字）：” on one line; a unit name of 14 characters too
     t = doc.add_table(rows=len(block.fields), cols=2)
     _table_props(t, widths, borders="nil", align=WD_TABLE_ALIGNMENT.RIGHT)
-    style = doc.styles["Signature Text"]
     last = len(block.fields) - 1
     for r, (label, value) in enumerate(block.fields):
         row = t.rows[r]
@@ -276,7 +278,7 @@ def draw_signature(doc, block: Signature) -> None:
         for cell, text in ((row.cells[0], f"{label}："), (row.cells[1], value)):
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
             p = cell.paragraphs[0]
-            p.style = style
+            p._p.style = style_id
             p.paragraph_format.keep_with_next = r < last
             if text:
                 p.add_run(text)

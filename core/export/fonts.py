@@ -41,6 +41,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -142,9 +143,28 @@ def _register(cand: FontCandidate) -> str | None:
     return name
 
 
+_system_fonts: FontSet | None = None  # the system's search, once per process (when it found a face)
+_system_lock = threading.Lock()  # the start-up font check and an export may search at the same time
+
+
 def find_cjk_fonts(candidates: Iterable[FontCandidate] | None = None) -> FontSet | None:
-    """The best registered face per role, or None when no CJK TrueType face is usable."""
-    pool = [c for c in (system_candidates() if candidates is None else candidates) if _is_truetype(c)]
+    """The best registered face per role, or None when no CJK TrueType face is usable.
+
+    Without ``candidates`` the system is searched (fc-list/fc-match or the Windows font folders
+    and registry) once per process: the answer is kept, so later exports run no subprocess and
+    read no font file again. A search that found nothing is not kept: fonts installed while the
+    program runs are found by the next export."""
+    global _system_fonts
+    if candidates is not None:
+        return _choose(candidates)
+    with _system_lock:
+        if _system_fonts is None:
+            _system_fonts = _choose(system_candidates())
+        return _system_fonts
+
+
+def _choose(candidates: Iterable[FontCandidate]) -> FontSet | None:
+    pool = [c for c in candidates if _is_truetype(c)]
     chosen: dict[str, tuple[str, FontCandidate]] = {}
     for role, wanted in ROLES.items():
         ranked = sorted(((r, i, c) for i, c in enumerate(pool)

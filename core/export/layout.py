@@ -531,10 +531,17 @@ def printable(text: str) -> str:
     return clean_text(text).translate(_NONCHARACTERS)
 
 
+def _clean_cell(c: Cell | None) -> Cell | None:
+    if c is None:
+        return None
+    text = printable(c.text)
+    return c if text is c.text else replace(c, text=text)  # unchanged (nearly always): no copy
+
+
 def _clean_block(b: Block) -> Block:
     if isinstance(b, Table):
         def rows(rs):
-            return tuple(tuple(None if c is None else replace(c, text=printable(c.text)) for c in r) for r in rs)
+            return tuple(tuple(_clean_cell(c) for c in r) for r in rs)
         return replace(b, caption=printable(b.caption), header=rows(b.header), rows=rows(b.rows),
                        total_text=printable(b.total_text))
     if isinstance(b, Signature):

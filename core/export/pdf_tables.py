@@ -13,7 +13,7 @@ is measured through a window of its first rows, a cell with more lines than a pa
 measured with a page of them, and a run with no break opportunity is cut by characters in one
 pass (``chop``); reportlab alone re-measures everything left for every page.
 
-Cell text is wrapped here, not by reportlab (``wrap_cell``): its CJK wrap breaks numbers in
+Cell text is wrapped by us, not by reportlab (``pdf_cells.wrap_cell``): its CJK wrap breaks numbers in
 narrow columns (“2” / “690万元”, “100.” / “00%”) and lets punctuation hang outside the cell.
 A cell gets 10.5 pt with 3 pt padding when that wraps tidily; else tighter padding and then
 smaller type (``CellStyles.fit``). Cells that lie under another span (a layout slip) are
@@ -21,88 +21,20 @@ dropped by ``normalise`` rather than corrupting the grid.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from typing import Iterable, Sequence
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, PageBreak
-from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Table as RLTable
 from reportlab.platypus import TableStyle
 
 from core.export import layout as L
+from core.export.pdf_cells import CELL_PAD_X, CELL_PAD_Y, CellParagraph, CellStyles, chop, wrap_cell
 
-CELL_SIZE, CELL_LEADING = 10.5, 14
-CELL_PAD_X, CELL_PAD_Y = 3, 2.5
 CONTINUED = "（续）"
 Grid = list[list["L.Cell | None"]]
-_FIT_STEPS = ((CELL_PAD_X, 10.5), (1.5, 10.5), (1.5, 10), (1.5, 9.5), (1.5, 9))
-_FIT_NUMBER = _FIT_STEPS + ((1, 8.5), (1, 8), (1, 7.5))  # a lone number (100.00%) in a narrow column
-# kept whole on a line when they can be: a short bracket “（10分）”, a run of ASCII (2690, 100.00%)
-_TOKEN = re.compile(r"（[^（）\n]{1,6}）|\([^()\n]{1,6}\)|[\x21-\x7e]+|\s|.", re.S)
-_OPENING = "（《“‘〈【〔(["
-
-
-def wrap_cell(text: str, font: str, size: float, width: float) -> tuple[list[str], bool]:
-    """Cell text as lines no wider than ``width``, and whether they are tidy: every number
-    (2690, 100.00%) and short bracket (（10分）) whole on one line, and no character left
-    alone on a line before the last. Closing punctuation never starts a line, opening
-    punctuation never ends one; instead of hanging out of the cell, the last character moves
-    down with it. (reportlab's own CJK wrap breaks numbers in narrow cells.)"""
-    from reportlab.lib.textsplit import ALL_CANNOT_START
-
-    lines, whole = [], True
-    for para in text.split("\n"):
-        first = len(lines)
-        atoms: list[str] = []
-        glue_next = False
-        for tok in _TOKEN.findall(para):
-            single = len(tok) == 1
-            if atoms and (glue_next or (single and tok in ALL_CANNOT_START)):
-                atoms[-1] += tok
-            else:
-                atoms.append(tok)
-            glue_next = single and tok in _OPENING
-        line = ""
-        for atom in atoms:
-            if stringWidth(line + atom, font, size) <= width + 0.01:
-                line += atom
-                continue
-            if line.strip():
-                lines.append(line.rstrip())
-            line = atom.lstrip()
-            if len(line) > 1 and stringWidth(line, font, size) > width + 0.01:  # wider than the cell
-                whole = False
-                *full, line = chop(line, font, size, width)
-                lines.extend(full)
-        lines.append(line.rstrip())
-        if any(len(ln.strip()) == 1 for ln in lines[first:-1]):
-            whole = False
-    return lines, whole
-
-
-def chop(text: str, font: str, size: float, width: float) -> list[str]:
-    """``text`` cut by characters into pieces no wider than ``width`` (at least one character
-    each), in one pass: a long unbroken string (an URL, a run of digits or letters) wraps by
-    characters, as CJK text does. Glyph widths are added up, as reportlab measures them."""
-    pieces, start, used = [], 0, 0.0
-    widths: dict[str, float] = {}
-    for i, ch in enumerate(text):
-        w = widths.get(ch)
-        if w is None:
-            w = widths[ch] = stringWidth(ch, font, size)
-        if i > start and used + w > width + 0.01:
-            pieces.append(text[start:i])
-            start, used = i, 0.0
-        used += w
-    pieces.append(text[start:])
-    return pieces
 
 
 def normalise(rows: Iterable[Sequence["L.Cell | None"]], ncols: int) -> Grid:
@@ -161,79 +93,6 @@ def cut_rest(rows: Grid, p: int) -> Grid:
         first[c0] = replace(cell, text=text, rowspan=r0 + cell.rowspan - p)
     rest[0] = first
     return rest
-
-
-class CellStyles:
-    """Paragraph styles for cells, and how each cell's text fits its column (cached)."""
-
-    def __init__(self, body: str, heading: str):
-        self.body, self.heading = body, heading  # bold cells are drawn in the heading (黑体) face
-        self._cells: dict[tuple, ParagraphStyle] = {}
-        self._fits: dict[tuple, tuple[float, float, str, int]] = {}
-        self._lines: dict[tuple, list[str]] = {}
-
-    def cell(self, align: str, bold: bool, size: float = CELL_SIZE, indent: int = 0) -> ParagraphStyle:
-        key = (align, bold, size, indent)
-        if key not in self._cells:
-            self._cells[key] = ParagraphStyle(
-                f"cell-{align}-{bold}-{size}-{indent}", fontName=self.heading if bold else self.body,
-                leftIndent=indent * size,
-                fontSize=size, leading=CELL_LEADING if size == CELL_SIZE else round(size * 1.3, 1),
-                wordWrap="CJK", alignment={"center": TA_CENTER, "right": TA_RIGHT}.get(align, TA_LEFT))
-        return self._cells[key]
-
-    def fit(self, cell: "L.Cell", width: float) -> tuple[float, float, str, int]:
-        """(padding, font size, markup) for a cell ``width`` points wide: 10.5 pt with 3 pt
-        padding when every number fits whole on a line; else tighter padding, then smaller type
-        down to 9 pt (7.5 pt for a lone number such as 100.00% in a 10 mm column). Leading
-        full-width spaces (the 基础数据表's 其中 lines) become an indent."""
-        key = (cell.text, cell.bold, round(width, 2))
-        if key not in self._fits:
-            font = self.heading if cell.bold else self.body
-            text = cell.text.lstrip("　")
-            indent = len(cell.text) - len(text)
-            best = None
-            lone = re.fullmatch(r"[\x21-\x7e]{1,12}", text.strip()) is not None
-            for pad, size in (_FIT_NUMBER if lone else _FIT_STEPS):
-                lines, whole = wrap_cell(text, font, size, width - 2 * pad - indent * size)
-                best = best or (pad, size, lines)
-                if whole:
-                    best = (pad, size, lines)
-                    break
-            pad, size, lines = best
-            self._remember(key, pad, size, lines, indent)
-        return self._fits[key]
-
-    def _remember(self, key: tuple, pad: float, size: float, lines: list[str], indent: int) -> None:
-        self._fits[key] = (pad, size, "<br/>".join(escape(ln) for ln in lines), indent)
-        self._lines[key] = lines
-
-    def cut(self, cell: "L.Cell", width: float, n: int) -> "tuple[L.Cell, L.Cell] | None":
-        """``cell`` as its first ``n`` printed lines and the rest, each printing exactly as in the
-        whole cell (same size, same line breaks); None when it has ``n`` lines or fewer."""
-        pad, size, _, indent = self.fit(cell, width)
-        lines = self._lines[(cell.text, cell.bold, round(width, 2))]
-        if len(lines) <= n:
-            return None
-        parts = []
-        for piece in (lines[:n], lines[n:]):
-            part = replace(cell, text="　" * indent + "\n".join(piece))
-            self._remember((part.text, part.bold, round(width, 2)), pad, size, piece, indent)
-            parts.append(part)
-        return parts[0], parts[1]
-
-    def markup(self, cell: "L.Cell", width: float, most: int | None = None) -> str:
-        """The cell's markup, cut after ``most`` lines when it has more (for measuring only)."""
-        _, _, markup, _ = self.fit(cell, width)
-        if most is not None:
-            lines = self._lines[(cell.text, cell.bold, round(width, 2))]
-            if len(lines) > most:
-                return "<br/>".join(escape(ln) for ln in lines[:most])
-        return markup
-
-    def leading(self, cell: "L.Cell", width: float) -> float:
-        _, size, _, indent = self.fit(cell, width)
-        return self.cell(cell.align, cell.bold, size, indent).leading
 
 
 WINDOW = 48  # rows wrapped at first when a table is measured against a page (doubled as needed)
@@ -387,11 +246,12 @@ def _rl_table(header: Grid, rows: Grid, widths: list[float], st: CellStyles, mos
     ncols = len(widths)
     all_rows = header + rows
     data: list[list] = [["" for _ in range(ncols)] for _ in all_rows]
-    cmds = [("FONTNAME", (0, 0), (-1, -1), st.body), ("FONTSIZE", (0, 0), (-1, -1), CELL_SIZE),
-            ("LEADING", (0, 0), (-1, -1), CELL_LEADING), ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD_X), ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD_X),
-            ("TOPPADDING", (0, 0), (-1, -1), CELL_PAD_Y), ("BOTTOMPADDING", (0, 0), (-1, -1), CELL_PAD_Y)]
+    # every cell's font, leading, alignment and padding as class defaults (what the table-wide
+    # FONTNAME … BOTTOMPADDING commands would set cell by cell: 9 passes over every cell of every
+    # table measured); a narrow cell's padding on its own style
+    cell_style = st.table_cell_style()
+    styles = [[cell_style(f"({r}, {c})") for c in range(ncols)] for r in range(len(all_rows))]
+    cmds: list = [("GRID", (0, 0), (-1, -1), 0.5, colors.black)]
     for r, row in enumerate(all_rows):
         for c, cell in enumerate(row):
             if cell is None:
@@ -404,10 +264,11 @@ def _rl_table(header: Grid, rows: Grid, widths: list[float], st: CellStyles, mos
             pad, size, markup, indent = st.fit(cell, sum(widths[c:c1 + 1]))
             if most is not None:
                 markup = st.markup(cell, sum(widths[c:c1 + 1]), most)
-            data[r][c] = RLParagraph(markup, st.cell(cell.align, cell.bold, size, indent))
+            data[r][c] = CellParagraph(markup, st.cell(cell.align, cell.bold, size, indent), st)
             if pad != CELL_PAD_X:
-                cmds += [("LEFTPADDING", (c, r), (c, r), pad), ("RIGHTPADDING", (c, r), (c, r), pad)]
-    return RLTable(data, colWidths=widths, repeatRows=len(header), style=TableStyle(cmds), hAlign="CENTER")
+                styles[r][c].leftPadding = styles[r][c].rightPadding = pad
+    return RLTable(data, colWidths=widths, repeatRows=len(header), style=TableStyle(cmds), hAlign="CENTER",
+                   cellStyles=styles)
 
 
 __all__ = ["GridTable", "CellStyles", "wrap_cell", "chop", "normalise", "cut_rows", "cut_top", "cut_rest",
