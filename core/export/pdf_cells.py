@@ -21,8 +21,10 @@ from reportlab.platypus.tables import CellStyle as RLCellStyle
 
 from core.export import layout as L
 
-CELL_SIZE, CELL_LEADING = 10.5, 14
-CELL_PAD_X, CELL_PAD_Y = 3, 2.5
+CELL_SIZE = 10.5
+CELL_LEADING = 14
+CELL_PAD_X = 3
+CELL_PAD_Y = 2.5
 _FIT_STEPS = ((CELL_PAD_X, 10.5), (1.5, 10.5), (1.5, 10), (1.5, 9.5), (1.5, 9))
 _FIT_NUMBER = _FIT_STEPS + ((1, 8.5), (1, 8), (1, 7.5))  # a lone number (100.00%) in a narrow column
 # kept whole on a line when they can be: a short bracket “（10分）”, a run of ASCII (2690, 100.00%)
