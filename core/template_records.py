@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -158,6 +159,7 @@ class Template:
 _LABEL_WEIGHT = re.compile(r"[(（]\s*(\d{1,3}(?:\.\d{1,2})?)\s*分?\s*[)）]$|(?<=[^\d.])(\d{1,3}(?:\.\d{1,2})?)分$")
 
 
+@functools.lru_cache(maxsize=8192)
 def split_label(name: str) -> tuple[str, Decimal | None]:
     """A label and the weight printed in it: "成本指标(10分)", "成本指标（10分）", "产出指标30分" →
     ("成本指标", 10) …; a label that is only a weight, "(50分)" → ("", 50); without one → (name, None)."""
@@ -168,7 +170,10 @@ def split_label(name: str) -> tuple[str, Decimal | None]:
     return text[:m.start()].strip(), Decimal(m.group(1) or m.group(2))  # "(50分)" alone → ("", 50)
 
 
+@functools.lru_cache(maxsize=8192)
 def _norm(name: str) -> str:
+    """A label as compared: weight, spaces and full width taken out. Cached: the same few hundred
+    row and block names are compared for every row of every report (bench/summary_ratio.py)."""
     bare = split_label(name)[0]
     return "".join(unicodedata.normalize("NFKC", bare).split())
 
