@@ -161,7 +161,11 @@ class _Reader:
                     f"不认识的字段“{key}”，已忽略", "检查字段名的拼写（见 docs/format.md）"))
         for f in fields:
             if f.name in value:
-                v = self.convert(hints[f.name], value[f.name], f"{where}/{f.name}" if where else f.name)
+                hint, raw = hints[f.name], value[f.name]
+                if hint is str and type(raw) is str:  # most fields: text as text, nothing to convert
+                    kwargs[f.name] = raw
+                    continue
+                v = self.convert(hint, raw, f"{where}/{f.name}" if where else f.name)
                 if v is None and f.default is not dataclasses.MISSING:
                     v = f.default
                 if v is None and f.default_factory is not dataclasses.MISSING:
@@ -374,7 +378,8 @@ def _to_json(value: Any) -> Any:
             v = getattr(value, name)
             if v is None or v == default:
                 continue
-            out[name] = _to_json(v)
+            t = type(v)  # the plain values inline: most fields are text, a report has thousands
+            out[name] = v if t is str or t is int or t is bool else format(v, "f") if t is Decimal else _to_json(v)
         if group and "children" not in out:
             out["children"] = []
         return out

@@ -13,6 +13,7 @@ The limits are stated in docs/format.md ("Limits"); change both together.
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import re
@@ -111,6 +112,14 @@ def decimal_from_text(text: str) -> Decimal:
     s = text.strip()
     if len(s) > MAX_NUMBER_CHARS:
         raise InputError(f"数字过长（最多 {MAX_NUMBER_CHARS} 个字符）")
+    return _decimal_of(s)
+
+
+@functools.lru_cache(maxsize=4096)
+def _decimal_of(s: str) -> Decimal:
+    """``decimal_from_text`` of a stripped, length-checked text, kept per text (a Decimal is
+    immutable; a refusal raises and is not kept): a report repeats the same few hundred
+    amounts, weights and scores ("20", "100", "0"), and each is bounds-checked once."""
     try:
         d = Decimal(s)
     except (InvalidOperation, ValueError):
@@ -298,14 +307,17 @@ def _too_large(size: int, limit: int) -> str:
 
 def tree_depth(data: Any) -> int:
     """The deepest nesting of lists/dicts in a parsed value (iterative: no recursion limit)."""
+    containers = (dict, list, tuple)
+    if not isinstance(data, containers):
+        return 0
     deepest = 0
-    stack: list[tuple[int, Any]] = [(0, data)]
+    stack: list[tuple[int, Any]] = [(1, data)]
     while stack:
         depth, value = stack.pop()
-        if isinstance(value, (dict, list, tuple)):
-            depth += 1
-            deepest = max(deepest, depth)
-            stack.extend((depth, v) for v in (value.values() if isinstance(value, dict) else value))
+        if depth > deepest:
+            deepest = depth
+        items = value.values() if isinstance(value, dict) else value
+        stack.extend((depth + 1, v) for v in items if isinstance(v, containers))
     return deepest
 
 
