@@ -354,9 +354,12 @@ def check_tree(data: Any, where: str = "") -> Iterator[tuple[str, str]]:
                     # the path names the object: the bad key itself cannot be shown safely
                     yield path_of(node) or "/", f"字段名{problem}"
                     continue
+                if type(item) is str and len(item) <= MAX_TEXT_CHARS and item.isprintable():
+                    continue  # plain text, the most common value: not even pushed
                 stack.append(((node, key), item))
         elif isinstance(value, list):
-            stack.extend(((node, i), item) for i, item in enumerate(value))
+            stack.extend(((node, i), item) for i, item in enumerate(value)
+                         if not (type(item) is str and len(item) <= MAX_TEXT_CHARS and item.isprintable()))
         elif isinstance(value, bool) or value is None:
             continue
         elif isinstance(value, Refused):
