@@ -69,21 +69,25 @@ def is_placeholder_row(leaf: model.Indicator) -> bool:
     return not name or bool(_PLACEHOLDER.search(name))
 
 
+def _row_where(where: str, gi: int, path) -> str:
+    """A row's location (written out only for a finding: most rows have none)."""
+    return f"{where}/groups/" + "/children/".join(str(p) for p in (gi, *path))
+
+
 def check_placeholders(ctx: Context) -> Iterator[Finding]:
     for where, table in ctx.report.tables():
         for gi, g in enumerate(table.groups):
             for path, leaf in g.leaves():
-                w = f"{where}/groups/" + "/children/".join(str(p) for p in (gi, *path))
                 if is_placeholder_row(leaf):
                     what = f"空的模板占位行“{leaf.name.strip()}”" if leaf.name.strip() else "既无指标名称也无任何数值的空行"
-                    yield Finding("PLACEHOLDER_ROW", WARNING, w,
+                    yield Finding("PLACEHOLDER_ROW", WARNING, _row_where(where, gi, path),
                                   f"表中留有{what}，导出时不会印出",
                                   "删除该行，或填写真实的指标内容")
                     continue
                 for field in ("name", "target", "actual", "deviation_note"):
                     text = getattr(leaf, field).strip()
                     if text and _PLACEHOLDER.search(text):
-                        yield Finding("PLACEHOLDER_LEFT", ERROR, f"{w}/{field}",
+                        yield Finding("PLACEHOLDER_LEFT", ERROR, f"{_row_where(where, gi, path)}/{field}",
                                       f"表中留有模板占位内容“{text}”", "改为真实的指标内容或数值")
                         break
     for s in ctx.report.sections:
