@@ -152,7 +152,7 @@ class _Reader:
                 if d is not None:
                     items[k] = d
             return model.Figures.of(items)
-        hints, fields, names = _record_plan(cls)
+        hints, fields, names, decimals = _record_plan(cls)
         kwargs = {}
         for key in value:
             if key not in names and not (cls is model.Report and key == "format"):
@@ -165,7 +165,8 @@ class _Reader:
                 if hint is str and type(raw) is str:  # most fields: text as text, nothing to convert
                     kwargs[f.name] = raw
                     continue
-                v = self.convert(hint, raw, f"{where}/{f.name}" if where else f.name)
+                path = f"{where}/{f.name}" if where else f.name
+                v = self.decimal(raw, path) if f.name in decimals else self.convert(hint, raw, path)
                 if v is None and f.default is not dataclasses.MISSING:
                     v = f.default
                 if v is None and f.default_factory is not dataclasses.MISSING:
@@ -216,10 +217,14 @@ def _type_hints(cls: type) -> dict[str, Any]:
 
 
 @functools.lru_cache(maxsize=None)
-def _record_plan(cls: type) -> tuple[dict[str, Any], tuple[dataclasses.Field, ...], frozenset[str]]:
-    """A model record's type hints, fields and field names, worked out once per class."""
+def _record_plan(cls: type) -> tuple[dict[str, Any], tuple[dataclasses.Field, ...], frozenset[str], frozenset[str]]:
+    """A model record's type hints, fields, field names and the names of its amount fields
+    (``Decimal`` or ``Decimal | None``: read straight by ``_Reader.decimal``), once per class."""
     fields = dataclasses.fields(cls)
-    return _type_hints(cls), fields, frozenset(f.name for f in fields)
+    hints = _type_hints(cls)
+    decimals = frozenset(f.name for f in fields if hints[f.name] is Decimal
+                         or _shape(hints[f.name]) == (Union, (Decimal,)))
+    return hints, fields, frozenset(f.name for f in fields), decimals
 
 
 @functools.lru_cache(maxsize=None)

@@ -27,7 +27,7 @@ class Block:
 
     def matches(self, name: str) -> bool:
         n = _norm(name)
-        return bool(n) and (n == _norm(self.name) or n in {_norm(a) for a in self.aliases})
+        return bool(n) and (n == _norm(self.name) or n in _norm_set(self.aliases))
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,20 +136,19 @@ class Template:
         return ""
 
     def is_execution_row(self, name: str) -> bool:
-        n = _norm(name)
-        return any(n == _norm(e) for e in self.execution_names)
+        return _norm(name) in _norm_set(self.execution_names)
 
     def direction_for(self, name: str) -> str:
         """The comparator the template's name rules give a bare target of the row ``name``; ""."""
         n = _norm(name)
         for rule in self.direction_rules:
-            if any(c and _norm(c) in n for c in rule.contains):
+            if any(c in n for c in _fragments(rule.contains)):
                 return rule.comparator
         return ""
 
     def is_criteria_name(self, name: str) -> bool:
         n = _norm(name)
-        return any(c and _norm(c) in n for c in self.criteria_names)
+        return any(c in n for c in _fragments(self.criteria_names))
 
     def outline_nodes(self):
         for node in self.outline:
@@ -176,6 +175,19 @@ def _norm(name: str) -> str:
     row and block names are compared for every row of every report (bench/summary_ratio.py)."""
     bare = split_label(name)[0]
     return "".join(unicodedata.normalize("NFKC", bare).split())
+
+
+@functools.lru_cache(maxsize=1024)
+def _norm_set(names: tuple[str, ...]) -> frozenset[str]:
+    """A template's list of names (aliases, execution rows) as compared, once per list."""
+    return frozenset(_norm(n) for n in names)
+
+
+@functools.lru_cache(maxsize=1024)
+def _fragments(names: tuple[str, ...]) -> tuple[str, ...]:
+    """A template's name fragments (direction and criteria rules) as compared, once per list;
+    an empty entry is no rule."""
+    return tuple(_norm(c) for c in names if c)
 
 
 def same_label(a: str, b: str) -> bool:
