@@ -9,6 +9,7 @@ rows in core/checks_fit.py.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Callable, Iterable, Iterator
@@ -266,7 +267,7 @@ def check_figure_identities(ctx: Context) -> Iterator[Finding]:
     values_ = ctx.report.figures.as_dict()
     for suffix in fig.SUFFIXES:
         for parent in fig.FIGURES:
-            kids = [k.key for k in fig.FIGURES if k.parent == parent.key]
+            kids = _kids_of().get(parent.key)
             if not kids:
                 continue
             total = values_.get(parent.key + suffix)
@@ -294,6 +295,16 @@ def check_figure_identities(ctx: Context) -> Iterator[Finding]:
                 yield Finding("FUND_LINES_SUM", ERROR, f"fund_lines/{col}",
                               f"各明细项目的{label}合计 {s} 万元，与{fig.label(parent + suffix)} {total} 万元不符",
                               f"核对明细表的{label}一列（是否误抄了另一列）")
+
+
+@functools.lru_cache(maxsize=1)
+def _kids_of() -> dict[str, list[str]]:
+    """The parts of each figure that has parts (core/figures.py), worked out once."""
+    out: dict[str, list[str]] = {}
+    for k in fig.FIGURES:
+        if k.parent:
+            out.setdefault(k.parent, []).append(k.key)
+    return out
 
 
 _SHARE_BASE = {"收入": "income_total", "支出": "total_expenditure"}

@@ -80,9 +80,8 @@ class _Reader:
         return None
 
     def convert(self, tp: Any, value: Any, where: str) -> Any:
-        origin = typing.get_origin(tp)
-        if origin in (Union, types.UnionType):
-            args = [a for a in typing.get_args(tp) if a is not type(None)]
+        origin, args = _shape(tp)
+        if origin is Union:
             if value is None:
                 return None
             if len(args) == 1:
@@ -99,7 +98,6 @@ class _Reader:
             if not isinstance(value, list):
                 self.bad(where, f"“{where}”应为列表", "用 [ … ] 写成列表")
                 return ()
-            args = typing.get_args(tp)
             if len(args) == 2 and args[1] is Ellipsis:
                 out = []
                 for i, item in enumerate(value):
@@ -136,7 +134,7 @@ class _Reader:
             return None
         if tp is bool:
             return bool(value)
-        if dataclasses.is_dataclass(tp):
+        if origin is dataclasses.dataclass:
             return self.record(tp, value, where)
         raise TypeError(f"unsupported type {tp}")
 
@@ -154,17 +152,21 @@ class _Reader:
                 if d is not None:
                     items[k] = d
             return model.Figures.of(items)
-        hints = _type_hints(cls)
+        hints, fields, names, decimals = _record_plan(cls)
         kwargs = {}
-        names = {f.name for f in dataclasses.fields(cls)}
         for key in value:
             if key not in names and not (cls is model.Report and key == "format"):
                 self.findings.append(Finding(
                     "JSON_UNKNOWN_KEY", HINT, f"{self.source}:{where}/{key}",
                     f"不认识的字段“{key}”，已忽略", "检查字段名的拼写（见 docs/format.md）"))
-        for f in dataclasses.fields(cls):
+        for f in fields:
             if f.name in value:
-                v = self.convert(hints[f.name], value[f.name], f"{where}/{f.name}".lstrip("/"))
+                hint, raw = hints[f.name], value[f.name]
+                if hint is str and type(raw) is str:  # most fields: text as text, nothing to convert
+                    kwargs[f.name] = raw
+                    continue
+                path = f"{where}/{f.name}" if where else f.name
+                v = self.decimal(raw, path) if f.name in decimals else self.convert(hint, raw, path)
                 if v is None and f.default is not dataclasses.MISSING:
                     v = f.default
                 if v is None and f.default_factory is not dataclasses.MISSING:
@@ -212,6 +214,32 @@ def _type_hints(cls: type) -> dict[str, Any]:
     """``typing.get_type_hints`` of a model record, once per class: it re-evaluates every
     annotation string on each call (the largest cost of reading a report; see bench/summary_ratio.py)."""
     return typing.get_type_hints(cls)
+
+
+@functools.lru_cache(maxsize=None)
+def _record_plan(cls: type) -> tuple[dict[str, Any], tuple[dataclasses.Field, ...], frozenset[str], frozenset[str]]:
+    """A model record's type hints, fields, field names and the names of its amount fields
+    (``Decimal`` or ``Decimal | None``: read straight by ``_Reader.decimal``), once per class."""
+    fields = dataclasses.fields(cls)
+    hints = _type_hints(cls)
+    decimals = frozenset(f.name for f in fields if hints[f.name] is Decimal
+                         or _shape(hints[f.name]) == (Union, (Decimal,)))
+    return hints, fields, frozenset(f.name for f in fields), decimals
+
+
+@functools.lru_cache(maxsize=None)
+def _shape(tp: Any) -> tuple[Any, tuple]:
+    """What ``convert`` does with a type hint, worked out once per hint: ``(Union, members
+    without None)``, ``(tuple, args)``, ``(dataclasses.dataclass, ())`` for a record, else
+    ``(None, ())`` (a scalar, by identity)."""
+    origin = typing.get_origin(tp)
+    if origin in (Union, types.UnionType):
+        return Union, tuple(a for a in typing.get_args(tp) if a is not type(None))
+    if origin is tuple:
+        return tuple, typing.get_args(tp)
+    if dataclasses.is_dataclass(tp):
+        return dataclasses.dataclass, ()
+    return None, ()
 
 
 def _show(value: Any) -> str:
@@ -346,28 +374,37 @@ def _to_json(value: Any) -> Any:
         return format(value, "f")
     if isinstance(value, model.Figures):
         return {k: format(v, "f") for k, v in value.items}
-    if dataclasses.is_dataclass(value):
-        out = {}
-        for f in dataclasses.fields(value):
-            v = getattr(value, f.name)
-            if f.default is not dataclasses.MISSING:
-                default = f.default
-            elif f.default_factory is not dataclasses.MISSING:
-                default = f.default_factory()
-            else:
-                default = None
-            if v == default or v is None:
-                continue
-            if isinstance(value, model.IndicatorGroup) and f.name == "children":
-                out[f.name] = [_to_json(c) for c in v]
-                continue
-            out[f.name] = _to_json(v)
-        if isinstance(value, model.IndicatorGroup) and "children" not in out:
-            out["children"] = []
-        return out
     if isinstance(value, tuple):
         return [_to_json(v) for v in value]
+    if dataclasses.is_dataclass(value):
+        out = {}
+        group = isinstance(value, model.IndicatorGroup)
+        for name, default in _defaults(type(value)):
+            v = getattr(value, name)
+            if v is None or v == default:
+                continue
+            t = type(v)  # the plain values inline: most fields are text, a report has thousands
+            out[name] = v if t is str or t is int or t is bool else format(v, "f") if t is Decimal else _to_json(v)
+        if group and "children" not in out:
+            out["children"] = []
+        return out
     return value
+
+
+@functools.lru_cache(maxsize=None)
+def _defaults(cls: type) -> tuple[tuple[str, Any], ...]:
+    """``(field name, default)`` of a model record, once per class (a value equal to its default
+    is not written); a field without a default has None."""
+    out = []
+    for f in dataclasses.fields(cls):
+        if f.default is not dataclasses.MISSING:
+            default = f.default
+        elif f.default_factory is not dataclasses.MISSING:
+            default = f.default_factory()
+        else:
+            default = None
+        out.append((f.name, default))
+    return tuple(out)
 
 
 def report_to_dict(report: model.Report) -> dict:

@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ class Block:
 
     def matches(self, name: str) -> bool:
         n = _norm(name)
-        return bool(n) and (n == _norm(self.name) or n in {_norm(a) for a in self.aliases})
+        return bool(n) and (n == _norm(self.name) or n in _norm_set(self.aliases))
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,20 +136,19 @@ class Template:
         return ""
 
     def is_execution_row(self, name: str) -> bool:
-        n = _norm(name)
-        return any(n == _norm(e) for e in self.execution_names)
+        return _norm(name) in _norm_set(self.execution_names)
 
     def direction_for(self, name: str) -> str:
         """The comparator the template's name rules give a bare target of the row ``name``; ""."""
         n = _norm(name)
         for rule in self.direction_rules:
-            if any(c and _norm(c) in n for c in rule.contains):
+            if any(c in n for c in _fragments(rule.contains)):
                 return rule.comparator
         return ""
 
     def is_criteria_name(self, name: str) -> bool:
         n = _norm(name)
-        return any(c and _norm(c) in n for c in self.criteria_names)
+        return any(c in n for c in _fragments(self.criteria_names))
 
     def outline_nodes(self):
         for node in self.outline:
@@ -158,6 +158,7 @@ class Template:
 _LABEL_WEIGHT = re.compile(r"[(（]\s*(\d{1,3}(?:\.\d{1,2})?)\s*分?\s*[)）]$|(?<=[^\d.])(\d{1,3}(?:\.\d{1,2})?)分$")
 
 
+@functools.lru_cache(maxsize=8192)
 def split_label(name: str) -> tuple[str, Decimal | None]:
     """A label and the weight printed in it: "成本指标(10分)", "成本指标（10分）", "产出指标30分" →
     ("成本指标", 10) …; a label that is only a weight, "(50分)" → ("", 50); without one → (name, None)."""
@@ -168,9 +169,25 @@ def split_label(name: str) -> tuple[str, Decimal | None]:
     return text[:m.start()].strip(), Decimal(m.group(1) or m.group(2))  # "(50分)" alone → ("", 50)
 
 
+@functools.lru_cache(maxsize=8192)
 def _norm(name: str) -> str:
+    """A label as compared: weight, spaces and full width taken out. Cached: the same few hundred
+    row and block names are compared for every row of every report (bench/summary_ratio.py)."""
     bare = split_label(name)[0]
     return "".join(unicodedata.normalize("NFKC", bare).split())
+
+
+@functools.lru_cache(maxsize=1024)
+def _norm_set(names: tuple[str, ...]) -> frozenset[str]:
+    """A template's list of names (aliases, execution rows) as compared, once per list."""
+    return frozenset(_norm(n) for n in names)
+
+
+@functools.lru_cache(maxsize=1024)
+def _fragments(names: tuple[str, ...]) -> tuple[str, ...]:
+    """A template's name fragments (direction and criteria rules) as compared, once per list;
+    an empty entry is no rule."""
+    return tuple(_norm(c) for c in names if c)
 
 
 def same_label(a: str, b: str) -> bool:

@@ -10,6 +10,7 @@ whether a qualitative word means the target was met. Stdlib only, no Qt.
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -58,10 +59,14 @@ _SUFFIX_CMP = re.compile(r"(?:\(含\)|含)?(?:及|或)?(以上|之上|以下|以
 _SUFFIX_MAP = {"以上": ">=", "之上": ">=", "以下": "<=", "以内": "<=", "之内": "<=", "内": "<="}
 
 
+_PREFIX_MAP = dict(_PREFIX_CMP)
+_PREFIX_RX = re.compile("|".join(re.escape(w) for w, _ in _PREFIX_CMP))  # tried in order: longest first
+
+
 def _split_prefix(s: str) -> tuple[str, str]:
-    for word, cmp in _PREFIX_CMP:
-        if s.startswith(word):
-            return cmp, s[len(word):]
+    m = _PREFIX_RX.match(s)
+    if m:
+        return _PREFIX_MAP[m.group()], s[m.end():]
     return "", s
 
 
@@ -327,7 +332,25 @@ def _read_number(s: str) -> Reading | None:
 
 
 def read_value(text: str | None) -> Reading:
-    """Read a target or actual cell. Never raises; UNKNOWN when the text cannot be read."""
+    """Read a target or actual cell. Never raises; UNKNOWN when the text cannot be read.
+
+    A short cell's reading is kept (a ``Reading`` is immutable and depends on the text alone):
+    the same few hundred cells ("100%", "≥95%", "2022年12月底前", "完成") recur in every
+    report of a county, and the 审核, autosave and the 汇总 read each of them many times."""
+    if isinstance(text, str) and len(text) <= _CACHED_CHARS:
+        return _read_cached(text)
+    return _read_value(text)
+
+
+_CACHED_CHARS = 64
+
+
+@functools.lru_cache(maxsize=4096)
+def _read_cached(text: str) -> Reading:
+    return _read_value(text)
+
+
+def _read_value(text: str | None) -> Reading:
     original = "" if text is None else str(text)
     s = _norm(original).rstrip(_TRAILING_PUNCT)
     if not s or all(c in _BLANK_CHARS for c in s):
