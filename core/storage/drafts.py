@@ -9,6 +9,7 @@ import json
 import os
 import sqlite3
 import tempfile
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -22,7 +23,7 @@ from core.findings import ERROR
 from core.os_errors import os_error_text
 from core.paths import database_path, make_data_dir, make_private
 from core.report_io import report_from_dict, report_to_dict
-from core.storage import recovery
+from core.storage import clean, recovery
 from core.storage.errors import error_text, translated
 from core.storage.files import _parse_backup_name, _stamped_path, backups_dir, draft_count, list_backups
 from core.storage import exchange
@@ -141,6 +142,7 @@ class Storage:
         self.path = path
         #: Chinese text for the user when ``open`` had to recover a damaged file, else "".
         self.recovery_message = ""
+        self._checked: float | None = None  # when every page was last checked (set by ``open``)
 
     # -- opening -----------------------------------------------------------------------------
     @staticmethod
@@ -157,8 +159,10 @@ class Storage:
         except OSError as e:
             raise StorageError(f"无法创建数据目录“{data_dir}”：{os_error_text(e)}") from e
         path = database_path(data_dir)
+        checked = clean.last_full_check(data_dir, path)  # None: every page is checked now
         try:
-            message = recovery.prepare(data_dir)
+            clean.forget(data_dir)  # only a clean close marks the file again
+            message = recovery.prepare(data_dir, full=checked is None)
             existed = path.exists() and path.stat().st_size > 0
             db = Database(cls._connect(path), execute_plugins=False)
         except (sqlite3.Error, OSError) as e:
@@ -185,10 +189,20 @@ class Storage:
         make_private(path)  # older versions and SQLite itself leave it 0644
         storage = cls(db, path)
         storage.recovery_message = message
+        storage._checked = time.time() if checked is None else checked
         return storage
 
     def close(self) -> None:
+        """Close the connection; then mark the file as closed cleanly (``core.storage.clean``)."""
+        try:
+            in_transaction = self.db.conn.in_transaction
+        except sqlite3.Error:  # closed already
+            in_transaction = True
         self.db.close()
+        checked = self._checked
+        if checked is not None and not in_transaction:
+            self._checked = None
+            clean.remember(self.path.parent, self.path, checked)
 
     def __enter__(self) -> "Storage":
         return self
