@@ -12,7 +12,7 @@ import argparse
 import sys
 import threading
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Signal
+from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -214,6 +214,34 @@ def startup_error(e: BaseException, data_override=None) -> int:
     return 3
 
 
+class _FirstPaint(QObject):
+    """Runs ``then`` one event-loop turn after the watched window's first paint event."""
+
+    def __init__(self, window, then, fallback_ms: int):
+        super().__init__(window)
+        self.then = then
+        window.installEventFilter(self)
+        QTimer.singleShot(fallback_ms, self.fire)  # a window that is never drawn still starts
+
+    def eventFilter(self, obj, event):  # noqa: N802
+        if event.type() == QEvent.Type.Paint and self.then is not None:
+            QTimer.singleShot(0, self.fire)  # after the rest of this paint pass
+        return False
+
+    def fire(self) -> None:
+        then, self.then = self.then, None
+        if then is not None:
+            self.parent().removeEventFilter(self)
+            then()
+
+
+def after_first_paint(window, then, fallback_ms: int = 2000) -> None:
+    """Call ``then`` once the shown ``window`` has been drawn (or after ``fallback_ms``): the clerk
+    sees the drafts list at once, and reopening the last draft (which builds the whole wizard)
+    comes in the next event-loop turn, not before the first paint."""
+    _FirstPaint(window, then, fallback_ms)
+
+
 def _run(app: QApplication, args, reporter: CrashReporter) -> int:
     try:
         data = data_dir(args.data_dir)
@@ -247,7 +275,7 @@ def _run(app: QApplication, args, reporter: CrashReporter) -> int:
         recovery = getattr(storage, "recovery_message", "")
         window.show()
 
-        def after_start() -> None:  # the window is usable first; then the backup and the last draft
+        def after_start() -> None:  # the window is drawn first; then the backup and the last draft
             if recovery:  # not routine: the clerk must know what may be missing
                 window.say(recovery)
                 QMessageBox.warning(window, "数据库已从备份恢复", recovery)
@@ -264,7 +292,7 @@ def _run(app: QApplication, args, reporter: CrashReporter) -> int:
             probe = getattr(app, "_jixiao_paint_probe", None)  # desktop/paint_probe.py: benches only
             if probe is not None and hasattr(probe, "started"):
                 probe.started(window)
-        QTimer.singleShot(0, after_start)
+        after_first_paint(window, after_start)
         return app.exec()
     finally:
         reporter.window = None

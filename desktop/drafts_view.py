@@ -2,7 +2,7 @@
 delete into the recycle bin and restore, and a draft's history."""
 from __future__ import annotations
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QIdentityProxyModel, Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget)
 
@@ -15,10 +15,11 @@ from desktop.exchange import Exchange
 RIGHT_ALIGNED = (COL_YEAR, COL_TOTAL)  # figures line up on the right, as in a spreadsheet
 UNIT_MAX_SHARE = 0.35  # with titles shown, a long unit name takes at most this much of the width
 ORIGIN_MAX_WIDTH = 220  # 来源 beyond this is elided; its tooltip has it whole
+SIZE_SAMPLE = 100  # rows (beyond those on screen) a column's width is measured on
 
 
-class DraftsProxy(QSortFilterProxyModel):
-    """Find as you type, and the numbers right-aligned."""
+class DraftsProxy(QIdentityProxyModel):
+    """The numbers right-aligned; everything else (sorting, finding) is the model's own."""
 
     def data(self, index, role=Qt.DisplayRole):
         if role == Qt.TextAlignmentRole and index.column() in RIGHT_ALIGNED:
@@ -41,17 +42,18 @@ class DraftsView(QWidget):
         self.model = DraftsModel(self)
         self.proxy = DraftsProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.proxy.setFilterKeyColumn(-1)
         self.search = QLineEdit()
         self.search.setPlaceholderText("按单位或年度查找")
-        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.search.textChanged.connect(self.model.set_filter)
         self.show_bin = QCheckBox("显示回收站")
         self.show_bin.toggled.connect(lambda _: self.refresh())
         self.table = QTableView()
         self.table.setModel(self.proxy)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.ExtendedSelection)  # Ctrl/Shift: several to export
-        self.table.setSortingEnabled(True)
+        self.table.setSortingEnabled(True)  # a header click: DraftsModel.sort
+        # column widths from the first SIZE_SAMPLE rows, not from every one of 10,000 drafts
+        self.table.horizontalHeader().setResizeContentsPrecision(SIZE_SAMPLE)
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.ElideRight)
@@ -98,13 +100,16 @@ class DraftsView(QWidget):
 
     def size_columns(self) -> None:
         """Short columns as wide as their contents (最后修改 never cut); the spare width goes to
-        标题 when any draft has one, else to 单位 — an empty 标题 takes only its heading's width."""
+        标题 when any draft has one, else to 单位 — an empty 标题 takes only its heading's width.
+        Widths are measured on the first ``SIZE_SAMPLE`` rows (the short columns have fixed
+        formats), set once here: no column resizes itself from every row on every change."""
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
-        titled = any(self.model.index(r, COL_TITLE).data() for r in range(self.model.rowCount()))
+        titled = any(d.title for d in self.model.rows)
         for col in range(len(HEADERS)):
             if col not in (COL_TITLE, COL_UNIT, COL_ORIGIN):
-                header.setSectionResizeMode(col, QHeaderView.ResizeToContents)
+                header.setSectionResizeMode(col, QHeaderView.Interactive)
+                header.resizeSection(col, max(self.table.sizeHintForColumn(col), header.sectionSizeHint(col)))
         header.setSectionResizeMode(COL_ORIGIN, QHeaderView.Interactive)
         header.resizeSection(COL_ORIGIN, min(ORIGIN_MAX_WIDTH, max(
             self.table.sizeHintForColumn(COL_ORIGIN), header.sectionSizeHint(COL_ORIGIN))))
@@ -114,7 +119,9 @@ class DraftsView(QWidget):
             want = max(self.table.sizeHintForColumn(COL_UNIT), header.sectionSizeHint(COL_UNIT))
             header.resizeSection(COL_UNIT, min(want, int(self.table.viewport().width() * UNIT_MAX_SHARE)))
         else:
-            header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeToContents)
+            header.setSectionResizeMode(COL_TITLE, QHeaderView.Interactive)
+            header.resizeSection(COL_TITLE, max(self.table.sizeHintForColumn(COL_TITLE),
+                                                header.sectionSizeHint(COL_TITLE)))
             header.setSectionResizeMode(COL_UNIT, QHeaderView.Stretch)
 
     def resizeEvent(self, event) -> None:
@@ -122,10 +129,9 @@ class DraftsView(QWidget):
         self.size_columns()
 
     def select(self, draft_id: int) -> None:
-        for r in range(self.proxy.rowCount()):
-            if self.proxy.index(r, 0).data(RECORD_ROLE).id == draft_id:
-                self.table.selectRow(r)
-                return
+        row = self.model.row_of(draft_id)
+        if row is not None:
+            self.table.selectRow(row)
 
     def selected(self):
         rows = self.table.selectionModel().selectedRows()

@@ -11,8 +11,10 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QFont, QKeySequence
-from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMessageBox, QStackedWidget
+from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox,
+                               QStackedWidget)
 
 from core import unsaved
 from core.atomic import atomic_write_text
@@ -82,6 +84,13 @@ class MainWindow(QMainWindow):
         self.drafts.message.connect(self.say)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.drafts)
+        self.opening: QLabel | None = None  # "opening the last draft": shown until reopen_last ends
+        last = self._state().get("last_draft")
+        if isinstance(last, int) and self.drafts.model.has(last):
+            self.opening = QLabel("正在打开上次编辑的报告……")
+            self.opening.setAlignment(Qt.AlignCenter)
+            self.stack.addWidget(self.opening)
+            self.stack.setCurrentWidget(self.opening)  # the first paint: no list flashing by
         self.setCentralWidget(self.stack)
         menu = self.menuBar().addMenu("文件(&F)")
         imp = QAction("导入报告(&I)…", self)
@@ -266,7 +275,19 @@ class MainWindow(QMainWindow):
         self._save_state(last_draft=draft_id)
 
     def reopen_last(self) -> bool:
-        """At start: offer any unsaved edits, then open the draft they went to, or the last one."""
+        """At start: offer any unsaved edits, then open the draft they went to, or the last one.
+        The window shows "正在打开…" until then (built before the first paint), the list after."""
+        try:
+            return self._reopen_last()
+        finally:
+            if self.opening is not None:
+                if self.stack.currentWidget() is self.opening:
+                    self.stack.setCurrentWidget(self.drafts)
+                self.stack.removeWidget(self.opening)
+                self.opening.deleteLater()
+                self.opening = None
+
+    def _reopen_last(self) -> bool:
         restored, deferred = None, set()
         for found in unsaved.list_unsaved(self.data_dir):
             draft_id = self.offer_unsaved(found)
@@ -281,8 +302,10 @@ class MainWindow(QMainWindow):
                 self.editor.notice("已恢复上次未保存的修改，可在“历史版本…”中退回")
             return opened
         last = self._state().get("last_draft")
-        alive = {d.id for d in self.storage.list()}
-        return isinstance(last, int) and last in alive and last not in deferred and self.open_draft(last)
+        if self.drafts.show_bin.isChecked():
+            self.drafts.show_bin.setChecked(False)  # the list holds just the drafts not binned
+        alive = self.drafts.model.has(last) if isinstance(last, int) else False
+        return alive and last not in deferred and self.open_draft(last)
 
     # -- unsaved edits from before -----------------------------------------------------------
     def offer_unsaved(self, found: unsaved.Unsaved) -> int | None:
