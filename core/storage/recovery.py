@@ -58,7 +58,7 @@ from core.storage import clean
 from core.storage.files import (_parse_backup_name, _stamped_path, backups_dir, copy_private,
                                 good_backups, list_backups)
 from core.storage.schema import (_BACKUP_RE, AFTER_RESTORE, BEFORE_RESTORE, EMPTIED_BY_CLERK,
-                                 MIGRATIONS, StorageError)
+                                 MIGRATION_SET, StorageError)
 
 OK, MISSING, ZERO, EMPTY, DAMAGED, FOREIGN = "ok", "missing", "zero", "empty", "damaged", "foreign"
 
@@ -113,7 +113,7 @@ def database_state(path: Path, full: bool = True) -> str:
         if "drafts" not in tables:
             ours = "_sqlite_migrations" in tables and con.execute(
                 "SELECT count(*) FROM _sqlite_migrations WHERE migration_set = ?",
-                [MIGRATIONS.name]).fetchone()[0] > 0
+                [MIGRATION_SET]).fetchone()[0] > 0
             if not ours and tables - {"_sqlite_migrations"}:
                 return FOREIGN
             return EMPTY
