@@ -18,7 +18,6 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from core.crash_log import internal_error_text, write_crash_log
 from core.instance_lock import InstanceLock
-from core.os_errors import os_error_text
 from core.paths import backup_keep, data_dir, default_data_dir, drive_problem
 from core.storage import Storage, StorageError
 
@@ -246,6 +245,8 @@ def _run(app: QApplication, args, reporter: CrashReporter) -> int:
     try:
         data = data_dir(args.data_dir)
     except OSError as e:
+        from core.os_errors import os_error_text
+
         QMessageBox.critical(None, "无法使用数据目录", f"无法使用数据目录“{args.data_dir or ''}”：{os_error_text(e)}")
         return 2
     problem = drive_problem(data)

@@ -2,20 +2,33 @@
 delete into the recycle bin and restore, and a draft's history."""
 from __future__ import annotations
 
+import sys
+
 from PySide6.QtCore import QIdentityProxyModel, Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from core.storage import Storage, StorageError
-from desktop.dialogs import HistoryDialog, NewDraftDialog, ask_title
 from desktop.drafts_model import (COL_ORIGIN, COL_TITLE, COL_TOTAL, COL_UNIT, COL_YEAR, HEADERS,
                                   RECORD_ROLE, DraftsModel)
-from desktop.exchange import Exchange
 
 RIGHT_ALIGNED = (COL_YEAR, COL_TOTAL)  # figures line up on the right, as in a spreadsheet
 UNIT_MAX_SHARE = 0.35  # with titles shown, a long unit name takes at most this much of the width
 ORIGIN_MAX_WIDTH = 220  # 来源 beyond this is elided; its tooltip has it whole
 SIZE_SAMPLE = 100  # rows (beyond those on screen) a column's width is measured on
+
+
+def __getattr__(name: str):
+    """The dialogs load when first used, not before the window's first paint."""
+    if name in ("HistoryDialog", "NewDraftDialog", "ask_title"):
+        from desktop import dialogs
+
+        return getattr(dialogs, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _dialog(name: str):
+    return getattr(sys.modules[__name__], name)  # a test may have replaced it
 
 
 class DraftsProxy(QIdentityProxyModel):
@@ -85,10 +98,19 @@ class DraftsView(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addLayout(row)
-        self.exchange = Exchange(storage, self)
-        self.exchange.message.connect(self.message)
-        self.exchange.imported.connect(lambda draft_id: self.refresh(draft_id))
+        self._exchange = None
         self.refresh()
+
+    @property
+    def exchange(self):
+        """Data packages (desktop.exchange), set up on first use."""
+        if self._exchange is None:
+            from desktop.exchange import Exchange
+
+            self._exchange = Exchange(self.storage, self)
+            self._exchange.message.connect(self.message)
+            self._exchange.imported.connect(lambda draft_id: self.refresh(draft_id))
+        return self._exchange
 
     # -- helpers ------------------------------------------------------------------------------
     def refresh(self, select: int | None = None) -> None:
@@ -159,7 +181,7 @@ class DraftsView(QWidget):
 
     # -- actions ------------------------------------------------------------------------------
     def new_draft(self) -> None:
-        answer = NewDraftDialog.ask(self)
+        answer = _dialog("NewDraftDialog").ask(self)
         if answer is None:
             return
         tid, unit, year = answer
@@ -203,7 +225,7 @@ class DraftsView(QWidget):
         d = self._need_selection()
         if d is None:
             return
-        title = ask_title(self, d.title)
+        title = _dialog("ask_title")(self, d.title)
         if title:
             self._do(lambda: self.storage.rename(d.id, title), "已重命名", select=d.id)
 
@@ -226,7 +248,7 @@ class DraftsView(QWidget):
         if not snaps:
             self.message.emit("这份报告还没有历史版本（离开页面或导出时会自动保存历史版本）")
             return
-        chosen = HistoryDialog.ask(snaps, self)
+        chosen = _dialog("HistoryDialog").ask(snaps, self)
         if chosen is not None:
             self._do(lambda: self.storage.restore_snapshot(chosen), "已恢复到所选历史版本（恢复前的内容也已保存为历史版本）",
                      select=d.id)

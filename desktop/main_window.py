@@ -16,15 +16,11 @@ from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox,
                                QStackedWidget)
 
-from core import unsaved
-from core.atomic import atomic_write_text
-from core.autosave import describe
-from core.findings import ERROR
-from core.report_io import load_report
 from core.storage import Storage
 from desktop.drafts_view import DraftsView
 
 if TYPE_CHECKING:
+    from core import unsaved
     from desktop.editor import DraftEditor
 
 UI_STATE = "ui.json"
@@ -153,6 +149,8 @@ class MainWindow(QMainWindow):
 
     # -- drafts ------------------------------------------------------------------------------
     def open_draft(self, draft_id: int) -> bool:
+        from core import unsaved
+        from core.autosave import describe
         from desktop.editor import DraftEditor  # the wizard loads when a draft opens, not at start-up
         from desktop.session import DraftSession
 
@@ -247,6 +245,9 @@ class MainWindow(QMainWindow):
             event.ignore()
 
     def import_report(self, path: str) -> int | None:
+        from core.findings import ERROR
+        from core.report_io import load_report
+
         report, findings = load_report(path)
         if report is None:
             first = next((f for f in findings if f.severity == ERROR), findings[0])
@@ -266,6 +267,8 @@ class MainWindow(QMainWindow):
         return state if isinstance(state, dict) else {}
 
     def _save_state(self, **changes) -> None:
+        from core.atomic import atomic_write_text
+
         try:
             atomic_write_text(self.data_dir / UI_STATE, json.dumps({**self._state(), **changes}))
         except OSError:
@@ -288,6 +291,8 @@ class MainWindow(QMainWindow):
                 self.opening = None
 
     def _reopen_last(self) -> bool:
+        from core import unsaved
+
         restored, deferred = None, set()
         for found in unsaved.list_unsaved(self.data_dir):
             draft_id = self.offer_unsaved(found)
@@ -310,6 +315,9 @@ class MainWindow(QMainWindow):
     # -- unsaved edits from before -----------------------------------------------------------
     def offer_unsaved(self, found: unsaved.Unsaved) -> int | None:
         """Ask about one recovery file and do what the clerk chose; the draft restored into."""
+        from core import unsaved
+        from core.autosave import describe
+
         try:
             exists = found.draft_id in {d.id for d in self.storage.list(include_deleted=True)}
             current = self.storage.get(found.draft_id) if exists else None
@@ -333,6 +341,8 @@ class MainWindow(QMainWindow):
 
     def restore_unsaved(self, found: unsaved.Unsaved, exists: bool = True) -> int | None:
         """Put the kept report into its draft, after a history point (so it can be undone)."""
+        from core.autosave import describe
+
         try:
             if exists:
                 self.storage.snapshot(found.draft_id, BEFORE_RECOVERY)

@@ -15,7 +15,7 @@ Anything else (the migrations, a test reading the schema through sqlite-utils) g
 from __future__ import annotations
 
 import contextlib
-import secrets
+import os
 import sqlite3
 from typing import Any, Iterator, Sequence
 
@@ -74,7 +74,7 @@ class Db:
     def atomic(self) -> Iterator["Db"]:
         conn = self.conn
         if conn.in_transaction:
-            savepoint = f"jixiao_{secrets.token_hex(16)}"
+            savepoint = f"jixiao_{os.urandom(16).hex()}"
             conn.execute(f"SAVEPOINT {savepoint};")
             try:
                 yield self
