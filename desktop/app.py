@@ -14,7 +14,7 @@ import threading
 
 from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from core.crash_log import internal_error_text, write_crash_log
 from core.instance_lock import InstanceLock
@@ -242,6 +242,8 @@ def after_first_paint(window, then, fallback_ms: int = 2000) -> None:
 
 
 def _run(app: QApplication, args, reporter: CrashReporter) -> int:
+    from PySide6.QtWidgets import QMessageBox  # here: its enums cost time before the first paint
+
     try:
         data = data_dir(args.data_dir)
     except OSError as e:

@@ -12,9 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QFont, QKeySequence
-from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox,
-                               QStackedWidget)
+from PySide6.QtGui import QAction, QFont
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget
 
 from core.storage import Storage
 from desktop.drafts_view import DraftsView
@@ -45,6 +44,8 @@ class RecoveryPrompt:
     @staticmethod
     def ask(parent, title: str, found: unsaved.Unsaved) -> str | None:
         """RESTORE, SET_ASIDE, or None to decide later (the file stays)."""
+        from PySide6.QtWidgets import QMessageBox
+
         when = found.written_at or found.since
         when_text = f"{when:%Y-%m-%d %H:%M:%S}" if when else "时间不详"
         box = QMessageBox(QMessageBox.Question, "有未保存的修改",
@@ -91,7 +92,7 @@ class MainWindow(QMainWindow):
         menu = self.menuBar().addMenu("文件(&F)")
         imp = QAction("导入报告(&I)…", self)
         imp.setStatusTip("导入以前导出或另存的报告文件，作为一份新草稿")
-        imp.setShortcut(QKeySequence.Open)
+        imp.setShortcut("Ctrl+O")  # QKeySequence.Open on Windows and Linux
         imp.triggered.connect(self.import_file)
         menu.addAction(imp)
         pkg = QAction("导入数据包(&P)…", self)
@@ -117,7 +118,7 @@ class MainWindow(QMainWindow):
             self.large_text.setChecked(True)
         help_menu = self.menuBar().addMenu("帮助(&H)")
         usage = QAction("使用说明(&U)…", self)
-        usage.setShortcut(QKeySequence.HelpContents)
+        usage.setShortcut("F1")  # QKeySequence.HelpContents
         usage.triggered.connect(self.show_usage)
         help_menu.addAction(usage)
         about = QAction("关于绩效自评助手(&A)…", self)
@@ -204,6 +205,8 @@ class MainWindow(QMainWindow):
             self.say("已返回草稿列表，所有修改均已保存")  # not "已打开 …" of the draft just closed
 
     def import_file(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         path, _ = QFileDialog.getOpenFileName(self, "导入报告", str(Path.home()), "报告文件 (*.json)")
         if path:
             self.import_report(path)
