@@ -273,12 +273,13 @@ def _run(app: QApplication, args, reporter: CrashReporter) -> int:
     try:
         from desktop.main_window import MainWindow
 
-        window = MainWindow(storage, data)
+        window = MainWindow(storage, data, light=True)  # menus first; the list after the first paint
         reporter.window = window
         recovery = getattr(storage, "recovery_message", "")
         window.show()
 
-        def after_start() -> None:  # the window is drawn first; then the backup and the last draft
+        def after_start() -> None:  # the window is drawn first; then the list, the backup, the last draft
+            window.drafts  # noqa: B018 — the drafts list, set up now (MainWindow light=True)
             if recovery:  # not routine: the clerk must know what may be missing
                 window.say(recovery)
                 QMessageBox.warning(window, "数据库已从备份恢复", recovery)

@@ -20,6 +20,8 @@ from core.rounding import fmt_score
  COL_ORIGIN) = range(9)
 HEADERS = ("年度", "单位", "类型", "标题", "状态", "得分", "等级", "最后修改", "来源")
 RECORD_ROLE = Qt.UserRole + 1
+RIGHT_ALIGNED = (COL_YEAR, COL_TOTAL)  # figures line up on the right, as in a spreadsheet
+_RIGHT = int(Qt.AlignRight | Qt.AlignVCenter)
 STATUS = {"draft": "草稿", "final": "定稿"}
 DEPARTMENT = "department_overall"  # core.model.DEPARTMENT (not imported: the list loads first)
 NO_GRADE = "分值合计有误，暂不评级"  # core.scoring.NO_GRADE (tests/test_drafts_list_scale.py checks)
@@ -137,6 +139,8 @@ class DraftsModel(QAbstractTableModel):
     def headerData(self, section, orientation, role=Qt.DisplayRole):
         if orientation == Qt.Horizontal and role == Qt.DisplayRole:
             return HEADERS[section]
+        if orientation == Qt.Horizontal and role == Qt.TextAlignmentRole and section in RIGHT_ALIGNED:
+            return _RIGHT
         return None
 
     def data(self, index: QModelIndex, role=Qt.DisplayRole):
@@ -148,6 +152,8 @@ class DraftsModel(QAbstractTableModel):
         if role == RECORD_ROLE:
             return d
         col = index.column()
+        if role == Qt.TextAlignmentRole and col in RIGHT_ALIGNED:
+            return _RIGHT
         if role == Qt.ToolTipRole and col == COL_GRADE and getattr(d, "grade", "") == NO_GRADE:
             return "自评表各行分值合计不等于满分，改正分值后才评定等级（见“审核与导出”）"
         if role == Qt.ToolTipRole and getattr(d, "origin_text", ""):  # where an imported draft came from

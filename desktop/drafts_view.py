@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QIdentityProxyModel, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from core.storage import Storage, StorageError
-from desktop.drafts_model import (COL_ORIGIN, COL_TITLE, COL_TOTAL, COL_UNIT, COL_YEAR, HEADERS,
-                                  RECORD_ROLE, DraftsModel)
+from desktop.drafts_model import COL_ORIGIN, COL_TITLE, COL_UNIT, COL_YEAR, HEADERS, RECORD_ROLE, DraftsModel
 
-RIGHT_ALIGNED = (COL_YEAR, COL_TOTAL)  # figures line up on the right, as in a spreadsheet
 UNIT_MAX_SHARE = 0.35  # with titles shown, a long unit name takes at most this much of the width
 ORIGIN_MAX_WIDTH = 220  # 来源 beyond this is elided; its tooltip has it whole
 SIZE_SAMPLE = 100  # rows (beyond those on screen) a column's width is measured on
@@ -31,20 +29,6 @@ def _dialog(name: str):
     return getattr(sys.modules[__name__], name)  # a test may have replaced it
 
 
-class DraftsProxy(QIdentityProxyModel):
-    """The numbers right-aligned; everything else (sorting, finding) is the model's own."""
-
-    def data(self, index, role=Qt.DisplayRole):
-        if role == Qt.TextAlignmentRole and index.column() in RIGHT_ALIGNED:
-            return int(Qt.AlignRight | Qt.AlignVCenter)
-        return super().data(index, role)
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if role == Qt.TextAlignmentRole and orientation == Qt.Horizontal and section in RIGHT_ALIGNED:
-            return int(Qt.AlignRight | Qt.AlignVCenter)
-        return super().headerData(section, orientation, role)
-
-
 class DraftsView(QWidget):
     open_requested = Signal(int)  # draft id
     message = Signal(str)
@@ -53,8 +37,10 @@ class DraftsView(QWidget):
         super().__init__(parent)
         self.storage = storage
         self.model = DraftsModel(self)
-        self.proxy = DraftsProxy(self)
-        self.proxy.setSourceModel(self.model)
+        # The view's model is DraftsModel itself (``proxy`` is kept as its other name). A Python
+        # proxy calling ``super().data()`` loses a reference to None on every empty role
+        # (PySide6 6.12): with thousands of drafts None is freed and Python aborts.
+        self.proxy = self.model
         self.search = QLineEdit()
         self.search.setPlaceholderText("按单位或年度查找")
         self.search.textChanged.connect(self.model.set_filter)

@@ -16,10 +16,10 @@ from PySide6.QtGui import QAction, QFont
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget
 
 from core.storage import Storage
-from desktop.drafts_view import DraftsView
 
 if TYPE_CHECKING:
     from core import unsaved
+    from desktop.drafts_view import DraftsView
     from desktop.editor import DraftEditor
 
 UI_STATE = "ui.json"
@@ -66,29 +66,29 @@ class RecoveryPrompt:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, storage: Storage, data_dir: Path):
+    """``light=True`` (the app's start, desktop/app.py): the window is first painted with its
+    menus and an empty page, or "正在打开上次编辑的报告……" — the drafts list (and the
+    templates of this data folder) are set up on first use of ``drafts``, which the app makes
+    one event-loop turn after the first paint. Otherwise (tests, tools) at once."""
+
+    def __init__(self, storage: Storage, data_dir: Path, *, light: bool = False):
         super().__init__()
         self.storage = storage
         self.data_dir = Path(data_dir)
-        from core import templates
-
-        templates.use_data_dir(self.data_dir)  # the templates installed from packages into this folder
         self.editor: DraftEditor | None = None
+        self._drafts: DraftsView | None = None
         self.setWindowTitle("绩效自评助手")
         self.resize(1366, 768)
-        self.drafts = DraftsView(storage)
-        self.drafts.open_requested.connect(self.open_draft)
-        self.drafts.message.connect(self.say)
         self.stack = QStackedWidget()
-        self.stack.addWidget(self.drafts)
         self.opening: QLabel | None = None  # "opening the last draft": shown until reopen_last ends
         last = self._state().get("last_draft")
-        if isinstance(last, int) and self.drafts.model.has(last):
-            self.opening = QLabel("正在打开上次编辑的报告……")
+        if isinstance(last, int) or light:
+            self.opening = QLabel("正在打开上次编辑的报告……" if isinstance(last, int) else "")
             self.opening.setAlignment(Qt.AlignCenter)
             self.stack.addWidget(self.opening)
-            self.stack.setCurrentWidget(self.opening)  # the first paint: no list flashing by
         self.setCentralWidget(self.stack)
+        if not light:
+            self.drafts  # noqa: B018 — set up now
         menu = self.menuBar().addMenu("文件(&F)")
         imp = QAction("导入报告(&I)…", self)
         imp.setStatusTip("导入以前导出或另存的报告文件，作为一份新草稿")
@@ -126,6 +126,34 @@ class MainWindow(QMainWindow):
         help_menu.addAction(about)
         self.help_actions = {"usage": usage, "about": about}
         self.say("就绪")
+
+    @property
+    def drafts(self) -> DraftsView:
+        """The drafts list, set up on first use (see the class)."""
+        if self._drafts is None:
+            from core import templates
+            from desktop.drafts_view import DraftsView
+
+            templates.use_data_dir(self.data_dir)  # the templates installed from packages into this folder
+            self._drafts = drafts = DraftsView(self.storage)
+            drafts.open_requested.connect(self.open_draft)
+            drafts.message.connect(self.say)
+            self.stack.insertWidget(0, drafts)
+            last = self._state().get("last_draft")
+            if self.opening is not None and self.opening.text() and not (
+                    isinstance(last, int) and drafts.model.has(last)):
+                self.opening.setText("")  # nothing to reopen: the list, once reopen_last has looked
+            if self.opening is None or not self.opening.text():
+                self._drop_opening()
+        return self._drafts
+
+    def _drop_opening(self) -> None:
+        if self.opening is not None:
+            if self.stack.currentWidget() is self.opening:
+                self.stack.setCurrentWidget(self.drafts)
+            self.stack.removeWidget(self.opening)
+            self.opening.deleteLater()
+            self.opening = None
 
     def show_usage(self) -> None:
         from desktop.help import UsageDialog
@@ -286,12 +314,7 @@ class MainWindow(QMainWindow):
         try:
             return self._reopen_last()
         finally:
-            if self.opening is not None:
-                if self.stack.currentWidget() is self.opening:
-                    self.stack.setCurrentWidget(self.drafts)
-                self.stack.removeWidget(self.opening)
-                self.opening.deleteLater()
-                self.opening = None
+            self._drop_opening()
 
     def _reopen_last(self) -> bool:
         from core import unsaved
