@@ -7,7 +7,8 @@
   writes ``time.time()`` to FILE and ends at once (``os._exit(0)``: no shutdown time in the
   figure). With ``JIXIAO_BENCH_UNTIL=started`` it waits instead until the start-up work after
   the first paint is done (the last draft reopened; ``desktop.app`` then calls the probe's ``started(window)``) and the
-  window has painted again: the peak memory of a start with the wizard open.
+  window has painted again: the peak memory of a start with the wizard open. With
+  ``JIXIAO_BENCH_MODULES=1`` the names of the modules loaded by then follow, one a line.
 
 ``desktop.main`` calls ``install()`` before the app starts: the next QApplication made by
 ``desktop.app.make_app`` gets the event filter. The bare windows of the benches do the same
@@ -22,6 +23,7 @@ import time
 LINE = "FIRST_PAINT"
 PAINTED_ENV = "JIXIAO_BENCH_PAINTED"
 UNTIL_ENV = "JIXIAO_BENCH_UNTIL"
+MODULES_ENV = "JIXIAO_BENCH_MODULES"
 
 
 def probe(app, painted_file: str | None = None, until_started: bool = False):
@@ -33,8 +35,10 @@ def probe(app, painted_file: str | None = None, until_started: bool = False):
             print(LINE, flush=True, file=sys.stdout)
             app.quit()
             return
-        with open(painted_file, "w", encoding="ascii") as f:
+        with open(painted_file, "w", encoding="utf-8") as f:
             f.write(repr(time.time()))
+            if os.environ.get(MODULES_ENV):  # tests/test_startup_paint.py: what was loaded by then
+                f.write("\n" + "\n".join(sorted(sys.modules)))
         sys.stdout.flush()
         os._exit(0)
 
