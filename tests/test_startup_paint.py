@@ -78,7 +78,7 @@ def test_the_window_is_painted_before_the_start_work_runs(qtbot, tmp_path, seeds
         qtbot.waitUntil(lambda: "start" in order)
         assert order.index("paint") < order.index("start")
         assert w.editor is not None and w.editor.session.draft_id == last
-        assert w.stack.currentWidget() is w.editor and w.opening is None
+        assert w.stack.currentWidget() is w.editor and w.opening is None and w.stack.count() == 2
         w.close()
 
 
