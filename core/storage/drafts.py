@@ -106,7 +106,7 @@ def _info(row: tuple) -> DraftInfo:
     except ArithmeticError:
         total = None
     return DraftInfo(*head, total, grade or "", previous_id,
-                     exchange.origin_text(exchange.load_origin(origin)))
+                     exchange.origin_text(exchange.load_origin(origin)) if origin else "")
 
 
 def empty_report(template_id: str, unit: str, year: int) -> model.Report:
