@@ -220,11 +220,11 @@ class _FirstPaint(QObject):
         super().__init__(window)
         self.then = then
         window.installEventFilter(self)
-        QTimer.singleShot(fallback_ms, self.fire)  # a window that is never drawn still starts
+        QTimer.singleShot(fallback_ms, self, self.fire)  # a window that is never drawn still starts
 
     def eventFilter(self, obj, event):  # noqa: N802
         if event.type() == QEvent.Type.Paint and self.then is not None:
-            QTimer.singleShot(0, self.fire)  # after the rest of this paint pass
+            QTimer.singleShot(0, self, self.fire)  # after the rest of this paint pass
         return False
 
     def fire(self) -> None:
@@ -236,8 +236,8 @@ class _FirstPaint(QObject):
 
 def after_first_paint(window, then, fallback_ms: int = 2000) -> None:
     """Call ``then`` once the shown ``window`` has been drawn (or after ``fallback_ms``): the clerk
-    sees the drafts list at once, and reopening the last draft (which builds the whole wizard)
-    comes in the next event-loop turn, not before the first paint."""
+    sees the window at once; the drafts list, the daily backup and reopening the last draft
+    (which builds the whole wizard) come in the next event-loop turn, not before the first paint."""
     _FirstPaint(window, then, fallback_ms)
 
 

@@ -85,6 +85,8 @@ class DraftsView(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(row)
         self._exchange = None
+        self._widths: list[int] | None = None  # measured column widths (size_columns)
+        self._titled = False
         self.refresh()
 
     @property
@@ -106,35 +108,36 @@ class DraftsView(QWidget):
             self.select(select)
         self.size_columns()
 
-    def size_columns(self) -> None:
+    def size_columns(self, measure: bool = True) -> None:
         """Short columns as wide as their contents (最后修改 never cut); the spare width goes to
         标题 when any draft has one, else to 单位 — an empty 标题 takes only its heading's width.
         Widths are measured on the first ``SIZE_SAMPLE`` rows (the short columns have fixed
-        formats), set once here: no column resizes itself from every row on every change."""
+        formats) when the rows change (``measure``), not on a resize, and never from every row."""
         header = self.table.horizontalHeader()
+        if measure or self._widths is None:
+            self._widths = [max(self.table.sizeHintForColumn(c), header.sectionSizeHint(c))
+                            for c in range(len(HEADERS))]
+            self._titled = any(d.title for d in self.model.rows)
+        widths = self._widths
         header.setStretchLastSection(False)
-        titled = any(d.title for d in self.model.rows)
         for col in range(len(HEADERS)):
             if col not in (COL_TITLE, COL_UNIT, COL_ORIGIN):
                 header.setSectionResizeMode(col, QHeaderView.Interactive)
-                header.resizeSection(col, max(self.table.sizeHintForColumn(col), header.sectionSizeHint(col)))
+                header.resizeSection(col, widths[col])
         header.setSectionResizeMode(COL_ORIGIN, QHeaderView.Interactive)
-        header.resizeSection(COL_ORIGIN, min(ORIGIN_MAX_WIDTH, max(
-            self.table.sizeHintForColumn(COL_ORIGIN), header.sectionSizeHint(COL_ORIGIN))))
-        if titled:
+        header.resizeSection(COL_ORIGIN, min(ORIGIN_MAX_WIDTH, widths[COL_ORIGIN]))
+        if self._titled:
             header.setSectionResizeMode(COL_TITLE, QHeaderView.Stretch)
             header.setSectionResizeMode(COL_UNIT, QHeaderView.Interactive)
-            want = max(self.table.sizeHintForColumn(COL_UNIT), header.sectionSizeHint(COL_UNIT))
-            header.resizeSection(COL_UNIT, min(want, int(self.table.viewport().width() * UNIT_MAX_SHARE)))
+            header.resizeSection(COL_UNIT, min(widths[COL_UNIT], int(self.table.viewport().width() * UNIT_MAX_SHARE)))
         else:
             header.setSectionResizeMode(COL_TITLE, QHeaderView.Interactive)
-            header.resizeSection(COL_TITLE, max(self.table.sizeHintForColumn(COL_TITLE),
-                                                header.sectionSizeHint(COL_TITLE)))
+            header.resizeSection(COL_TITLE, widths[COL_TITLE])
             header.setSectionResizeMode(COL_UNIT, QHeaderView.Stretch)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        self.size_columns()
+        self.size_columns(measure=False)
 
     def select(self, draft_id: int) -> None:
         row = self.model.row_of(draft_id)
