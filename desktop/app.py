@@ -12,13 +12,12 @@ import argparse
 import sys
 import threading
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Signal
+from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from core.crash_log import internal_error_text, write_crash_log
 from core.instance_lock import InstanceLock
-from core.os_errors import os_error_text
 from core.paths import backup_keep, data_dir, default_data_dir, drive_problem
 from core.storage import Storage, StorageError
 
@@ -214,10 +213,42 @@ def startup_error(e: BaseException, data_override=None) -> int:
     return 3
 
 
+class _FirstPaint(QObject):
+    """Runs ``then`` one event-loop turn after the watched window's first paint event."""
+
+    def __init__(self, window, then, fallback_ms: int):
+        super().__init__(window)
+        self.then = then
+        window.installEventFilter(self)
+        QTimer.singleShot(fallback_ms, self, self.fire)  # a window that is never drawn still starts
+
+    def eventFilter(self, obj, event):  # noqa: N802
+        if event.type() == QEvent.Type.Paint and self.then is not None:
+            QTimer.singleShot(0, self, self.fire)  # after the rest of this paint pass
+        return False
+
+    def fire(self) -> None:
+        then, self.then = self.then, None
+        if then is not None:
+            self.parent().removeEventFilter(self)
+            then()
+
+
+def after_first_paint(window, then, fallback_ms: int = 2000) -> None:
+    """Call ``then`` once the shown ``window`` has been drawn (or after ``fallback_ms``): the clerk
+    sees the window at once; the drafts list, the daily backup and reopening the last draft
+    (which builds the whole wizard) come in the next event-loop turn, not before the first paint."""
+    _FirstPaint(window, then, fallback_ms)
+
+
 def _run(app: QApplication, args, reporter: CrashReporter) -> int:
+    from PySide6.QtWidgets import QMessageBox  # here: its enums cost time before the first paint
+
     try:
         data = data_dir(args.data_dir)
     except OSError as e:
+        from core.os_errors import os_error_text
+
         QMessageBox.critical(None, "无法使用数据目录", f"无法使用数据目录“{args.data_dir or ''}”：{os_error_text(e)}")
         return 2
     problem = drive_problem(data)
@@ -242,12 +273,13 @@ def _run(app: QApplication, args, reporter: CrashReporter) -> int:
     try:
         from desktop.main_window import MainWindow
 
-        window = MainWindow(storage, data)
+        window = MainWindow(storage, data, light=True)  # menus first; the list after the first paint
         reporter.window = window
         recovery = getattr(storage, "recovery_message", "")
         window.show()
 
-        def after_start() -> None:  # the window is usable first; then the backup and the last draft
+        def after_start() -> None:  # the window is drawn first; then the list, the backup, the last draft
+            window.drafts  # noqa: B018 — the drafts list, set up now (MainWindow light=True)
             if recovery:  # not routine: the clerk must know what may be missing
                 window.say(recovery)
                 QMessageBox.warning(window, "数据库已从备份恢复", recovery)
@@ -261,7 +293,10 @@ def _run(app: QApplication, args, reporter: CrashReporter) -> int:
             from desktop.fontcheck import check_pdf_fonts
 
             check_pdf_fonts(window, data)  # no font a PDF can embed: said once, before an export fails
-        QTimer.singleShot(0, after_start)
+            probe = getattr(app, "_jixiao_paint_probe", None)  # desktop/paint_probe.py: benches only
+            if probe is not None and hasattr(probe, "started"):
+                probe.started(window)
+        after_first_paint(window, after_start)
         return app.exec()
     finally:
         reporter.window = None

@@ -2,33 +2,31 @@
 delete into the recycle bin and restore, and a draft's history."""
 from __future__ import annotations
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+import sys
+
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from core.storage import Storage, StorageError
-from desktop.dialogs import HistoryDialog, NewDraftDialog, ask_title
-from desktop.drafts_model import (COL_ORIGIN, COL_TITLE, COL_TOTAL, COL_UNIT, COL_YEAR, HEADERS,
-                                  RECORD_ROLE, DraftsModel)
-from desktop.exchange import Exchange
+from desktop.drafts_model import COL_ORIGIN, COL_TITLE, COL_UNIT, COL_YEAR, HEADERS, RECORD_ROLE, DraftsModel
 
-RIGHT_ALIGNED = (COL_YEAR, COL_TOTAL)  # figures line up on the right, as in a spreadsheet
 UNIT_MAX_SHARE = 0.35  # with titles shown, a long unit name takes at most this much of the width
 ORIGIN_MAX_WIDTH = 220  # 来源 beyond this is elided; its tooltip has it whole
+SIZE_SAMPLE = 100  # rows (beyond those on screen) a column's width is measured on
 
 
-class DraftsProxy(QSortFilterProxyModel):
-    """Find as you type, and the numbers right-aligned."""
+def __getattr__(name: str):
+    """The dialogs load when first used, not before the window's first paint."""
+    if name in ("HistoryDialog", "NewDraftDialog", "ask_title"):
+        from desktop import dialogs
 
-    def data(self, index, role=Qt.DisplayRole):
-        if role == Qt.TextAlignmentRole and index.column() in RIGHT_ALIGNED:
-            return int(Qt.AlignRight | Qt.AlignVCenter)
-        return super().data(index, role)
+        return getattr(dialogs, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if role == Qt.TextAlignmentRole and orientation == Qt.Horizontal and section in RIGHT_ALIGNED:
-            return int(Qt.AlignRight | Qt.AlignVCenter)
-        return super().headerData(section, orientation, role)
+
+def _dialog(name: str):
+    return getattr(sys.modules[__name__], name)  # a test may have replaced it
 
 
 class DraftsView(QWidget):
@@ -39,19 +37,22 @@ class DraftsView(QWidget):
         super().__init__(parent)
         self.storage = storage
         self.model = DraftsModel(self)
-        self.proxy = DraftsProxy(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setFilterKeyColumn(-1)
+        # The view's model is DraftsModel itself (``proxy`` is kept as its other name). A Python
+        # proxy calling ``super().data()`` loses a reference to None on every empty role
+        # (PySide6 6.12): with thousands of drafts None is freed and Python aborts.
+        self.proxy = self.model
         self.search = QLineEdit()
         self.search.setPlaceholderText("按单位或年度查找")
-        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.search.textChanged.connect(self.model.set_filter)
         self.show_bin = QCheckBox("显示回收站")
         self.show_bin.toggled.connect(lambda _: self.refresh())
         self.table = QTableView()
         self.table.setModel(self.proxy)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.ExtendedSelection)  # Ctrl/Shift: several to export
-        self.table.setSortingEnabled(True)
+        self.table.setSortingEnabled(True)  # a header click: DraftsModel.sort
+        # column widths from the first SIZE_SAMPLE rows, not from every one of 10,000 drafts
+        self.table.horizontalHeader().setResizeContentsPrecision(SIZE_SAMPLE)
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.ElideRight)
@@ -83,10 +84,21 @@ class DraftsView(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addLayout(row)
-        self.exchange = Exchange(storage, self)
-        self.exchange.message.connect(self.message)
-        self.exchange.imported.connect(lambda draft_id: self.refresh(draft_id))
+        self._exchange = None
+        self._widths: list[int] | None = None  # measured column widths (size_columns)
+        self._titled = False
         self.refresh()
+
+    @property
+    def exchange(self):
+        """Data packages (desktop.exchange), set up on first use."""
+        if self._exchange is None:
+            from desktop.exchange import Exchange
+
+            self._exchange = Exchange(self.storage, self)
+            self._exchange.message.connect(self.message)
+            self._exchange.imported.connect(lambda draft_id: self.refresh(draft_id))
+        return self._exchange
 
     # -- helpers ------------------------------------------------------------------------------
     def refresh(self, select: int | None = None) -> None:
@@ -96,36 +108,41 @@ class DraftsView(QWidget):
             self.select(select)
         self.size_columns()
 
-    def size_columns(self) -> None:
+    def size_columns(self, measure: bool = True) -> None:
         """Short columns as wide as their contents (最后修改 never cut); the spare width goes to
-        标题 when any draft has one, else to 单位 — an empty 标题 takes only its heading's width."""
+        标题 when any draft has one, else to 单位 — an empty 标题 takes only its heading's width.
+        Widths are measured on the first ``SIZE_SAMPLE`` rows (the short columns have fixed
+        formats) when the rows change (``measure``), not on a resize, and never from every row."""
         header = self.table.horizontalHeader()
+        if measure or self._widths is None:
+            self._widths = [max(self.table.sizeHintForColumn(c), header.sectionSizeHint(c))
+                            for c in range(len(HEADERS))]
+            self._titled = any(d.title for d in self.model.rows)
+        widths = self._widths
         header.setStretchLastSection(False)
-        titled = any(self.model.index(r, COL_TITLE).data() for r in range(self.model.rowCount()))
         for col in range(len(HEADERS)):
             if col not in (COL_TITLE, COL_UNIT, COL_ORIGIN):
-                header.setSectionResizeMode(col, QHeaderView.ResizeToContents)
+                header.setSectionResizeMode(col, QHeaderView.Interactive)
+                header.resizeSection(col, widths[col])
         header.setSectionResizeMode(COL_ORIGIN, QHeaderView.Interactive)
-        header.resizeSection(COL_ORIGIN, min(ORIGIN_MAX_WIDTH, max(
-            self.table.sizeHintForColumn(COL_ORIGIN), header.sectionSizeHint(COL_ORIGIN))))
-        if titled:
+        header.resizeSection(COL_ORIGIN, min(ORIGIN_MAX_WIDTH, widths[COL_ORIGIN]))
+        if self._titled:
             header.setSectionResizeMode(COL_TITLE, QHeaderView.Stretch)
             header.setSectionResizeMode(COL_UNIT, QHeaderView.Interactive)
-            want = max(self.table.sizeHintForColumn(COL_UNIT), header.sectionSizeHint(COL_UNIT))
-            header.resizeSection(COL_UNIT, min(want, int(self.table.viewport().width() * UNIT_MAX_SHARE)))
+            header.resizeSection(COL_UNIT, min(widths[COL_UNIT], int(self.table.viewport().width() * UNIT_MAX_SHARE)))
         else:
-            header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeToContents)
+            header.setSectionResizeMode(COL_TITLE, QHeaderView.Interactive)
+            header.resizeSection(COL_TITLE, widths[COL_TITLE])
             header.setSectionResizeMode(COL_UNIT, QHeaderView.Stretch)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        self.size_columns()
+        self.size_columns(measure=False)
 
     def select(self, draft_id: int) -> None:
-        for r in range(self.proxy.rowCount()):
-            if self.proxy.index(r, 0).data(RECORD_ROLE).id == draft_id:
-                self.table.selectRow(r)
-                return
+        row = self.model.row_of(draft_id)
+        if row is not None:
+            self.table.selectRow(row)
 
     def selected(self):
         rows = self.table.selectionModel().selectedRows()
@@ -153,7 +170,7 @@ class DraftsView(QWidget):
 
     # -- actions ------------------------------------------------------------------------------
     def new_draft(self) -> None:
-        answer = NewDraftDialog.ask(self)
+        answer = _dialog("NewDraftDialog").ask(self)
         if answer is None:
             return
         tid, unit, year = answer
@@ -197,7 +214,7 @@ class DraftsView(QWidget):
         d = self._need_selection()
         if d is None:
             return
-        title = ask_title(self, d.title)
+        title = _dialog("ask_title")(self, d.title)
         if title:
             self._do(lambda: self.storage.rename(d.id, title), "已重命名", select=d.id)
 
@@ -220,7 +237,7 @@ class DraftsView(QWidget):
         if not snaps:
             self.message.emit("这份报告还没有历史版本（离开页面或导出时会自动保存历史版本）")
             return
-        chosen = HistoryDialog.ask(snaps, self)
+        chosen = _dialog("HistoryDialog").ask(snaps, self)
         if chosen is not None:
             self._do(lambda: self.storage.restore_snapshot(chosen), "已恢复到所选历史版本（恢复前的内容也已保存为历史版本）",
                      select=d.id)

@@ -29,10 +29,10 @@ def register_bundled_fonts() -> list[str]:
     """Give Qt the bundle's fonts when nothing on the system covers Chinese; the families added."""
     from PySide6.QtGui import QFontDatabase
 
-    from core.export.fonts import bundled_candidates
-
     if QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese):
         return []
+    from core.export.fonts import bundled_candidates  # only then: not on the way to the first paint
+
     added: list[str] = []
     for cand in bundled_candidates():
         font_id = QFontDatabase.addApplicationFont(cand.path)

@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         if problem:
             print(problem, file=sys.stderr)
             return EXIT_NO_DISPLAY
-        if os.environ.get("JIXIAO_FIRST_PAINT_PROBE"):  # bench/bundle_ratio.py only
+        if os.environ.get("JIXIAO_FIRST_PAINT_PROBE") or os.environ.get("JIXIAO_BENCH_PAINTED"):  # benches only
             from desktop import paint_probe
 
             paint_probe.install()

@@ -11,18 +11,15 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QAction, QFont, QKeySequence
-from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMessageBox, QStackedWidget
+from PySide6.QtGui import QAction, QFont
+from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QMainWindow, QStackedWidget,
+                               QVBoxLayout, QWidget)
 
-from core import unsaved
-from core.atomic import atomic_write_text
-from core.autosave import describe
-from core.findings import ERROR
-from core.report_io import load_report
 from core.storage import Storage
-from desktop.drafts_view import DraftsView
 
 if TYPE_CHECKING:
+    from core import unsaved
+    from desktop.drafts_view import DraftsView
     from desktop.editor import DraftEditor
 
 UI_STATE = "ui.json"
@@ -47,6 +44,8 @@ class RecoveryPrompt:
     @staticmethod
     def ask(parent, title: str, found: unsaved.Unsaved) -> str | None:
         """RESTORE, SET_ASIDE, or None to decide later (the file stays)."""
+        from PySide6.QtWidgets import QMessageBox
+
         when = found.written_at or found.since
         when_text = f"{when:%Y-%m-%d %H:%M:%S}" if when else "时间不详"
         box = QMessageBox(QMessageBox.Question, "有未保存的修改",
@@ -66,27 +65,49 @@ class RecoveryPrompt:
                 else RecoveryPrompt.SET_ASIDE if clicked is aside else None)
 
 
+def _centred(label: QLabel) -> QWidget:
+    """A page with ``label`` in its middle, by stretches: ``Qt.AlignCenter`` would make PySide6
+    build every enum of the Qt namespace (~11 ms) before the first paint."""
+    page = QWidget()
+    rows, row = QVBoxLayout(page), QHBoxLayout()
+    row.addStretch(1)
+    row.addWidget(label)
+    row.addStretch(1)
+    rows.addStretch(1)
+    rows.addLayout(row)
+    rows.addStretch(1)
+    return page
+
+
+SUMMARY_TIP = "把各单位的数据包汇总：逐份审核，生成汇总表和审核意见"
+
 class MainWindow(QMainWindow):
-    def __init__(self, storage: Storage, data_dir: Path):
+    """``light=True`` (the app's start, desktop/app.py): the window is first painted with its
+    menus and an empty page, or "正在打开上次编辑的报告……" — the drafts list (and the
+    templates of this data folder) are set up on first use of ``drafts``, which the app makes
+    one event-loop turn after the first paint. Otherwise (tests, tools) at once."""
+
+    def __init__(self, storage: Storage, data_dir: Path, *, light: bool = False):
         super().__init__()
         self.storage = storage
         self.data_dir = Path(data_dir)
-        from core import templates
-
-        templates.use_data_dir(self.data_dir)  # the templates installed from packages into this folder
         self.editor: DraftEditor | None = None
+        self._drafts: DraftsView | None = None
         self.setWindowTitle("绩效自评助手")
         self.resize(1366, 768)
-        self.drafts = DraftsView(storage)
-        self.drafts.open_requested.connect(self.open_draft)
-        self.drafts.message.connect(self.say)
         self.stack = QStackedWidget()
-        self.stack.addWidget(self.drafts)
+        self.opening: QLabel | None = None  # "opening the last draft": shown until reopen_last ends
+        last = self._state().get("last_draft")
+        if isinstance(last, int) or light:
+            self.opening = QLabel("正在打开上次编辑的报告……" if isinstance(last, int) else "")
+            self.stack.addWidget(_centred(self.opening))
         self.setCentralWidget(self.stack)
+        if not light:
+            self.drafts  # noqa: B018 — set up now
         menu = self.menuBar().addMenu("文件(&F)")
         imp = QAction("导入报告(&I)…", self)
         imp.setStatusTip("导入以前导出或另存的报告文件，作为一份新草稿")
-        imp.setShortcut(QKeySequence.Open)
+        imp.setShortcut("Ctrl+O")  # QKeySequence.Open on Windows and Linux
         imp.triggered.connect(self.import_file)
         menu.addAction(imp)
         pkg = QAction("导入数据包(&P)…", self)
@@ -113,7 +134,7 @@ class MainWindow(QMainWindow):
             self.large_text.setChecked(True)
         help_menu = self.menuBar().addMenu("帮助(&H)")
         usage = QAction("使用说明(&U)…", self)
-        usage.setShortcut(QKeySequence.HelpContents)
+        usage.setShortcut("F1")  # QKeySequence.HelpContents
         usage.triggered.connect(self.show_usage)
         help_menu.addAction(usage)
         about = QAction("关于绩效自评助手(&A)…", self)
@@ -122,22 +143,56 @@ class MainWindow(QMainWindow):
         self.help_actions = {"usage": usage, "about": about}
         self.say("就绪")
 
+    @property
+    def drafts(self) -> DraftsView:
+        """The drafts list, set up on first use (see the class)."""
+        if self._drafts is None:
+            from core import templates
+            from desktop.drafts_view import DraftsView
+
+            templates.use_data_dir(self.data_dir)  # the templates installed from packages into this folder
+            self._drafts = drafts = DraftsView(self.storage)
+            drafts.open_requested.connect(self.open_draft)
+            drafts.message.connect(self.say)
+            self._add_summary_button(drafts)
+            self.stack.insertWidget(0, drafts)
+            last = self._state().get("last_draft")
+            if self.opening is not None and self.opening.text() and not (
+                    isinstance(last, int) and drafts.model.has(last)):
+                self.opening.setText("")  # nothing to reopen: the list, once reopen_last has looked
+            if self.opening is None or not self.opening.text():
+                self._drop_opening()
+        return self._drafts
+
+    def _drop_opening(self) -> None:
+        if self.opening is not None:
+            page = self.opening.parentWidget()
+            if self.stack.currentWidget() is page:
+                self.stack.setCurrentWidget(self.drafts)
+            self.stack.removeWidget(page)
+            page.deleteLater()
+            self.opening = None
+
     # -- 汇总 (desktop.summary): a page beside the drafts list ---------------------------------
+    # (the drafts list may be set up before the menus: the button does not lean on the action)
     summary_page = None
 
     def _add_summary_hook(self, menu) -> None:
-        """文件 › 汇总… and a button on the drafts list's row of buttons."""
-        from PySide6.QtWidgets import QHBoxLayout, QPushButton
-
+        """文件 › 汇总…; the drafts list gets its button when it is set up (after the first paint)."""
         self.summary_action = QAction("汇总各单位报告(&S)…", self)
-        self.summary_action.setStatusTip("把各单位的数据包汇总：逐份审核，生成汇总表和审核意见")
+        self.summary_action.setStatusTip(SUMMARY_TIP)
         self.summary_action.triggered.connect(self.show_summary)
         menu.addAction(self.summary_action)
+
+    def _add_summary_button(self, drafts: DraftsView) -> None:
+        """汇总… on the drafts list's row of buttons, beside 导入数据包."""
+        from PySide6.QtWidgets import QHBoxLayout, QPushButton
+
         self.summary_button = QPushButton("汇总…")  # short: the row must fit 1366 px under 大字体
-        self.summary_button.setToolTip(self.summary_action.statusTip())
+        self.summary_button.setToolTip(SUMMARY_TIP)
         self.summary_button.clicked.connect(self.show_summary)
-        anchor = self.drafts.buttons["import_package"]
-        row = next(lay for lay in self.drafts.findChildren(QHBoxLayout) if lay.indexOf(anchor) >= 0)
+        anchor = drafts.buttons["import_package"]
+        row = next(lay for lay in drafts.findChildren(QHBoxLayout) if lay.indexOf(anchor) >= 0)
         row.insertWidget(row.indexOf(anchor) + 1, self.summary_button)
 
     def show_summary(self) -> None:
@@ -192,6 +247,8 @@ class MainWindow(QMainWindow):
 
     # -- drafts ------------------------------------------------------------------------------
     def open_draft(self, draft_id: int) -> bool:
+        from core import unsaved
+        from core.autosave import describe
         from desktop.editor import DraftEditor  # the wizard loads when a draft opens, not at start-up
         from desktop.session import DraftSession
 
@@ -245,6 +302,8 @@ class MainWindow(QMainWindow):
             self.say("已返回草稿列表，所有修改均已保存")  # not "已打开 …" of the draft just closed
 
     def import_file(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         path, _ = QFileDialog.getOpenFileName(self, "导入报告", str(Path.home()), "报告文件 (*.json)")
         if path:
             self.import_report(path)
@@ -286,6 +345,9 @@ class MainWindow(QMainWindow):
             event.ignore()
 
     def import_report(self, path: str) -> int | None:
+        from core.findings import ERROR
+        from core.report_io import load_report
+
         report, findings = load_report(path)
         if report is None:
             first = next((f for f in findings if f.severity == ERROR), findings[0])
@@ -305,6 +367,8 @@ class MainWindow(QMainWindow):
         return state if isinstance(state, dict) else {}
 
     def _save_state(self, **changes) -> None:
+        from core.atomic import atomic_write_text
+
         try:
             atomic_write_text(self.data_dir / UI_STATE, json.dumps({**self._state(), **changes}))
         except OSError:
@@ -314,7 +378,16 @@ class MainWindow(QMainWindow):
         self._save_state(last_draft=draft_id)
 
     def reopen_last(self) -> bool:
-        """At start: offer any unsaved edits, then open the draft they went to, or the last one."""
+        """At start: offer any unsaved edits, then open the draft they went to, or the last one.
+        The window shows "正在打开…" until then (built before the first paint), the list after."""
+        try:
+            return self._reopen_last()
+        finally:
+            self._drop_opening()
+
+    def _reopen_last(self) -> bool:
+        from core import unsaved
+
         restored, deferred = None, set()
         for found in unsaved.list_unsaved(self.data_dir):
             draft_id = self.offer_unsaved(found)
@@ -329,12 +402,17 @@ class MainWindow(QMainWindow):
                 self.editor.notice("已恢复上次未保存的修改，可在“历史版本…”中退回")
             return opened
         last = self._state().get("last_draft")
-        alive = {d.id for d in self.storage.list()}
-        return isinstance(last, int) and last in alive and last not in deferred and self.open_draft(last)
+        if self.drafts.show_bin.isChecked():
+            self.drafts.show_bin.setChecked(False)  # the list holds just the drafts not binned
+        alive = self.drafts.model.has(last) if isinstance(last, int) else False
+        return alive and last not in deferred and self.open_draft(last)
 
     # -- unsaved edits from before -----------------------------------------------------------
     def offer_unsaved(self, found: unsaved.Unsaved) -> int | None:
         """Ask about one recovery file and do what the clerk chose; the draft restored into."""
+        from core import unsaved
+        from core.autosave import describe
+
         try:
             exists = found.draft_id in {d.id for d in self.storage.list(include_deleted=True)}
             current = self.storage.get(found.draft_id) if exists else None
@@ -358,6 +436,8 @@ class MainWindow(QMainWindow):
 
     def restore_unsaved(self, found: unsaved.Unsaved, exists: bool = True) -> int | None:
         """Put the kept report into its draft, after a history point (so it can be undone)."""
+        from core.autosave import describe
+
         try:
             if exists:
                 self.storage.snapshot(found.draft_id, BEFORE_RECOVERY)

@@ -82,7 +82,7 @@ def test_empty_dir_gets_the_current_schema(tmp_path):
 
 def test_known_migrations_are_in_order():
     assert known_migrations() == ["0001_drafts_and_snapshots", "0002_draft_scores_and_previous",
-                                  "0003_exchange"]
+                                  "0003_exchange", "0004_list_index"]
 
 
 def _uids(db_file) -> dict[int, tuple]:
@@ -140,12 +140,30 @@ def test_uid_is_unique(tmp_path, seeds):
             s.db.execute("UPDATE drafts SET uid = ? WHERE id = ?", [uid, b])
 
 
-def test_schema_v3_opens_unchanged(tmp_path, seeds):
+def test_schema_v3_gains_the_list_index_after_a_backup(tmp_path, seeds):
+    """0004: the draft list is read from one covering index, in its order (no table rows read,
+    no temporary sort); the v3 file is backed up first."""
+    tmp_path.mkdir(exist_ok=True)
+    db_file = paths.database_path(tmp_path)
+    shutil.copyfile(FIXTURES / "schema-v3.db", db_file)
+    with Storage.open(tmp_path) as s:
+        assert [m.name for m in MIGRATIONS.applied(s.db)] == known_migrations()
+        assert {i.id for i in s.list()} == {1, 2}
+        assert s.get(1) == seeds["001"]
+        plan = " ".join(r[-1] for r in s.db.execute(
+            "EXPLAIN QUERY PLAN SELECT id, unit, year, kind, template, title, status, updated_at,"
+            " deleted_at, rule_total, grade, previous_id, origin FROM drafts WHERE deleted_at IS NULL"
+            " ORDER BY updated_at DESC, id DESC").fetchall())
+        assert "COVERING INDEX idx_drafts_list" in plan and "TEMP B-TREE" not in plan, plan
+    assert [p.name for p in (tmp_path / "backups").iterdir() if "before-migration" in p.name]
+
+
+def test_schema_v4_opens_unchanged(tmp_path, seeds):
     """The schema of this release: nothing to migrate, nothing backed up, uids, histories and
     origins as stored."""
     tmp_path.mkdir(exist_ok=True)
     db_file = paths.database_path(tmp_path)
-    shutil.copyfile(FIXTURES / "schema-v3.db", db_file)
+    shutil.copyfile(FIXTURES / "schema-v4.db", db_file)
     with Storage.open(tmp_path) as s:
         assert [m.name for m in MIGRATIONS.applied(s.db)] == known_migrations()
         assert s.get(1) == seeds["001"] and s.get(2) == seeds["004"]

@@ -1,6 +1,6 @@
 """Drafts storage: the clerk's reports kept in one local SQLite database.
 
-This package is the only place that touches SQLite (through sqlite-utils). Everything above it
+This package is the only place that touches SQLite. Everything above it
 sees ``model.Report`` values and the small ``DraftInfo`` / ``SnapshotInfo`` records.
 
 * A draft row holds the report as the JSON of ``core.report_io`` (Chinese unescaped) plus
@@ -20,7 +20,9 @@ sees ``model.Report`` values and the small ``DraftInfo`` / ``SnapshotInfo`` reco
 * Every write runs inside one transaction (``BEGIN IMMEDIATE``: the write lock is taken first,
   waiting up to ``BUSY_TIMEOUT`` seconds for another connection to let go): a failure leaves
   nothing behind.
-* The schema comes from sqlite-utils migrations (set "jixiao"). A database that records a
+* The schema comes from sqlite-utils migrations (set "jixiao", ``core.storage.migrations``,
+  loaded only when one is pending; the connection itself is ``core.storage.db.Db``, plain
+  sqlite3 with sqlite-utils' transaction rules). A database that records a
   migration this build does not know was written by a newer version: it is refused and left
   untouched. A SQLite file of another program (its own tables, no ``drafts``, no migration of
   set "jixiao") is refused untouched too. The journal is the default rollback journal
@@ -67,7 +69,7 @@ from core.storage.files import backups_dir, check_database_file, list_backups
 from core.storage.restore import (APP_RUNNING, app_holds, ensure_no_app, holding_app_lock,
                                   restore_database)
 from core.storage.schema import (AFTER_RESTORE, AUTO_SNAPSHOT, BACKUPS_DIR, BEFORE_MIGRATION,
-                                 BEFORE_RESTORE, COPY_SUFFIX, IMPORT_SNAPSHOT, IMPORT_SUFFIX, MIGRATIONS, NEWER_DATABASE, STATUSES,
+                                 BEFORE_RESTORE, COPY_SUFFIX, IMPORT_SNAPSHOT, IMPORT_SUFFIX, NEWER_DATABASE, STATUSES,
                                  StorageError, known_migrations)
 
 __all__ = [
@@ -81,3 +83,12 @@ __all__ = [
     "Storage", "StorageError", "backups_dir", "check_database_file", "empty_report",
     "known_migrations", "list_backups", "restore_database",
 ]
+
+
+def __getattr__(name: str):
+    """``MIGRATIONS`` (sqlite-utils) is loaded on first use: opening the app does not need it."""
+    if name == "MIGRATIONS":
+        from core.storage.migrations import MIGRATIONS
+
+        return MIGRATIONS
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -9,28 +9,26 @@ import json
 import os
 import sqlite3
 import tempfile
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
-
-from core import model, new_report, validate
-from core.carry_forward import next_year_draft
 from core.findings import ERROR
 from core.os_errors import os_error_text
 from core.paths import database_path, make_data_dir, make_private
-from core.report_io import report_from_dict
-from core.storage import recovery
+from core.storage import clean, recovery
+from core.storage.db import Db
 from core.storage.errors import error_text, translated
-from core.storage.report_json import report_json
 from core.storage.files import _parse_backup_name, _stamped_path, backups_dir, draft_count, list_backups
 from core.storage import exchange
 from core.storage.schema import (AUTO_SNAPSHOT, BEFORE_MIGRATION, COPY_SUFFIX, EMPTIED_BY_CLERK,
-                                 MIGRATIONS, NEWER_DATABASE, STATUSES, StorageError,
-                                 known_migrations, new_uid)
-from core.templates import load_template
+                                 MIGRATION_NAMES, MIGRATION_SET, NEWER_DATABASE, STATUSES,
+                                 StorageError, new_uid)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from core import model
 
 #: Seconds a write waits for another connection's write lock before it gives up (SQLite's
 #: busy timeout): a briefly held lock (a backup, a command-line import) is waited for.
@@ -72,7 +70,10 @@ def _now() -> str:
 
 def _report_json(report: model.Report) -> str:
     """``json.dumps(report_to_dict(report), ensure_ascii=False)``; the parts an edit did not
-    touch come from a cache (``core.storage.report_json``), so an autosave costs the edit."""
+    touch come from a cache (``core.storage.report_json``), so an autosave costs the edit.
+    Imported here, not at the top: the report modules are not needed before the first paint."""
+    from core.storage.report_json import report_json
+
     return report_json(report)
 
 
@@ -111,11 +112,14 @@ def _info(row: tuple) -> DraftInfo:
     except ArithmeticError:
         total = None
     return DraftInfo(*head, total, grade or "", previous_id,
-                     exchange.origin_text(exchange.load_origin(origin)))
+                     exchange.origin_text(exchange.load_origin(origin)) if origin else "")
 
 
 def empty_report(template_id: str, unit: str, year: int) -> model.Report:
     """An empty report laid out by the template ``template_id`` (StorageError if unusable)."""
+    from core import new_report
+    from core.templates import load_template
+
     tpl, findings = load_template(template_id)
     if tpl is None:
         first = next((f.message for f in findings if f.severity == ERROR), "")
@@ -126,6 +130,9 @@ def empty_report(template_id: str, unit: str, year: int) -> model.Report:
 def _report_from_json(text: str, where: str) -> model.Report:
     """A stored report, read through the validation gate (``core.validate.loads``) like any
     report JSON coming in: a number out of bounds, NaN or nesting too deep is refused."""
+    from core import validate
+    from core.report_io import report_from_dict
+
     try:
         data = validate.loads(text)
     except validate.InputError as e:
@@ -142,11 +149,12 @@ def _report_from_json(text: str, where: str) -> model.Report:
 class Storage:
     """The drafts database. Open with ``Storage.open(data_dir)``; ``close()`` when done."""
 
-    def __init__(self, db: Database, path: Path):
+    def __init__(self, db: Db, path: Path):
         self.db = db
         self.path = path
         #: Chinese text for the user when ``open`` had to recover a damaged file, else "".
         self.recovery_message = ""
+        self._checked: float | None = None  # when every page was last checked (set by ``open``)
 
     # -- opening -----------------------------------------------------------------------------
     @staticmethod
@@ -163,22 +171,27 @@ class Storage:
         except OSError as e:
             raise StorageError(f"无法创建数据目录“{data_dir}”：{os_error_text(e)}") from e
         path = database_path(data_dir)
+        checked = clean.last_full_check(data_dir, path)  # None: every page is checked now
         try:
-            message = recovery.prepare(data_dir)
+            clean.forget(data_dir)  # only a clean close marks the file again
+            message = recovery.prepare(data_dir, full=checked is None)
             existed = path.exists() and path.stat().st_size > 0
-            db = Database(cls._connect(path), execute_plugins=False)
+            db = Db(cls._connect(path))
         except (sqlite3.Error, OSError) as e:
             raise StorageError(f"无法打开数据库“{path}”：{error_text(e)}") from e
         try:
             # Read-only until the version check has passed: a refused file stays as it was.
-            unknown = [m.name for m in MIGRATIONS.applied(db) if m.name not in known_migrations()]
-            if unknown:
+            applied = db.applied_migrations(MIGRATION_SET)
+            if any(name not in MIGRATION_NAMES for name in applied):
                 raise StorageError(NEWER_DATABASE)
             db.execute("PRAGMA foreign_keys=ON")
             db.execute("PRAGMA journal_mode=DELETE").fetchall()
-            if existed and MIGRATIONS.pending(db):
-                cls(db, path).backup_to_dir(BEFORE_MIGRATION)
-            MIGRATIONS.apply(db)
+            if any(name not in applied for name in MIGRATION_NAMES):  # sqlite-utils only now
+                from core.storage.migrations import MIGRATIONS
+
+                if existed:
+                    cls(db, path).backup_to_dir(BEFORE_MIGRATION)
+                MIGRATIONS.apply(db.full)
         except StorageError:
             db.close()
             raise
@@ -191,10 +204,20 @@ class Storage:
         make_private(path)  # older versions and SQLite itself leave it 0644
         storage = cls(db, path)
         storage.recovery_message = message
+        storage._checked = time.time() if checked is None else checked
         return storage
 
     def close(self) -> None:
+        """Close the connection; then mark the file as closed cleanly (``core.storage.clean``)."""
+        try:
+            in_transaction = self.db.conn.in_transaction
+        except sqlite3.Error:  # closed already
+            in_transaction = True
         self.db.close()
+        checked = self._checked
+        if checked is not None and not in_transaction:
+            self._checked = None
+            clean.remember(self.path.parent, self.path, checked)
 
     def __enter__(self) -> "Storage":
         return self
@@ -287,6 +310,8 @@ class Storage:
         Returns the new id and the where-paths of the carried values to review.
         """
         with self._write():
+            from core.carry_forward import next_year_draft
+
             draft, marks = next_year_draft(self.get(draft_id))
             return self._insert_draft(draft, previous_id=draft_id), marks
 

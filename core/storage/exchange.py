@@ -25,12 +25,18 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Sequence
 
-from core import model
-from core.report_digest import report_digest
 from core.storage.schema import IMPORT_SNAPSHOT, IMPORT_SUFFIX, StorageError, new_uid
 
 if TYPE_CHECKING:  # pragma: no cover
+    from core import model
     from core.storage.drafts import Storage
+
+
+def report_digest(report) -> str:
+    """core.report_digest.report_digest, imported on first use (not needed to open the app)."""
+    from core.report_digest import report_digest as digest
+
+    return digest(report)
 
 NEW, SAME, INCOMING_NEWER, LOCAL_NEWER, DIVERGED = (
     "new", "same", "incoming_newer", "local_newer", "diverged")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from core.atomic import PRIVATE_FILE, atomic_produce
 from core.storage.errors import sqlite_error_text
-from core.storage.schema import (_BACKUP_RE, _STAMP, BACKUPS_DIR, MIGRATIONS, NEWER_DATABASE,
+from core.storage.schema import (_BACKUP_RE, _STAMP, BACKUPS_DIR, MIGRATION_SET, NEWER_DATABASE,
                                  known_migrations)
 
 
@@ -74,7 +74,7 @@ def check_database_file(path: Path) -> str | None:
             return f"“{path.name}”不是本软件的数据库（没有草稿表）"
         if "_sqlite_migrations" in tables:
             names = [r[0] for r in con.execute(
-                "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATIONS.name])]
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET])]
             if any(n not in known_migrations() for n in names):
                 return f"“{path.name}”{NEWER_DATABASE}"
     except sqlite3.OperationalError as e:

@@ -54,10 +54,11 @@ from typing import Iterator
 
 from core.atomic import PRIVATE_FILE, atomic_produce, atomic_write_text
 from core.paths import PRIVATE_DIR, database_path, make_private
+from core.storage import clean
 from core.storage.files import (_parse_backup_name, _stamped_path, backups_dir, copy_private,
                                 good_backups, list_backups)
 from core.storage.schema import (_BACKUP_RE, AFTER_RESTORE, BEFORE_RESTORE, EMPTIED_BY_CLERK,
-                                 MIGRATIONS, StorageError)
+                                 MIGRATION_SET, StorageError)
 
 OK, MISSING, ZERO, EMPTY, DAMAGED, FOREIGN = "ok", "missing", "zero", "empty", "damaged", "foreign"
 
@@ -84,8 +85,11 @@ _WHY = {
 
 
 # -- what is there ---------------------------------------------------------------------------
-def database_state(path: Path) -> str:
-    """``OK``, ``MISSING``, ``ZERO``, ``EMPTY``, ``DAMAGED`` or ``FOREIGN`` (see the module)."""
+def database_state(path: Path, full: bool = True) -> str:
+    """``OK``, ``MISSING``, ``ZERO``, ``EMPTY``, ``DAMAGED`` or ``FOREIGN`` (see the module).
+
+    ``full=False`` (a file closed cleanly and untouched since, ``core.storage.clean``): the
+    whole-file ``quick_check`` is replaced by the header check, unless the header looks wrong."""
     try:
         size = Path(path).stat().st_size
     except FileNotFoundError:
@@ -101,14 +105,15 @@ def database_state(path: Path) -> str:
     except sqlite3.Error:
         return OK
     try:
-        if con.execute("PRAGMA quick_check").fetchall() != [("ok",)]:
+        if (full or clean.header_problem(path)) and \
+                con.execute("PRAGMA quick_check").fetchall() != [("ok",)]:
             return DAMAGED
         tables = {r[0] for r in con.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")}
         if "drafts" not in tables:
             ours = "_sqlite_migrations" in tables and con.execute(
                 "SELECT count(*) FROM _sqlite_migrations WHERE migration_set = ?",
-                [MIGRATIONS.name]).fetchone()[0] > 0
+                [MIGRATION_SET]).fetchone()[0] > 0
             if not ours and tables - {"_sqlite_migrations"}:
                 return FOREIGN
             return EMPTY
@@ -129,8 +134,10 @@ def foreign_message(path: Path) -> str:
 
 
 # -- at every open ---------------------------------------------------------------------------
-def prepare(data_dir: Path) -> str:
+def prepare(data_dir: Path, full: bool = True) -> str:
     """Make ``data_dir``'s database fit to open (see the module); the message for the clerk.
+    ``full=False``: the file was closed cleanly and not written since (``core.storage.clean``),
+    its header is checked instead of every page.
 
     Raises ``StorageError`` for a foreign file; OSError/sqlite3 errors of the recovery itself
     are left to ``Storage.open``, which translates them.
@@ -139,7 +146,7 @@ def prepare(data_dir: Path) -> str:
     remove_stale_temp_files(data_dir)
     _tighten_backups(data_dir)
     path = database_path(data_dir)
-    state = database_state(path)
+    state = database_state(path, full)
     if state == FOREIGN:
         raise StorageError(foreign_message(path))
     message = ""
