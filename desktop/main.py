@@ -32,6 +32,20 @@ def display_problem(environ=None, platform: str | None = None) -> str | None:
     return NO_DISPLAY_TEXT
 
 
+def command_first(argv: list[str]) -> list[str]:
+    """``jixiao --data-dir D list`` means ``jixiao list --data-dir D``: a subcommand after the
+    data-folder option is still a command, not the window."""
+    if argv[:1] == ["--data-dir"] and len(argv) > 2:
+        head, rest = argv[:2], argv[2:]
+    elif argv and argv[0].startswith("--data-dir=") and len(argv) > 1:
+        head, rest = argv[:1], argv[1:]
+    else:
+        return argv
+    if rest[0].startswith("-") or rest[0].lower().endswith(".jxpkg"):
+        return argv
+    return [rest[0], *head, *rest[1:]]
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
@@ -44,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
             from desktop.smoke import main as smoke_main
 
             return smoke_main(argv[1:])
+        argv = command_first(argv)
         opens_package = bool(argv) and argv[0].lower().endswith(".jxpkg")  # a double-clicked package
         if argv and not argv[0].split("=")[0] in GUI_OPTIONS and not opens_package:
             from core.cli import main as cli_main

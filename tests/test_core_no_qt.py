@@ -23,3 +23,13 @@ def test_command_line_runs_without_loading_qt():
     code = ("import sys\nfrom desktop.main import main\nmain(['templates'])\n"
             "assert 'PySide6' not in sys.modules, 'Qt loaded by the command line'\n")
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+
+
+def test_a_command_after_the_data_folder_option_is_still_a_command(tmp_path):
+    # "jixiao --data-dir D list" must list D's drafts, not try to open the window
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}  # no display: the window would exit 2
+    for argv in (["--data-dir", str(tmp_path / "d"), "list"], [f"--data-dir={tmp_path / 'd'}", "list"]):
+        done = subprocess.run([sys.executable, "-m", "desktop.main", *argv], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        assert "图形界面" not in done.stderr and "没有草稿" in done.stdout + done.stderr
