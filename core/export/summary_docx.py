@@ -180,3 +180,14 @@ def write_summary_docx(summary: Summary, path: str | Path, *, refused=(), bureau
     """Write the 汇总 to ``path`` (.docx); raises ``ExportError`` (Chinese) if it cannot."""
     doc = render_summary(summary, refused=refused, bureau=bureau)
     return write_output(path, lambda tmp: doc.save(str(tmp)))
+
+
+def write_opinion_docx(text: str, path: str | Path) -> Path:
+    """One unit's 审核意见 (the text ``review_opinion`` wrote) as a Word file to send back, through
+    the report's document machinery (GB/T 9704): the unit over the title 审核意见, then one
+    paragraph a line."""
+    from core.export.docx import render
+
+    lines = text.split("\n")
+    doc = render(Document("审核意见", lines[0].rstrip("：:"), tuple(Paragraph(x) for x in lines[1:]), False, ()))
+    return write_output(Path(path), lambda tmp: doc.save(str(tmp)))

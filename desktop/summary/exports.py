@@ -61,20 +61,9 @@ def save_opinion(ws, unit: str, text: str) -> None:
     if not chosen:
         return
     path = with_suffix(chosen, ".docx")
+    from core.export.summary_docx import write_opinion_docx
+
     run(ws, lambda: write_opinion_docx(text, path), f"正在写入 {path.name} …")
-
-
-def write_opinion_docx(text: str, path: Path) -> Path:
-    """Through the report's document machinery (GB/T 9704): the unit over the title 审核意见,
-    then one paragraph a line. Belongs in core.export.summary_docx (asked of the core's owner);
-    composed here from its public parts."""
-    from core.export.docx import render
-    from core.export.layout import Document, Paragraph
-    from core.export.output import write_output
-
-    lines = text.split("\n")
-    doc = render(Document("审核意见", lines[0].rstrip("：:"), tuple(Paragraph(x) for x in lines[1:]), False, ()))
-    return write_output(path, lambda tmp: doc.save(str(tmp)))
 
 
 def run(ws, work, busy_text: str) -> None:
