@@ -3,7 +3,9 @@
 Each rule takes a ``Context`` (the report, its score, its templates) and yields ``Finding``s.
 A rule that crashes becomes a ``CHECK_CRASHED`` finding, never a traceback. Warnings the clerk
 answered (an ``Explanation`` with the same code and location) are marked ``answered``.
-The codes are listed in docs/checks.md.
+The codes are listed in docs/checks.md. The rules on row values and the execution rate are in
+core/checks_values.py, those on the document in core/checks_document.py, template fit and unscored
+rows in core/checks_fit.py.
 """
 from __future__ import annotations
 
@@ -12,13 +14,16 @@ from decimal import Decimal
 from typing import Callable, Iterable, Iterator
 
 from core import figures as fig
-from core import model, values
+from core import model
 from core.findings import ERROR, HINT, WARNING, Finding
 from core.rounding import fmt_score, q2
-from core.scoring import (POSITIVE, ReportScore, score_report,
-                          table_template)
+from core.scoring import CRITERIA, EXECUTION, ReportScore, score_report, table_template
+from core.template_records import split_label
 from core.templates import Template, TemplateSet, default_set
 from core.checks_document import check_placeholders, check_sections, check_space_tables
+from core.checks_fit import MISFIT_HIDES, check_template_fit, explain_unscored
+from core.checks_values import (_printed_precision, check_actual_values, check_direction, check_execution,
+                                check_over_achievement)
 
 ZERO = Decimal(0)
 
@@ -83,7 +88,18 @@ def check_block_weights(ctx: Context) -> Iterator[Finding]:
             continue
         weights = {b.name: b.weight for b in t.blocks}
         split_ok = _matches_split(tpl, weights)
+        pooled = _pooled(tpl, t.blocks)
         for b in t.blocks:
+            pool = pooled.get(b.name)
+            if pool is not None:  # several 一级 share one template weight (产出/效益/满意度 = 绩效指标 90)
+                names, total, first = pool
+                if first == b.where and b.template_weight is not None and total != b.template_weight \
+                        and not split_ok:
+                    yield Finding("WEIGHT_BLOCK_MISMATCH", ERROR, b.where,
+                                  f"一级指标“{names}”按模板合计应为 {_n(b.template_weight)} 分，但各行分值合计为 {_n(total)} 分",
+                                  f"调整各行分值使合计为 {_n(b.template_weight)} 分")
+                if b.stated_weight is None:
+                    continue
             if b.stated_weight is not None and b.weight != b.stated_weight:
                 yield Finding("WEIGHT_BLOCK_MISMATCH", ERROR, b.where,
                               f"一级指标“{b.name}”标注 {_n(b.stated_weight)} 分，但其下各行分值合计为 {_n(b.weight)} 分",
@@ -93,10 +109,46 @@ def check_block_weights(ctx: Context) -> Iterator[Finding]:
                 yield Finding("WEIGHT_BLOCK_MISMATCH", ERROR, b.where,
                               f"一级指标“{b.name}”按模板应为 {_n(b.template_weight)} 分，但各行分值合计为 {_n(b.weight)} 分",
                               f"调整各行分值使合计为 {_n(b.template_weight)} 分")
-            if b.template_weight is None and tpl.blocks and not tpl.framework:
+            if b.template_weight is None and tpl.blocks and not tpl.framework and split_label(b.name)[0]:
                 yield Finding("BLOCK_UNKNOWN", HINT, b.where,
                               f"一级指标“{b.name}”不在模板“{tpl.name}”的指标体系中",
                               "确认是否选对了模板，或改用模板中的一级指标名称")
+
+
+def check_level2_weights(ctx: Context) -> Iterator[Finding]:
+    """A 二级 label that prints its weight (“成本指标（10分）”, or a ``stated_weight``) whose rows hold another."""
+    for t in ctx.score.tables:
+        table = ctx.table(t.where)
+        if table is None or not t.scored:
+            continue
+        for gi, group in enumerate(table.groups):
+            for ci, child in enumerate(group.children):
+                if isinstance(child, model.Indicator):
+                    continue
+                stated = child.stated_weight if child.stated_weight is not None else split_label(child.name)[1]
+                weights = [leaf.weight for _, leaf in child.leaves() if leaf.weight is not None]
+                if stated is None or not weights or sum(weights, ZERO) == stated:
+                    continue
+                yield Finding("WEIGHT_BLOCK_MISMATCH", ERROR, f"{t.where}/groups/{gi}/children/{ci}",
+                              f"二级指标“{group.name} / {child.name}”标注 {_n(stated)} 分，但其下各行分值合计为 "
+                              f"{_n(sum(weights, ZERO))} 分", f"调整各行分值使合计为 {_n(stated)} 分，或改正标注的分值")
+
+
+def _pooled(tpl: Template, blocks) -> dict[str, tuple[str, Decimal, str]]:
+    """一级 blocks of the table that map to the same template block: {name: (names, sum, first where)}."""
+    by_block: dict[str, list] = {}
+    for b in blocks:
+        tb = tpl.block_for(b.name)
+        if tb is not None:
+            by_block.setdefault(tb.name, []).append(b)
+    out = {}
+    for group in by_block.values():
+        if len(group) > 1:
+            names = "、".join(b.name for b in group)
+            total = sum((b.weight for b in group), ZERO)
+            for b in group:
+                out[b.name] = (names, total, group[0].where)
+    return out
 
 
 def _matches_split(tpl: Template, weights: dict[str, Decimal]) -> bool:
@@ -120,7 +172,8 @@ def check_total_weight(ctx: Context) -> Iterator[Finding]:
             continue
         table = ctx.table(t.where)
         missing_exec = table is not None and table.funds is None and tpl.execution_weight is not None \
-            and t.weight_total + tpl.execution_weight == tpl.total
+            and t.weight_total + tpl.execution_weight == tpl.total \
+            and not any(r.rule == EXECUTION for r in t.indicators)
         fix = (f"表中缺少“{tpl.execution.label if tpl.execution else '预算执行率'}”一行"
                f"（{_n(tpl.execution_weight)} 分）：补填资金情况（全年预算数、全年执行数）"
                if missing_exec else f"调整各行分值，使总分值为 {_n(tpl.total)} 分")
@@ -198,118 +251,14 @@ def check_deviation_note(ctx: Context) -> Iterator[Finding]:
                 continue
             if t.where == "framework" and (leaf.actual.strip() or r.rule_score == r.reported_score):
                 continue  # a framework row explains itself in 评分依据, or follows its formula
+            if r.rule == CRITERIA:
+                yield Finding("CRITERIA_REASON_MISSING", WARNING, r.where,
+                              f"{_label(r)} 按评分标准扣了 {_n(r.weight - r.reported_score)} 分，但没有写明扣分理由",
+                              "在偏差原因一栏写明对照评分标准扣分的理由")
+                continue
             yield Finding("DEVIATION_NOTE_MISSING", WARNING, r.where,
                           f"{_label(r)} 扣了 {_n(r.weight - r.reported_score)} 分，但没有填写偏差原因分析及改进措施",
                           "填写偏差原因分析及改进措施")
-
-
-# -- 6–7. values --------------------------------------------------------------------------------
-def check_actual_values(ctx: Context) -> Iterator[Finding]:
-    for t in ctx.score.tables:
-        if t.where == "framework":  # scored by criteria (评分标准), not target vs actual
-            continue
-        for r in t.indicators:
-            if r.weight is None and not (t.scored is False and r.target and r.target.kind != values.BLANK):
-                continue
-            tgt, act = r.target, r.actual
-            if tgt is None or act is None or r.rule == "formula":
-                continue
-            if tgt.kind == values.BLANK and act.kind == values.BLANK:
-                continue
-            if act.kind == values.BLANK:
-                yield Finding("ACTUAL_BLANK", ERROR, r.where, f"{_label(r)} 没有填写实际完成值",
-                              "填写实际完成的数值或情况")
-            elif act.comparator and act.kind == values.NUMBER:
-                yield Finding("ACTUAL_HAS_COMPARATOR", ERROR, r.where,
-                              f"{_label(r)} 的实际完成值“{act.text.strip()}”带有比较符号，是目标的写法而不是实际测得的值",
-                              f"填写实际测得的数值{f'（单位“{act.unit}”）' if act.unit else ''}，不要带“≥”“≤”等符号")
-            elif tgt.kind == values.NUMBER and act.kind in (values.WORD, values.UNKNOWN):
-                yield Finding("ACTUAL_NOT_NUMBER", WARNING, r.where,
-                              f"{_label(r)} 的指标值是数值（{tgt.text.strip()}），实际完成值却是文字“{act.text.strip()}”",
-                              "填写与指标值同一计量单位的实际数值")
-            elif tgt.kind == values.NUMBER and act.kind == values.NUMBER and act.unit == "%" \
-                    and tgt.unit not in ("%", ""):
-                yield Finding("ACTUAL_AS_PERCENT", WARNING, r.where,
-                              f"{_label(r)} 的指标值是“{tgt.text.strip()}”，实际完成值却写成完成比例“{act.text.strip()}”",
-                              f"填写实际完成的数量（单位“{tgt.unit}”），完成比例可写在说明中")
-            elif tgt.kind == values.NUMBER and act.kind == values.NUMBER and \
-                    values.unit_factor(tgt.unit, act.unit) is None:
-                yield Finding("UNIT_MISMATCH", ERROR, r.where,
-                              f"{_label(r)} 的计量单位不一致：指标值为“{tgt.unit}”，实际完成值为“{act.unit}”",
-                              "统一计量单位（例如都用“万元”）")
-            elif tgt.kind == values.BLANK and r.weight is not None:
-                yield Finding("TARGET_BLANK", ERROR, r.where, f"{_label(r)} 没有填写年度指标值",
-                              "按批复的绩效目标填写年度指标值")
-
-
-def check_direction(ctx: Context) -> Iterator[Finding]:
-    for t in ctx.score.tables:
-        tpl = ctx.template_of(t.where)
-        if tpl is None:
-            continue
-        reverse = {n for b in tpl.blocks for n in b.reverse_level2}
-        for r in t.indicators:
-            tgt = r.target
-            if tgt is None or tgt.kind != values.NUMBER or not tgt.comparator:
-                continue
-            level2 = r.names[1] if len(r.names) > 2 else ""
-            if level2 in reverse and tgt.comparator in (">=", ">"):
-                yield Finding("DIRECTION_COST_POSITIVE", WARNING, r.where,
-                              f"{_label(r)} 是成本指标，指标值却写成“{tgt.text.strip()}”（越多越好）",
-                              "成本指标一般写成“≤”（不超过），请核对")
-            elif "数量" in level2 and tgt.comparator in ("<=", "<"):
-                yield Finding("DIRECTION_COUNT_REVERSE", WARNING, r.where,
-                              f"{_label(r)} 是数量指标，指标值却写成“{tgt.text.strip()}”（越少越好）",
-                              "数量指标一般写成“≥”（不少于），请核对")
-
-
-def check_over_achievement(ctx: Context) -> Iterator[Finding]:
-    for t in ctx.score.tables:
-        tpl = ctx.template_of(t.where)
-        if tpl is None or tpl.over_achievement_ratio is None:
-            continue
-        for r in t.indicators:
-            tgt, act = r.target, r.actual
-            if r.rule != POSITIVE or not r.reached or tgt is None or act is None or not tgt.number:
-                continue
-            factor = values.unit_factor(tgt.unit, act.unit) or Decimal(1)
-            if tgt.unit == "%":
-                continue
-            if act.number * factor > tgt.number * tpl.over_achievement_ratio:
-                yield Finding("OVER_ACHIEVEMENT", HINT, r.where,
-                              f"{_label(r)} 实际完成 {act.text.strip()}，远超指标值 {tgt.text.strip()}，目标可能设置偏低",
-                              "分析超额原因；下年度据实调高指标值")
-
-
-# -- 8. execution rate ----------------------------------------------------------------------------
-def check_execution(ctx: Context) -> Iterator[Finding]:
-    low = ctx.main_template.execution_low if ctx.main_template else Decimal(90)
-    seen_dept = False
-    for t in ctx.score.tables:
-        e = t.execution
-        if e is None or e.value is None:
-            continue
-        table = ctx.table(t.where)
-        yield from _rate_findings(e.value, e.where, f"“{t.name}”", low)
-        if table is not None and table.funds is not None and table.funds.stated_rate is not None \
-                and abs(table.funds.stated_rate - e.value) > _printed_precision(table.funds.stated_rate):
-            yield Finding("EXECUTION_RATE_STATED", ERROR, f"{e.where}/stated_rate",
-                          f"“{t.name}”执行率写为 {_n(table.funds.stated_rate)}%，按全年执行数/全年预算数应为 {q2(e.value)}%",
-                          f"改为 {q2(e.value)}%")
-        seen_dept = seen_dept or t.where == "table"
-    for fv in ctx.score.formulas:
-        if fv.key == "execution_rate" and fv.value is not None and not seen_dept:
-            yield from _rate_findings(fv.value, "figures/executed", "部门整体", low)
-
-
-def _rate_findings(rate: Decimal, where: str, who: str, low: Decimal) -> Iterator[Finding]:
-    if rate > 100:
-        yield Finding("EXECUTION_OVER_100", WARNING, where,
-                      f"{who}预算执行率为 {q2(rate)}%，超过 100%（执行数大于预算数）",
-                      "说明超支原因（如追加预算未调整预算数），得分按 100% 封顶")
-    elif rate < low:
-        yield Finding("EXECUTION_LOW", WARNING, where, f"{who}预算执行率为 {q2(rate)}%，低于 {_n(low)}%",
-                      "说明执行率偏低的原因")
 
 
 # -- 9–10. figures and stated values --------------------------------------------------------
@@ -345,12 +294,6 @@ def check_figure_identities(ctx: Context) -> Iterator[Finding]:
                 yield Finding("FUND_LINES_SUM", ERROR, f"fund_lines/{col}",
                               f"各明细项目的{label}合计 {s} 万元，与{fig.label(parent + suffix)} {total} 万元不符",
                               f"核对明细表的{label}一列（是否误抄了另一列）")
-
-
-def _printed_precision(value: Decimal) -> Decimal:
-    """Half a unit of the last printed digit: 133 → 0.5, 35.7 → 0.05, 71.71 → 0.005."""
-    exponent = value.as_tuple().exponent
-    return Decimal(5).scaleb(int(exponent) - 1) if isinstance(exponent, int) else Decimal("0.5")
 
 
 _SHARE_BASE = {"收入": "income_total", "支出": "total_expenditure"}
@@ -448,12 +391,20 @@ def check_rule_failures(ctx: Context) -> Iterator[Finding]:
                               "核对本行得分；模板的问题请向发布模板的财政局反映")
 
 
+def _table_of(where: str) -> str:
+    """The table a finding's location lies in: table, projects/N, framework (or "")."""
+    head, _, rest = where.partition("/")
+    if head == "projects":
+        return "projects/" + rest.split("/", 1)[0]
+    return head if head in ("table", "framework") else ""
+
+
 RULES: tuple[Rule, ...] = (
-    check_block_weights, check_total_weight, check_stated_total, check_scores_in_range,
+    check_block_weights, check_level2_weights, check_total_weight, check_stated_total, check_scores_in_range,
     check_rule_vs_reported, check_deviation_note, check_actual_values, check_direction,
     check_over_achievement, check_execution, check_figure_identities, check_stated_values,
     check_placeholders, check_grade, check_carried, check_rule_failures, check_sections,
-    check_space_tables,
+    check_space_tables, check_template_fit,
 )
 
 
@@ -471,6 +422,14 @@ def run_checks(report: model.Report, score: ReportScore | None = None,
             findings.append(Finding("CHECK_CRASHED", ERROR, rule.__name__,
                                     f"审核规则 {rule.__name__} 出错：{type(e).__name__}: {e}",
                                     "请把报告文件发给软件维护人员"))
+    misfit = {f.where for f in findings if f.code == "TEMPLATE_MISFIT"}
+    if misfit:  # one clear finding instead of a cascade of block errors against the wrong template
+        findings = [f for f in findings if not (f.code in MISFIT_HIDES and _table_of(f.where) in misfit)]
+    try:
+        findings.extend(explain_unscored(ctx, findings))
+    except Exception as e:  # noqa: BLE001 - as for the rules above
+        findings.append(Finding("CHECK_CRASHED", ERROR, "explain_unscored",
+                                f"审核规则 explain_unscored 出错：{type(e).__name__}: {e}", "请把报告文件发给软件维护人员"))
     answers = {(e.code, e.where): e.text for e in report.explanations}
     out = []
     for f in findings:

@@ -2,8 +2,9 @@
 
 ``jixiao score FILE`` prints the score sheet and the findings in Chinese; ``jixiao check FILE``
 prints findings only and exits 1 while an error remains. Both take ``--json``. FILE is a report
-JSON (docs/format.md) or a CSV/XLSX indicator table with the standard Chinese header, scored
-with ``--template NAME --budget A --executed B``.
+JSON (docs/format.md) or a CSV/XLSX indicator table, scored with ``--template NAME --budget A
+--executed B``; its columns are found by name (resources/table_columns.json) and
+``--columns 得分=指标得分,…`` says which column is what where the names do not tell.
 
 Drafts (``core.storage``), each with ``--data-dir DIR``: ``jixiao list [--deleted]``,
 ``jixiao export-json ID FILE``, ``jixiao import-json FILE``, ``jixiao backup [FILE]`` and
@@ -99,6 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
         s.add_argument("--budget", help="全年预算数（万元），用于预算执行率一行")
         s.add_argument("--executed", help="全年执行数（万元），用于预算执行率一行")
         s.add_argument("--name", default="", help="项目或部门名称（CSV/XLSX 时可选）")
+        s.add_argument("--columns", help="指明指标表各列的含义（CSV/XLSX）：含义=表头中的列名，多个用逗号分开，"
+                                         "例如 --columns 得分=指标得分,分值=权重,不导入=得分系数")
     sub.add_parser("templates", help="列出可用的模板", description="列出可用的模板")
     export_command.add_parser(sub)
     data_help = cli_common.DATA_HELP
@@ -131,22 +134,40 @@ def load_input(args) -> tuple[model.Report | None, list[Finding]]:
     return load_report(path)
 
 
-def _report_from_table(path: Path, args) -> tuple[model.Report | None, list[Finding]]:
+def _read_table(path: Path, args) -> tuple[model.SelfEvalTable | None, list[Finding]]:
+    """The table in ``path`` with the columns ``--columns`` names; findings about the header end
+    with a hint on ``--columns``. A bad ``--columns`` is CLI_COLUMNS (exit 2)."""
+    from core.table_columns import COLUMN_CODES, ColumnsError, meaning_list, parse_columns_option
     from core.table_import import read_indicator_table
 
+    choices = None
+    if args.columns is not None:
+        try:
+            choices = parse_columns_option(args.columns)
+        except ColumnsError as e:
+            return None, [Finding("CLI_COLUMNS", ERROR, "--columns", str(e), "例如 --columns 得分=指标得分,分值=权重")]
+    table, tfindings = read_indicator_table(path, name=args.name, choices=choices)
+    if any(f.code in COLUMN_CODES for f in tfindings):
+        tfindings.append(Finding("CLI_COLUMNS_HELP", HINT, "--columns", "可用 --columns 指明列的含义：含义=表头中的列名，"
+                                 f"多个用逗号分开；可用的含义：{meaning_list()}", "例如 --columns 得分=指标得分,分值=权重"))
+    return table, tfindings
+
+
+def _report_from_table(path: Path, args) -> tuple[model.Report | None, list[Finding]]:
     findings: list[Finding] = []
-    if not args.template:
-        names = "、".join(t for t, _ in list_templates())
-        return None, [Finding("CLI_TEMPLATE", ERROR, "--template", "读取指标表时必须用 --template 指定模板",
-                              f"可用模板：{names}")]
-    tpl, tf = load_template(args.template)
+    template_id, suggested = args.template, []
+    if not template_id:
+        template_id, suggested = _suggested_template(path, args)
+        if template_id is None:
+            return None, suggested
+    tpl, tf = load_template(template_id)
     if tpl is None:
         return None, tf
     budget = _number_option(args.budget, "--budget 全年预算数", findings)
     executed = _number_option(args.executed, "--executed 全年执行数", findings)
     if findings:
         return None, findings
-    table, tfindings = read_indicator_table(path, name=args.name)
+    table, tfindings = _read_table(path, args)
     if table is None:
         return None, tfindings
     funds = None
@@ -159,10 +180,36 @@ def _report_from_table(path: Path, args) -> tuple[model.Report | None, list[Find
         tfindings.append(Finding("CLI_NO_BUDGET", HINT, "--budget",
                                  f"没有给出 --budget 和 --executed，表中不含预算执行率一行（{fmt_score(tpl.execution_weight)} 分）",
                                  "加上 --budget 全年预算数 --executed 全年执行数"))
+    if any(tpl.is_execution_row(leaf.name) for g in table.groups for _, leaf in g.leaves()):
+        funds = None  # the table has its own 预算执行率 row: --budget/--executed would count it twice
+        tfindings = [f for f in tfindings if f.code != "CLI_NO_BUDGET"]
     table = replace(table, funds=funds, name=table.name or args.name or path.stem)
     report = model.Report(template=tpl.id, kind=tpl.kind, title=table.name, table=table,
                           unit=model.Unit(name=args.name))
-    return report, tfindings
+    return report, suggested + tfindings
+
+
+def _suggested_template(path: Path, args) -> tuple[str | None, list[Finding]]:
+    """No --template: the installed template that fits the table best (core.template_fit), named
+    in a TEMPLATE_SUGGESTED hint with its reasons; (None, findings) when none fits well enough."""
+    from core.template_fit import MISFIT_BELOW, describe, suggest_templates
+
+    table, tfindings = _read_table(path, args)
+    if table is None:
+        return None, tfindings
+    fits = suggest_templates(table)
+    if not fits or fits[0].score < MISFIT_BELOW:
+        names = "、".join(t for t, _ in list_templates())
+        return None, [Finding("CLI_TEMPLATE", ERROR, "--template",
+                              "没有与该表明显吻合的模板，请用 --template 指定模板"
+                              + (f"（最接近的是 {describe(fits[0])}）" if fits else ""),
+                              f"可用模板：{names}")]
+    best = fits[0]
+    tie = [f.template_id for f in fits[1:] if f.score == best.score]
+    also = f"。同样吻合：{'、'.join(tie[:3])}{f' 等 {len(tie)} 个' if len(tie) > 3 else ''}" if tie else ""
+    return best.template_id, [Finding(
+        "TEMPLATE_SUGGESTED", HINT, "--template", f"未指定模板，按最吻合的模板审核：{describe(best)}{also}",
+        "如不对，请用 --template 指定模板（jixiao templates 列出全部）")]
 
 
 # -- output ------------------------------------------------------------------------------------

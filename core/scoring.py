@@ -12,14 +12,15 @@ rule score is rounded once to two decimals (``core.rounding.q2``); totals are su
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal
+from dataclasses import dataclass, replace
+from decimal import ROUND_HALF_UP, Decimal
 
 from core import formula as fx
 from core import model, values
 from core.findings import WARNING, Finding
 from core.new_report import project_template_id
 from core.rounding import q2
+from core.template_records import same_label, split_label
 from core.templates import FormulaDef, Template, TemplateSet, default_set
 
 ZERO = Decimal(0)
@@ -36,11 +37,12 @@ QUALITATIVE = "qualitative"
 FORMULA = "formula"
 MANUAL = "manual"  # the rule cannot read the row: the clerk's score stands
 UNSCORED = "unscored"  # the row has no weight (a plan-vs-completion table)
+CRITERIA = "criteria"  # no numeric target by design (完整性, 相关性 …): scored against criteria
 
 RULE_LABELS = {
     EXECUTION: "预算执行率", POSITIVE: "正向指标", REVERSE: "反向指标", EQUAL: "等于型指标",
     DATE: "时效（日期）", QUALITATIVE: "定性指标", FORMULA: "公式指标", MANUAL: "人工评分",
-    UNSCORED: "不评分",
+    UNSCORED: "不评分", CRITERIA: "评分标准指标",
 }
 
 
@@ -251,6 +253,10 @@ def score_leaf(leaf: model.Indicator, names: tuple[str, ...], where: str, tpl: T
                reverse_hint: bool, env: dict[str, Decimal]) -> IndicatorResult:
     w, reported = leaf.weight, leaf.score
     target, actual = values.read_value(leaf.target), values.read_value(leaf.actual)
+    if leaf.unit.strip():  # the 度量单位 column: the unit of a bare target, and of a bare actual
+        target = values.with_unit(target, leaf.unit)  # (unless it is a fraction of a percent target)
+        if values.fraction_as_percent(target, actual) is None:
+            actual = values.with_unit(actual, leaf.unit)
 
     def result(rule, score, note, **kw):
         return IndicatorResult(where, names, w, rule, score, reported, note, target, actual, **kw)
@@ -270,10 +276,20 @@ def score_leaf(leaf: model.Indicator, names: tuple[str, ...], where: str, tpl: T
         except StepFailed as e:
             return result(MANUAL, None, f"{e}，采用填报得分", value=fv.value, problem=str(e))
         return result(FORMULA, score, f"{fd.label} = {_pct(fv.value)}，按模板评分规则得 {score}", value=fv.value)
+    if tpl.is_execution_row(leaf.name):
+        return _execution_row(leaf, tpl, result, actual)
     if w is None:
-        return result(UNSCORED, None, "该行没有分值")
+        return _unweighted(leaf, names, where, tpl, reverse_hint, env)
+    block = tpl.block_for(names[0]) if names else None
+    if target.kind == values.BLANK and (tpl.is_criteria_name(leaf.name) or (block is not None and block.criteria)
+                                        or where.startswith("framework/")):
+        if reported is None:
+            return result(CRITERIA, None, "按评分标准打分的指标（不设数值目标），尚未填写得分")
+        score = q2(min(max(reported, ZERO), w))
+        return result(CRITERIA, score, "按评分标准打分的指标（不设数值目标），采用填报得分", reached=score == w)
+    direction = values.direction_comparator(leaf.direction)
     # qualitative: the clerk picked a tier, or the target is words
-    if leaf.tier or leaf.direction == "定性" or target.kind == values.WORD:
+    if leaf.tier or direction == "定性" or target.kind == values.WORD:
         tier = leaf.tier
         if not tier:
             if actual.kind == values.WORD or actual.kind == values.DATE or actual.kind == values.NUMBER:
@@ -300,42 +316,98 @@ def score_leaf(leaf: model.Indicator, names: tuple[str, ...], where: str, tpl: T
         if actual.kind == values.WORD and values.is_achievement_word(actual.word):
             return result(DATE, w, "按时完成，得满分", reached=True)
         return result(MANUAL, None, "无法读出完成时间，采用填报得分")
+    if target.kind == values.BLANK:
+        return result(MANUAL, None, "没有填写年度指标值，无法按规则计分，采用填报得分")
     if target.kind != values.NUMBER or target.number is None:
-        return result(MANUAL, None, "无法读出年度指标值，采用填报得分")
+        return result(MANUAL, None, f"年度指标值“{_clip(leaf.target)}”无法识别为数值、日期或定性描述，采用填报得分")
     if actual.kind == values.BLANK:
-        return result(MANUAL, None, "实际完成值为空，采用填报得分")
+        return result(MANUAL, None, "没有填写实际完成值，采用填报得分")
     if actual.kind != values.NUMBER or actual.number is None:
-        return result(MANUAL, None, "实际完成值不是数值，采用填报得分")
+        return result(MANUAL, None, f"指标值是数值，实际完成值却是“{_clip(leaf.actual)}”，无法比较，采用填报得分")
     if actual.comparator:
         return result(MANUAL, None, "实际完成值带有比较符号（如“≥”），不是实测值，不予计算")
-    factor = values.unit_factor(target.unit, actual.unit)
-    if factor is None:
-        return result(MANUAL, None, f"计量单位不一致（目标“{target.unit}”，实际“{actual.unit}”），无法计算")
-    a, b = target.number, actual.number * factor
-    cmp = target.comparator
-    if not cmp:
-        cmp = {"≥": ">=", "≤": "<=", "=": "="}.get(leaf.direction, "<=" if reverse_hint else ">=")
+    fraction = values.fraction_as_percent(target, actual)
+    if fraction is not None:
+        b, read_as = fraction, f"（实际完成值 {actual.number} 按 {q2(fraction)}% 计）"
+    else:
+        factor = values.unit_factor(target.unit, actual.unit)
+        if factor is None:
+            return result(MANUAL, None, f"计量单位不一致（目标“{target.unit}”，实际“{actual.unit}”），无法计算")
+        b, read_as = actual.number * factor, ""
+    a = target.number
+    cmp = target.comparator or (direction if direction in (">=", "<=", "=", ">", "<") else "") \
+        or tpl.direction_for(leaf.name) or ("<=" if reverse_hint else ">=")
     if cmp in (">=", ">"):
         reached = b >= a if cmp == ">=" else b > a
         if reached:
-            return result(POSITIVE, w, "完成值达到指标值，得满分", reached=True)
+            return result(POSITIVE, w, "完成值达到指标值，得满分" + read_as, reached=True)
         if a <= 0:
-            return result(POSITIVE, ZERO, "完成值未达到指标值", reached=False)
-        score = q2(min(b / a * w, w)) if b > 0 else ZERO
-        return result(POSITIVE, score, f"正向指标未达到：{b}/{a} × {w} = {score}", reached=False)
+            return result(POSITIVE, ZERO, "完成值未达到指标值" + read_as, reached=False)
+        score = _share(tpl, b / a, w) if b > 0 else ZERO
+        return result(POSITIVE, score, f"正向指标未达到：{b}/{a} × {w} = {score}{read_as}", reached=False)
     if cmp in ("<=", "<"):
         reached = b <= a if cmp == "<=" else b < a
         if reached:
-            return result(REVERSE, w, "完成值控制在指标值以内，得满分", reached=True)
-        score = q2(min(a / b * w, w)) if a > 0 else ZERO
-        return result(REVERSE, score, f"反向指标超出：{a}/{b} × {w} = {score}", reached=False)
+            return result(REVERSE, w, "完成值控制在指标值以内，得满分" + read_as, reached=True)
+        score = _share(tpl, a / b, w) if a > 0 else ZERO
+        return result(REVERSE, score, f"反向指标超出：{a}/{b} × {w} = {score}{read_as}", reached=False)
     # equal
     if b == a:
-        return result(EQUAL, w, "完成值等于指标值，得满分", reached=True)
+        return result(EQUAL, w, "完成值等于指标值，得满分" + read_as, reached=True)
     if tpl.equal_target == "all_or_nothing" or a == 0 or b == 0:
-        return result(EQUAL, ZERO, "完成值不等于指标值", reached=False)
-    score = q2(min(b / a, a / b) * w)
-    return result(EQUAL, score, f"等于型指标偏离：min(B/A, A/B) × {w} = {score}", reached=False)
+        return result(EQUAL, ZERO, "完成值不等于指标值" + read_as, reached=False)
+    score = _share(tpl, min(b / a, a / b), w)
+    return result(EQUAL, score, f"等于型指标偏离：min(B/A, A/B) × {w} = {score}{read_as}", reached=False)
+
+
+def _share(tpl: Template, ratio: Decimal, weight: Decimal) -> Decimal:
+    """分值 × 完成比例 (at most 1), rounded once; with the template's ``coefficient_places`` the
+    比例 is first rounded to that many places (得分系数), as the core-indicator tables print it."""
+    ratio = min(ratio, Decimal(1))
+    if tpl.coefficient_places is not None:
+        ratio = ratio.quantize(Decimal(1).scaleb(-tpl.coefficient_places), rounding=ROUND_HALF_UP)
+    return q2(ratio * weight)
+
+
+def _clip(text: str, n: int = 20) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[:n] + "…"
+
+
+def _execution_row(leaf: model.Indicator, tpl: Template, result, actual: values.Reading) -> IndicatorResult:
+    """A 预算执行率 row inside the table (its name is one of the template's ``execution_names``):
+    the actual is the rate, scored by the template's execution rule."""
+    w = leaf.weight
+    rate = None
+    if actual.kind == values.NUMBER and actual.number is not None and not actual.comparator:
+        if actual.unit == "%":
+            rate = actual.number
+        elif not actual.unit and 0 < actual.number <= Decimal("1.5"):
+            rate = actual.number * HUNDRED  # 0.96 = 96%
+    if rate is None:
+        why = "没有填写实际执行率" if actual.kind == values.BLANK else f"实际完成值“{_clip(leaf.actual)}”不是执行率（百分数）"
+        return result(MANUAL if w is not None else UNSCORED, None, f"预算执行率一行：{why}，无法按规则计分")
+    if w is None:
+        return result(UNSCORED, None, f"预算执行率 {_pct(rate)}（表中没有分值，不计分）", value=rate,
+                      reached=rate >= HUNDRED)
+    if tpl.execution is not None:
+        try:
+            score = step_score(tpl.execution, rate, w)
+        except StepFailed as e:
+            return result(MANUAL, None, f"{e}，采用填报得分", value=rate, problem=str(e))
+    else:
+        score = q2(min(w * rate / HUNDRED, w))
+    return result(EXECUTION, score, f"预算执行率 {_pct(rate)}，按模板的执行率规则得 {score}", value=rate,
+                  reached=rate >= HUNDRED)
+
+
+def _unweighted(leaf, names, where, tpl, reverse_hint, env) -> IndicatorResult:
+    """A row without 分值 (a plan-vs-completion table): not scored, but whether the target was
+    reached is still read (as the rule would with a weight of 1)."""
+    probe = score_leaf(replace(leaf, weight=Decimal(1), score=None), names, where, tpl, reverse_hint, env)
+    said = {True: "，已完成指标值", False: "，未完成指标值"}.get(probe.reached, "")
+    return IndicatorResult(where, names, None, UNSCORED, None, leaf.score, f"该行没有分值，不计分{said}",
+                           probe.target, probe.actual, probe.value, probe.reached)
 
 
 def _top_tier(tpl: Template) -> str:
@@ -353,7 +425,7 @@ def _walk(node, prefix: str, names: tuple[str, ...], tpl: Template, reverse: boo
         if isinstance(child, model.Indicator):
             out.append(_guarded_leaf(child, names + (child.name,), where, tpl, reverse, env))
         else:
-            rev = reverse or any(_same(child.name, r) for b in tpl.blocks for r in b.reverse_level2)
+            rev = reverse or any(same_label(child.name, r) for b in tpl.blocks for r in b.reverse_level2)
             _walk(child, where, names + (child.name,), tpl, rev, env, out)
 
 
@@ -370,10 +442,6 @@ def _guarded_leaf(leaf, names, where, tpl, reverse, env) -> IndicatorResult:
                                f"{_crashed(e)}，采用填报得分", problem=_crashed(e))
 
 
-def _same(a: str, b: str) -> bool:
-    return "".join(a.split()) == "".join(b.split())
-
-
 def score_table(table: model.SelfEvalTable, where: str, tpl: Template,
                 env: dict[str, Decimal]) -> TableResult:
     execution = None
@@ -388,11 +456,12 @@ def score_table(table: model.SelfEvalTable, where: str, tpl: Template,
         gwhere = f"{where}/groups/{gi}"
         rows: list[IndicatorResult] = []
         block = tpl.block_for(group.name)
-        reverse = any(_same(group.name, r) for b in tpl.blocks for r in b.reverse_level2)
+        reverse = any(same_label(group.name, r) for b in tpl.blocks for r in b.reverse_level2)
         _walk(group, gwhere, (group.name,), tpl, reverse, env, rows)
         indicators.extend(rows)
         blocks.append(BlockResult(
-            gwhere, group.name, group.stated_weight, block.weight if block else None,
+            gwhere, group.name, group.stated_weight if group.stated_weight is not None else split_label(group.name)[1],
+            block.weight if block else None,
             sum((r.weight or ZERO for r in rows), ZERO),
             sum((r.counted_score for r in rows if r.weight is not None), ZERO),
             sum((r.reported_score or ZERO for r in rows), ZERO)))

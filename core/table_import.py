@@ -1,12 +1,16 @@
 """Importing an indicator table (绩效指标表) from a CSV or XLSX file the clerk already has.
 
-``read_indicator_table(path, name)`` reads the standard 自评表 indicator block: a header row
-一级指标 / 二级指标 / 三级指标 / 年度指标值 / 实际完成值 / 分值 / 得分 / 偏差原因分析及改进措施
-(optional 指标性质, 度量单位), found below any title rows, then one row per 三级指标 with merged
-(blank) 一级/二级 cells meaning "same as above", up to a 总分/合计 row whose last number is the
-stated total. It returns a :class:`model.SelfEvalTable` (groups only: no funds block, no goal)
-and the findings. Bad input never raises and changes nothing: when any finding is an error the
-table is ``None``. No Qt.
+``read_indicator_table(path, name, choices)`` reads the 自评表 indicator block: a header row
+found below any title rows (``core.table_sheet``), its columns given a meaning by name
+(``core.table_columns``, the names in ``resources/table_columns.json``: 一级指标 / 二级指标 /
+三级指标 or 指标名称 / 年度指标值 / 实际完成值 / 分值 / 得分 / 偏差原因 …, and the columns that
+are not imported such as 得分系数), then one row per 三级指标 with merged (blank) 一级/二级 cells
+meaning "same as above", up to a 总分/合计 row whose 得分 cell is the stated total. It returns
+a :class:`model.SelfEvalTable` (groups only: no funds block, no goal) and the findings. A header
+cell no name fits is named in a warning; ``choices`` (``--columns``) say which column is what.
+The app's import step uses the two halves: ``read_sheet`` (the rows and the header) and
+``build_table`` (with the meaning the clerk chose for each column). Bad input never raises and
+changes nothing: when any finding is an error the table is ``None``. No Qt.
 
 Read right or refused:
 
@@ -33,39 +37,26 @@ Limits (``core.table_limits``; a larger file is refused in well under a second):
 """
 from __future__ import annotations
 
-import functools
-import os
 import re
-import stat
 import unicodedata
-import zipfile
 from decimal import Decimal
 from pathlib import Path
 
-from core import model, table_csv, table_xlsx, validate
+from core import model, table_columns, table_sheet, table_xlsx, validate
 from core import table_limits as lim
-from core.findings import ERROR, Finding
-from core.table_limits import TableError, mb
+from core.findings import ERROR, HINT, WARNING, Finding
+from core.table_limits import TableError
+from core.table_sheet import Cell, Sheet, read_sheet  # noqa: F401 — the app's import step reads through here
 from core.values import parse_number
 
-# column key -> (Chinese name, accepted header beginnings after normalization)
-COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "level1": ("一级指标", ("一级指标",)),
-    "level2": ("二级指标", ("二级指标",)),
-    "level3": ("三级指标", ("三级指标",)),
-    "target": ("年度指标值", ("年度指标值", "年度目标值", "指标值", "目标值")),
-    "actual": ("实际完成值", ("实际完成值", "实际完成情况", "实际值", "完成值")),
-    "weight": ("分值", ("分值", "权重")),
-    "score": ("得分", ("得分", "自评得分")),  # not "评分…": that is 评分依据
-    "deviation": ("偏差原因分析及改进措施", ("偏差原因", "偏差分析")),
-    "direction": ("指标性质", ("指标性质",)),
-    "unit": ("度量单位", ("度量单位", "计量单位")),
-}
-REQUIRED = ("level1", "level2", "level3", "target", "actual", "weight", "score", "deviation")
 _LABEL_WEIGHT = re.compile(r"^(?P<name>.+?)[（(](?P<w>[^()（）]+?)分?[)）]$")
 _GRADE = re.compile(r"等级[:：]?\s*(优|良|中|差)")
-
-Cell = str | Decimal  # text as typed, or a number read from an xlsx cell
+# the model fields filled from the columns (the names of the meanings: resources/table_columns.json)
+_FIELDS = (("level3", "name"), ("target", "target"), ("actual", "actual"), ("deviation", "deviation_note"),
+           ("direction", "direction"), ("unit", "unit"), ("method", "basis"))
+_TEXT_KEYS = ("level1", "level2") + tuple(k for k, _ in _FIELDS)
+LEAF_COLUMNS = ("level3", "target", "actual", "weight", "score", "deviation")
+STANDARD = ("level1", "level2") + LEAF_COLUMNS  # the standard order, for pasted rows without a header
 
 
 def _norm(text: str) -> str:
@@ -74,46 +65,8 @@ def _norm(text: str) -> str:
 
 
 _dtext = table_xlsx._dtext
-
-
-def _clip(text: str, n: int = 30) -> str:
-    text = validate.clean_text(text)
-    return text if len(text) <= n else text[:n] + "…"
-
-
-def _text(cell: Cell | None) -> str:
-    if cell is None:
-        return ""
-    return _dtext(cell) if isinstance(cell, Decimal) else cell.strip()
-
-
-_FIRST_CHARS = {f[0] for _, forms in COLUMNS.values() for f in forms} | {"单"}
-
-
-@functools.lru_cache(maxsize=4096)
-def _column_of(header: str) -> str:
-    h = _norm(header[:60])
-    if not h or h[0] not in _FIRST_CHARS:  # most cells: cheap "no"
-        return ""
-    if h == "单位":
-        return "unit"
-    for key, (_, forms) in COLUMNS.items():
-        if any(h.startswith(f) for f in forms):
-            return key
-    return ""
-
-
-def _header_map(row: list[Cell]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for i, cell in enumerate(row):
-        found.setdefault(_column_of(_text(cell)), i)
-    found.pop("", None)
-    return found
-
-
-def _find_header(rows: list[tuple[int, list[Cell]]]) -> int | None:
-    return next((i for i, (_, cells) in enumerate(rows)
-                 if {"level1", "level3"} <= _header_map(cells).keys()), None)
+_clip, _text, _cells_text = table_sheet.clip, table_sheet.cell_text, table_sheet.cells_text
+_header_map, _is_header = table_sheet.header_map, table_sheet.is_header
 
 
 # -- building the table -----------------------------------------------------------------------
@@ -150,8 +103,9 @@ def _join_lines(text: str) -> str:
     return "".join(line.strip() for line in text.splitlines())
 
 
-NAMES = {key: name for key, (name, _) in COLUMNS.items()}
-_TEXT_KEYS = ("level1", "level2", "level3", "target", "actual", "deviation", "direction", "unit")
+def _name(key: str) -> str:
+    """The Chinese name of a column meaning, for messages."""
+    return table_columns.label(key)
 
 
 class _Reader:
@@ -222,27 +176,65 @@ class _Reader:
                    f"请把“{column}”改为数字（如 10 或 10分）后重新导入。", self.where(row, column))
         return None
 
-    def build(self, rows: list[tuple[int, list[Cell]]], name: str,
-              merged: set[tuple[int, int]] = frozenset()) -> model.SelfEvalTable | None:
-        head = _find_header(rows)
+    def columns(self, header_row: int, header: list[str], keys: list[str]) -> dict[str, int] | None:
+        """``{meaning: column}`` for ``keys``; the unmapped header cells named in a warning, a
+        missing required meaning an error (None)."""
+        cols = table_columns.column_index(keys)
+        missing = table_columns.missing_required(keys)
+        seen = "、".join(_clip(h) for h in header if h)
+        if missing:
+            self.error("TABLE_COLUMNS",
+                       f"缺少列：{'、'.join(missing)}。第{header_row}行的表头是：{seen}。",
+                       "请在表头补上缺少的列（列名如“实际完成值”“得分”）；如果表中有这一列只是名称不同，"
+                       "请指明它的含义（导入步骤中在列上方选择；命令行用 --columns 得分=列名）。",
+                       f"{self.filename}:第{header_row}行")
+            return None
+        absent = table_columns.absent_values(keys)
+        if absent:
+            self.findings.append(Finding(
+                "TABLE_COLUMNS_ABSENT", HINT, f"{self.filename}:第{header_row}行",
+                f"第{header_row}行表头中没有“{'”“'.join(absent)}”列，导入后这些格子是空的。",
+                "如果表中有这些列只是名称不同，请指明它的含义（导入步骤中在列上方选择；"
+                "命令行用 --columns 含义=列名）；否则导入后再逐行填写。"))
+        unknown = table_columns.unmapped(header, keys)
+        if unknown:
+            names = "、".join(f"“{_clip(header[i], 20)}”（第{i + 1}列）" for i in unknown)
+            self.findings.append(Finding(
+                "TABLE_COLUMN_UNKNOWN", WARNING, f"{self.filename}:第{header_row}行",
+                f"第{header_row}行表头中有 {len(unknown)} 列无法识别，没有导入：{names}。",
+                "如果其中有得分、分值或实际完成值等，请指明它的含义（导入步骤中在列上方选择；"
+                "命令行用 --columns 含义=列名，例如 --columns 得分=指标得分）。"))
+        return cols
+
+    def build(self, sheet: Sheet, name: str, keys: list[str] | None = None,
+              choices: list[tuple[str, str]] | None = None) -> model.SelfEvalTable | None:
+        rows, merged, head = sheet.rows, sheet.merged, sheet.head
         if head is None:
             first = next((" ".join(_text(c) for c in cells if _text(c))
                           for _, cells in rows if any(_text(c) for c in cells)), "")
             self.error("TABLE_COLUMNS",
-                       f"找不到表头行：没有一行同时含有“一级指标”和“三级指标”。"
+                       f"找不到表头行：没有一行同时含有“一级指标”“三级指标”（或“指标名称”）等列名。"
                        f"文件第一行是：“{_clip(first, 60)}”。",
                        "请确认文件是绩效指标表，表头包含一级指标、二级指标、三级指标等列。")
             return None
-        header_row, header = rows[head]
-        cols = _header_map(header)
-        missing = [COLUMNS[k][0] for k in REQUIRED if k not in cols]
-        if missing:
-            seen = "、".join(_clip(_text(c)) for c in header if _text(c))
-            self.error("TABLE_COLUMNS",
-                       f"缺少列：{'、'.join(missing)}。第{header_row}行的表头是：{seen}。",
-                       "请在表头补上缺少的列（列名如“实际完成值”“得分”），再重新导入。",
-                       f"{self.filename}:第{header_row}行")
+        header_row = rows[head][0]
+        header = sheet.header()
+        keys = list(keys) if keys is not None else sheet.guessed()
+        keys = (keys + [""] * len(header))[:len(header)]
+        if choices:
+            try:
+                keys = table_columns.resolve(header, keys, choices)
+            except table_columns.ColumnsError as exc:
+                self.error("TABLE_COLUMNS_CHOICE", str(exc) + "。",
+                           "请按表头中印的列名填写（可复制表头的文字）。", f"{self.filename}:第{header_row}行")
+                return None
+        cols = self.columns(header_row, header, keys)
+        if cols is None:
             return None
+
+        def colname(key: str) -> str:  # the column as printed in this file
+            i = cols.get(key)
+            return _clip(header[i], 20) if i is not None and header[i] else _name(key)
 
         def get(cells: list[Cell], key: str) -> Cell | None:
             i = cols.get(key)
@@ -262,33 +254,32 @@ class _Reader:
             if not filled:
                 continue
             if _norm(filled[0][:20]).startswith(("总分", "合计")):
-                numbers = [v for v in map(_quiet_number, cells) if v is not None]
-                stated_total = numbers[-1] if numbers else None
+                # the stated total is the 得分 cell only: a 合计 row's 分值 (100) is not a total score
+                stated_total = _quiet_number(get(cells, "score")) if get(cells, "score") is not None else None
                 m = _GRADE.search("".join(t[:40] for t in texts))
                 grade = m.group(1) if m else ""
                 break
-            if {"level1", "level3"} <= _header_map(cells).keys():
+            if _is_header(cells):
                 continue  # the header repeated (a table printed over two pages)
-            keys = ("level3", "target", "actual", "weight", "score", "deviation")
-            if not any(own(cells, rownum, k) for k in keys):
+            if not any(own(cells, rownum, k) for k in LEAF_COLUMNS):
                 continue  # a row carrying only the rest of merged labels
-            t = {k: self.text(get(cells, k), rownum, NAMES[k]) for k in _TEXT_KEYS}
-            weight = self.number(get(cells, "weight"), rownum, "分值")
-            score = self.number(get(cells, "score"), rownum, "得分")
+            t = {k: self.text(get(cells, k), rownum, colname(k)) for k in _TEXT_KEYS}
+            weight = self.number(get(cells, "weight"), rownum, colname("weight"))
+            score = self.number(get(cells, "score"), rownum, colname("score"))
             if not t["level3"]:
                 if _text(get(cells, "level3")) == "":
                     self.error("TABLE_NO_NAME",
-                               f"第{rownum}行填了指标值或分值，但“三级指标”是空的，导入后这一行没有名称。",
+                               f"第{rownum}行填了指标值或分值，但“{colname('level3')}”是空的，导入后这一行没有名称。",
                                f"请在第{rownum}行填写三级指标名称；如果名称在合并单元格里，"
-                               "请确认合并范围包括这一行。", self.where(rownum, "三级指标"))
+                               "请确认合并范围包括这一行。", self.where(rownum, colname("level3")))
                 continue
             for key in ("weight", "score"):
-                if (rownum, cols[key]) in merged:
+                if key in cols and (rownum, cols[key]) in merged:
                     self.error("TABLE_MERGED",
-                               f"第{rownum}行的“{NAMES[key]}”在一个跨行（或跨列）的合并单元格里，"
+                               f"第{rownum}行的“{colname(key)}”在一个跨行（或跨列）的合并单元格里，"
                                "与别的行共用一个数，无法知道这一行各自的分值。",
-                               f"请在 Excel 中取消合并，给每个指标分别填写“{NAMES[key]}”后重新导入。",
-                               self.where(rownum, NAMES[key]))
+                               f"请在 Excel 中取消合并，给每个指标分别填写“{colname(key)}”后重新导入。",
+                               self.where(rownum, colname(key)))
             l1, l2 = t["level1"], t["level2"]
             if not groups or (l1 and _norm(l1) != label1):
                 gname, gweight = _group_label(l1)
@@ -298,10 +289,7 @@ class _Reader:
             if not subs or (l2 and _norm(l2) != label2):
                 subs.append([_join_lines(l2), []])
                 label2 = _norm(l2)
-            subs[-1][1].append(model.Indicator(
-                name=_join_lines(t["level3"]), target=t["target"], actual=t["actual"],
-                weight=weight, score=score,
-                deviation_note=t["deviation"], direction=t["direction"], unit=t["unit"]))
+            subs[-1][1].append(_indicator(t, weight, score))
             count += 1
         if count == 0 and not self.findings:
             self.error("TABLE_EMPTY", f"第{header_row}行表头下面没有指标行。",
@@ -316,100 +304,46 @@ class _Reader:
                 for g, w, subs in groups))
 
 
-def _check_file(path: Path, limit: int) -> None:
-    """TableError unless ``path`` is a regular file of at most ``limit`` bytes (from its size:
-    nothing is read)."""
-    st = os.stat(path)
-    if not stat.S_ISREG(st.st_mode):
-        raise TableError("TABLE_UNREADABLE", "这不是一个普通文件（可能是文件夹或设备），无法导入。",
-                         "请选择保存在磁盘上的 .xlsx 或 .csv 文件。")
-    if st.st_size > limit:
-        raise _too_big(st.st_size, limit)
+def _indicator(t: dict[str, str], weight: Decimal | None, score: Decimal | None) -> model.Indicator:
+    fields = {field: _join_lines(t[key]) if key == "level3" else t[key] for key, field in _FIELDS}
+    return model.Indicator(weight=weight, score=score, **fields)
 
 
-def _read_bytes(path: Path, limit: int) -> bytes:
-    """The file's bytes, checked by ``_check_file`` and read at most ``limit + 1`` bytes far
-    (a file growing meanwhile is refused too)."""
-    _check_file(path, limit)
-    with open(path, "rb") as f:
-        data = f.read(limit + 1)
-    if len(data) > limit:
-        raise _too_big(len(data), limit)
-    return data
-
-
-def _too_big(size: int, limit: int) -> TableError:
-    return TableError("TABLE_TOO_LARGE",
-                      f"文件有 {mb(size)}，超过 {mb(limit)} 的上限，不像是一张绩效指标表，没有读取。",
-                      "请确认选对了文件；如果是指标表，请只保留指标表部分另存为新文件后再导入。")
-
-
-def _header_score(rows: list[tuple[int, list[Cell]]]) -> int:
-    head = _find_header(rows)
-    return len(_header_map(rows[head][1])) if head is not None else 0
-
-
-def read_indicator_table(path: str | Path, name: str = ""
-                         ) -> tuple[model.SelfEvalTable | None, list[Finding]]:
-    """Read an indicator table from ``path`` (.csv, .xlsx or .xlsm). Never raises for bad input;
-    returns ``(None, findings)`` when any finding is an error."""
-    path = Path(path)
-    reader = _Reader(path.name)
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".xlsx", ".xlsm"):  # .xlsm: the same format with macros (not run)
-        reader.error("TABLE_FORMAT", f"不支持“{_clip(path.suffix) or '无扩展名'}”格式的文件，只能导入"
-                     " .xlsx 或 .csv 文件。", "请在Excel中“另存为”.xlsx 或 CSV 文件后再导入。")
-        return None, reader.findings
-    merged: set[tuple[int, int]] = set()
-    try:
-        if suffix == ".csv":
-            text = table_csv.decode(_read_bytes(path, validate.MAX_TABLE_BYTES))
-            rows = table_csv.parse(text, _header_score) if text.strip() else []
-        else:
-            _check_file(path, validate.MAX_TABLE_BYTES)
-            rows, merged = table_xlsx.read(path)
-    except TableError as exc:
-        reader.refuse(exc)
-        return None, reader.findings
-    except OSError as exc:
-        reader.error("TABLE_UNREADABLE", f"无法打开文件：文件不存在或正被其他程序占用"
-                     f"（{type(exc).__name__}）。", "请关闭占用该文件的程序（如Excel）后再导入。")
-        return None, reader.findings
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, EOFError):
-        reader.error("TABLE_UNREADABLE", f"无法读取文件：文件已损坏，或不是真正的{suffix}文件。",
-                     "请用Excel打开该文件，另存为 .xlsx 后再导入。")
-        return None, reader.findings
-    except MemoryError:
-        reader.error("TABLE_TOO_LARGE", "文件内容太多，读取时内存不足，没有导入。",
-                     "请只保留指标表部分另存为新文件后再导入。")
-        return None, reader.findings
-    except Exception as exc:  # the assorted errors of openpyxl and of XML parsing
-        reader.error("TABLE_UNREADABLE", f"无法读取文件：文件已损坏，或不是真正的{suffix}文件"
-                     f"（{type(exc).__name__}）。", "请用Excel打开该文件，另存为 .xlsx 后再导入。")
-        return None, reader.findings
-    if not any(_text(c) for _, cells in rows for c in cells):
-        reader.error("TABLE_EMPTY", "文件是空的，没有任何内容。",
-                     "请选择填写了绩效指标的表格文件。")
-        return None, reader.findings
-    table = reader.build(rows, name, merged)
+def build_table(sheet: Sheet, name: str = "", keys: list[str] | None = None,
+                choices: list[tuple[str, str]] | None = None
+                ) -> tuple[model.SelfEvalTable | None, list[Finding]]:
+    """The table in ``sheet`` with its columns read as ``keys`` (a meaning per header cell, as
+    ``Sheet.guessed`` gives; default: the guess) and then ``choices`` (``(meaning, header text)``,
+    ``--columns``). ``(None, findings)`` when any finding is an error."""
+    reader = _Reader(sheet.filename)
+    table = reader.build(sheet, name, keys, choices)
     reader.close()
     if any(f.severity == ERROR for f in reader.findings):
         return None, reader.findings
     return table, reader.findings
 
 
-LEAF_COLUMNS = ("level3", "target", "actual", "weight", "score", "deviation")
+def read_indicator_table(path: str | Path, name: str = "", choices: list[tuple[str, str]] | None = None
+                         ) -> tuple[model.SelfEvalTable | None, list[Finding]]:
+    """Read an indicator table from ``path`` (.csv, .xlsx or .xlsm), its columns as guessed and
+    then as ``choices`` say. Never raises for bad input; returns ``(None, findings)`` when any
+    finding is an error."""
+    sheet, findings = read_sheet(path)
+    if sheet is None:
+        return None, findings
+    table, more = build_table(sheet, name, choices=choices)
+    return table, findings + more
 
 
 def read_pasted_rows(text: str) -> tuple[list[tuple[str, str, model.Indicator]] | None, list[Finding]]:
     """Rows copied from Excel (tab-separated) as ``(一级, 二级, indicator)`` triples.
 
-    With a header row the columns are found by name; without one the columns are taken in
-    the standard order — all eight (一级 … 偏差原因) or the six from 三级指标 on. A blank
-    一级/二级 cell means "same as the row above" ('' on the first row: the caller decides,
-    e.g. the group selected in the table). Text in 分值/得分 is an error and nothing is pasted,
-    and so is text the validation gate refuses (control characters) or more than
-    ``MAX_TABLE_ROWS`` rows.
+    With a header row the columns are found by name (``core.table_columns``, as for files);
+    without one the columns are taken in the standard order — all eight (一级 … 偏差原因) or the
+    six from 三级指标 on. A blank 一级/二级 cell means "same as the row above" ('' on the first
+    row: the caller decides, e.g. the group selected in the table). Text in 分值/得分 is an error
+    and nothing is pasted, and so is text the validation gate refuses (control characters) or
+    more than ``MAX_TABLE_ROWS`` rows.
     """
     reader = _Reader("粘贴的内容")
     if len(text) > validate.MAX_TABLE_BYTES:
@@ -430,7 +364,7 @@ def read_pasted_rows(text: str) -> tuple[list[tuple[str, str, model.Indicator]] 
         cols, rows = head, rows[1:]
     else:
         width = max(len(cells) for _, cells in rows)
-        order = REQUIRED if width >= len(REQUIRED) else LEAF_COLUMNS
+        order = STANDARD if width >= len(STANDARD) else LEAF_COLUMNS
         cols = {k: i for i, k in enumerate(order)}
     out: list[tuple[str, str, model.Indicator]] = []
     l1 = l2 = ""
@@ -442,16 +376,13 @@ def read_pasted_rows(text: str) -> tuple[list[tuple[str, str, model.Indicator]] 
             continue
         if _norm(cells[0][:20]).startswith(("总分", "合计")):
             break
-        t = {k: reader.text(get(k), rownum, NAMES[k]) for k in _TEXT_KEYS}
+        t = {k: reader.text(get(k), rownum, _name(k)) for k in _TEXT_KEYS}
         if t["level1"]:
             l1, l2 = t["level1"], ""
         if t["level2"]:
             l2 = t["level2"]
-        out.append((l1, _join_lines(l2), model.Indicator(
-            name=_join_lines(t["level3"]), target=t["target"], actual=t["actual"],
-            weight=reader.number(get("weight"), rownum, "分值"),
-            score=reader.number(get("score"), rownum, "得分"),
-            deviation_note=t["deviation"], direction=t["direction"], unit=t["unit"])))
+        out.append((l1, _join_lines(l2), _indicator(
+            t, reader.number(get("weight"), rownum, "分值"), reader.number(get("score"), rownum, "得分"))))
     reader.close()
     if any(f.severity == ERROR for f in reader.findings):
         return None, reader.findings

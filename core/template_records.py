@@ -5,6 +5,8 @@
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -20,10 +22,20 @@ class Block:
     aliases: tuple[str, ...] = ()
     level2: tuple[str, ...] = ()
     reverse_level2: tuple[str, ...] = ()  # 二级 whose unmarked targets are 反向 (成本指标)
+    criteria: bool = False  # rows with no target here are scored by criteria (决策, 过程)
 
     def matches(self, name: str) -> bool:
         n = _norm(name)
-        return n == _norm(self.name) or n in {_norm(a) for a in self.aliases}
+        return bool(n) and (n == _norm(self.name) or n in {_norm(a) for a in self.aliases})
+
+
+@dataclass(frozen=True, slots=True)
+class DirectionRule:
+    """Rows whose name contains one of ``contains`` read a bare target with ``comparator``
+    (预算调整率, 结转结余率 … are better when lower: ``<=``)."""
+
+    contains: tuple[str, ...]
+    comparator: str  # ">=", "<=" or "="
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +108,11 @@ class Template:
     file: str = ""
     template_version: str = ""  # the bureau's edition, e.g. "2024.1" (docs/templates.md); "" when not given
     year: int | None = None  # the budget year the template is for, when given
+    execution_names: tuple[str, ...] = ()  # a row with one of these names is the execution row
+    direction_rules: tuple[DirectionRule, ...] = ()  # name fragments → comparator of a bare target
+    criteria_names: tuple[str, ...] = ()  # name fragments of rows scored by criteria (完整性 …)
+    coefficient_places: int | None = None  # 得分 = 分值 × 系数, 系数 rounded to this many places
+    weighted: bool = True  # False: the layout has no 分值 column (completion is checked, not scored)
 
     def formula(self, key: str) -> FormulaDef | None:
         if self.execution is not None and key == self.execution.key:
@@ -117,10 +134,46 @@ class Template:
                 return g.label
         return ""
 
+    def is_execution_row(self, name: str) -> bool:
+        n = _norm(name)
+        return any(n == _norm(e) for e in self.execution_names)
+
+    def direction_for(self, name: str) -> str:
+        """The comparator the template's name rules give a bare target of the row ``name``; ""."""
+        n = _norm(name)
+        for rule in self.direction_rules:
+            if any(c and _norm(c) in n for c in rule.contains):
+                return rule.comparator
+        return ""
+
+    def is_criteria_name(self, name: str) -> bool:
+        n = _norm(name)
+        return any(c and _norm(c) in n for c in self.criteria_names)
+
     def outline_nodes(self):
         for node in self.outline:
             yield from node.walk()
 
 
+_LABEL_WEIGHT = re.compile(r"[(（]\s*(\d{1,3}(?:\.\d{1,2})?)\s*分?\s*[)）]$|(?<=[^\d.])(\d{1,3}(?:\.\d{1,2})?)分$")
+
+
+def split_label(name: str) -> tuple[str, Decimal | None]:
+    """A label and the weight printed in it: "成本指标(10分)", "成本指标（10分）", "产出指标30分" →
+    ("成本指标", 10) …; a label that is only a weight, "(50分)" → ("", 50); without one → (name, None)."""
+    text = unicodedata.normalize("NFKC", name or "").strip()
+    m = _LABEL_WEIGHT.search(text)
+    if not m:
+        return name, None
+    return text[:m.start()].strip(), Decimal(m.group(1) or m.group(2))  # "(50分)" alone → ("", 50)
+
+
 def _norm(name: str) -> str:
-    return "".join(name.split()).replace("（", "(").replace("）", ")")
+    bare = split_label(name)[0]
+    return "".join(unicodedata.normalize("NFKC", bare).split())
+
+
+def same_label(a: str, b: str) -> bool:
+    """Two 一级/二级 labels name the same thing (spaces, full width and a printed weight aside)."""
+    na = _norm(a)
+    return bool(na) and na == _norm(b)

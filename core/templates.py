@@ -18,7 +18,8 @@ from core import figures, formula, model, validate
 from core.findings import ERROR, HINT, Finding
 from core.resources import resource_path
 # the records live in core.template_records; importing them from here keeps working
-from core.template_records import Block, FormulaDef, Grade, OutlineNode, Step, Template, Tier  # noqa: F401
+from core.template_records import (Block, DirectionRule, FormulaDef, Grade, OutlineNode, Step,  # noqa: F401
+                                   Template, Tier)
 
 FORMAT = "jixiao-template"
 SUPPORTED_VERSIONS = (1,)
@@ -370,6 +371,7 @@ def _build(data: dict, L: _Loader, stem: str) -> tuple[Template | None, list[Fin
             aliases=L.strings(b.get("aliases"), f"{w}/aliases"),
             level2=L.strings(b.get("level2"), f"{w}/level2"),
             reverse_level2=L.strings(b.get("reverse_level2"), f"{w}/reverse_level2"),
+            criteria=b.get("criteria") is True,
         ))
     splits = []
     for i, s in enumerate(L.items(data.get("splits"), "splits")):
@@ -411,7 +413,9 @@ def _build(data: dict, L: _Loader, stem: str) -> tuple[Template | None, list[Fin
             L.bad("execution", "“execution”应为对象")
         else:
             execution = L.formula_def(L.text(ex.get("key", "execution_rate"), "execution/key"), ex, "execution")
-            execution_weight = L.dec(ex.get("weight"), "execution/weight", Decimal(10))
+            # "weight": null — the rate is a row inside a block (found by execution_names), not a row of its own
+            execution_weight = (None if "weight" in ex and ex["weight"] is None
+                                else L.dec(ex.get("weight"), "execution/weight", Decimal(10)))
     framework = None
     if data.get("framework") is not None:
         from core.report_io import _Reader  # the same reader as report tables
@@ -438,6 +442,16 @@ def _build(data: dict, L: _Loader, stem: str) -> tuple[Template | None, list[Fin
     if year is not None and (isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100):
         L.bad("year", "“year”应为年度数字，如 2024")
         year = None
+    rules = []
+    for i, r in enumerate(L.items(data.get("direction_rules"), "direction_rules")):
+        if not isinstance(r, dict) or r.get("comparator") not in (">=", "<=", "="):
+            L.bad(f"direction_rules/{i}", "方向规则应为 {\"contains\": [名称片段…], \"comparator\": \">=\" / \"<=\" / \"=\"}")
+            continue
+        rules.append(DirectionRule(L.strings(r.get("contains"), f"direction_rules/{i}/contains"), r["comparator"]))
+    places = data.get("coefficient_places")
+    if places is not None and (isinstance(places, bool) or not isinstance(places, int) or not 0 <= places <= 6):
+        L.bad("coefficient_places", "“coefficient_places”应为 0 到 6 的整数（得分系数保留的小数位数）")
+        places = None
     template = Template(
         id=stem,
         name=L.text(data.get("name"), "name", required=True),
@@ -462,6 +476,11 @@ def _build(data: dict, L: _Loader, stem: str) -> tuple[Template | None, list[Fin
         file=L.file,
         template_version=tversion,
         year=year,
+        execution_names=L.strings(data.get("execution_names"), "execution_names"),
+        direction_rules=tuple(rules),
+        criteria_names=L.strings(data.get("criteria_names"), "criteria_names"),
+        coefficient_places=places,
+        weighted=data.get("weighted") is not False,
     )
     if template.equal_target not in ("proportional", "all_or_nothing"):
         L.bad("equal_target", "“equal_target”应为 proportional 或 all_or_nothing")

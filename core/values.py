@@ -52,6 +52,7 @@ _PREFIX_CMP = sorted({
     "小于或等于": "<=", "最多": "<=", "不晚于": "<=", "不迟于": "<=", "截至": "<=", "截止": "<=",
     "截止到": "<=", "截止至": "<=", "=": "=", "等于": "=", ">": ">", "大于": ">", "超过": ">",
     "高于": ">", "<": "<", "小于": "<", "低于": "<", "少于": "<",
+    "═": "=", "〓": "=", "≥=": ">=", "≤=": "<=", "≧=": ">=", "≦=": "<=",  # as typed in published tables
 }.items(), key=lambda kv: -len(kv[0]))
 _SUFFIX_CMP = re.compile(r"(?:\(含\)|含)?(?:及|或)?(以上|之上|以下|以内|之内|内)$")
 _SUFFIX_MAP = {"以上": ">=", "之上": ">=", "以下": "<=", "以内": "<=", "之内": "<=", "内": "<="}
@@ -123,7 +124,11 @@ _UNITS: dict[str, tuple[str, Decimal]] = {
         "元:元:1 千元:元:1000 万元:元:10000 亿元:元:100000000 %:%:1 ‰:%:0.1 月:月:1 个月:月:1 "
         "年:月:12 天:天:1 日:天:1 米:米:1 m:米:1 公里:米:1000 千米:米:1000 km:米:1000 "
         "平方米:平方米:1 平米:平方米:1 m2:平方米:1 公斤:公斤:1 千克:公斤:1 kg:公斤:1 "
-        "吨:公斤:1000 斤:公斤:0.5").split())}
+        "吨:公斤:1000 斤:公斤:0.5 厘米:米:0.01 cm:米:0.01 毫米:米:0.001 mm:米:0.001 "
+        "平方公里:平方米:1000000 平方千米:平方米:1000000 km2:平方米:1000000 公顷:平方米:10000 "
+        "克:公斤:0.001 g:公斤:0.001 百分比:%:1 百分数:%:1 百分率:%:1").split())}
+# percent written in words: read as "%"
+_PERCENT_WORDS = ("百分比", "百分数", "百分率")
 _SCALES = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
 # measure words a Chinese numeral may carry ("一次", "两个"); Arabic numbers take any unit
 _MEASURE_WORDS = set(
@@ -272,6 +277,8 @@ def _read_number(s: str) -> Reading | None:
     cmp, rest = _split_prefix(s)
     approx = bool(_APPROX_PREFIX.match(rest))
     rest = _APPROX_PREFIX.sub("", rest)
+    if rest.startswith("百分之") and _NUM_RX.match(rest[3:]):  # "百分之95" = 95%
+        rest = rest[3:] + "%" if re.fullmatch(_ARABIC, rest[3:]) else rest[3:]
     m = _NUM_RX.match(rest)
     chinese = m is None
     if chinese:
@@ -307,6 +314,8 @@ def _read_number(s: str) -> Reading | None:
     elif unit[:1] in _SCALES and unit[1:2] in ("余", "多"):  # "292万余元"
         unit, approx = unit[0] + unit[2:], True
     unit = unit.lower()
+    if unit in _PERCENT_WORDS:
+        unit = "%"
     if not _unit_ok(unit):
         return None
     if chinese and unit:
@@ -333,6 +342,46 @@ def read_value(text: str | None) -> Reading:
     if any(c.isdigit() for c in s):
         return Reading(original, UNKNOWN)
     return Reading(original, WORD, word=s)
+
+
+# -- 指标性质 and fractions -----------------------------------------------------------------
+_DIRECTION_WORDS = {"正向": ">=", "正向指标": ">=", "越大越好": ">=", "反向": "<=", "反向指标": "<=",
+                    "越小越好": "<=", "定性": "定性", "定性指标": "定性"}
+
+
+def direction_comparator(text: str | None) -> str:
+    """What the 指标性质 cell says: ">=", "<=", "=", ">", "<", "定性" or "" (not stated).
+
+    Any comparator spelling is read, full width included ("≥", "≧", "＞＝", ">=", "＝", "大于等于",
+    "不高于"), and the words 正向 / 反向 / 定性."""
+    s = _norm(text)
+    if not s:
+        return ""
+    if s in _DIRECTION_WORDS:
+        return _DIRECTION_WORDS[s]
+    cmp, rest = _split_prefix(s)
+    return cmp if cmp and not rest.strip("型指标") else ""
+
+
+def with_unit(reading: Reading, unit: str | None) -> Reading:
+    """A number read without a unit, given the unit of the row's 度量单位 column ("%", "百分比", "人次")."""
+    u = _norm(unit).lower()
+    u = "%" if u in _PERCENT_WORDS else u
+    if reading.kind != NUMBER or reading.unit or not u or not _unit_ok(u):
+        return reading
+    return Reading(reading.text, reading.kind, reading.comparator, reading.number, u, approx=reading.approx)
+
+
+def fraction_as_percent(target: Reading, actual: Reading) -> Decimal | None:
+    """A bare fraction written against a percent target ("0.96" for "≥95%"): the percent it
+    means (96), else None. Only for a target above 1% and an actual between 0 and 1 without unit."""
+    if target.kind != NUMBER or actual.kind != NUMBER or target.number is None or actual.number is None:
+        return None
+    if target.unit != "%" or actual.unit or actual.comparator or target.number <= 1:
+        return None
+    if 0 < actual.number <= 1:
+        return actual.number * 100
+    return None
 
 
 # -- number input fields --------------------------------------------------------------------

@@ -69,9 +69,19 @@ def test_a_table_typed_from_a_published_report_is_scored(table):
                   "--executed", "10").returncode == 0
 
 
-def test_table_without_template_is_refused_in_chinese():
+def test_table_without_template_is_checked_against_the_best_fitting_one():
     proc = jixiao("check", TABLES / "seed004_project.csv")
-    assert proc.returncode == 2 and "--template" in proc.stderr and "national-10hao-project" in proc.stderr
+    # 产出 50 / 效益 30 / 满意度 10 without the execution row: checked, WEIGHT_TOTAL remains (exit 1)
+    assert proc.returncode == 1 and "TEMPLATE_SUGGESTED" in proc.stdout and "national-10hao-project" in proc.stdout
+    assert "WEIGHT_TOTAL" in proc.stdout
+
+
+def test_table_that_fits_no_template_is_refused_in_chinese(tmp_path):
+    table = tmp_path / "odd.csv"
+    table.write_text("一级指标,二级指标,三级指标,年度指标值,实际完成值,分值,得分,偏差原因分析及改进措施\n"
+                     "甲类,乙,丙,5个,5个,60,60,\n丁类,戊,己,3次,3次,40,40,\n", encoding="utf-8")
+    proc = jixiao("check", table)
+    assert proc.returncode == 2 and "--template" in proc.stderr and "没有与该表明显吻合的模板" in proc.stderr
 
 
 @pytest.mark.parametrize("name,content,needle", [

@@ -145,10 +145,11 @@ def test_header_but_no_rows(tmp_path):
 
 
 def test_missing_columns_are_named(tmp_path):
-    text = "一级指标,二级指标,三级指标,年度指标值,分值,偏差原因\n产出指标,数量指标,A,1,10,\n"
+    # issue 12: only 一级指标, 三级指标 and one value column are required (docs/format.md)
+    text = "一级指标,二级指标,三级指标,得分系数,偏差原因\n产出指标,数量指标,A,1,\n"
     f = _only_error(_write_csv(tmp_path, text, "缺列.csv"), "TABLE_COLUMNS")
-    assert "缺少列：实际完成值、得分" in f.message
-    assert "一级指标、二级指标、三级指标、年度指标值、分值、偏差原因" in f.message  # what it found
+    assert "缺少列：年度指标值、实际完成值、分值、得分（至少要有其中一列）" in f.message
+    assert "一级指标、二级指标、三级指标、得分系数、偏差原因" in f.message  # what it found
     assert f.where == "缺列.csv:第1行"
 
 

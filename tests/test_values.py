@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from core.values import (BLANK, DATE, NUMBER, UNKNOWN, WORD, Reading, is_achievement_word,
-                         parse_number, read_value, unit_factor)
+from core.values import (BLANK, DATE, NUMBER, UNKNOWN, WORD, Reading, direction_comparator,
+                         fraction_as_percent, is_achievement_word, parse_number, read_value, unit_factor)
 
 ROOT = Path(__file__).resolve().parent
 SEED_TEXTS = ROOT / "fixtures" / "seed_texts"  # the five seed reports as text
@@ -318,3 +318,42 @@ def test_parse_number_keeps_large_but_sane_numbers(text, expected):
 @pytest.mark.parametrize("text", ["1" * 5000 + "次", "≥" + "9" * 30 + "%", "0." + "0" * 60 + "1万元"])
 def test_read_value_does_not_read_numbers_beyond_the_bounds(text):
     assert read_value(text).kind == UNKNOWN
+
+
+# -- issue 12: comparators, unit families, percent in words, fractions -------------------------
+N = Decimal
+
+
+@pytest.mark.parametrize("text,cmp,number,unit", [
+    ("≥100百分比", ">=", N(100), "%"),
+    ("百分之95", "", N(95), "%"),
+    ("≥百分之九十五", ">=", N(95), "%"),
+    ("＝100%", "=", N(100), "%"),
+    ("＞＝5个", ">=", N(5), "个"),
+    ("＜＝3天", "<=", N(3), "天"),
+    ("150厘米", "", N(150), "厘米"),
+])
+def test_issue12_values(text, cmp, number, unit):
+    r = read_value(text)
+    assert (r.kind, r.comparator, r.number, r.unit) == ("number", cmp, number, unit)
+
+
+@pytest.mark.parametrize("a,b,factor", [("米", "厘米", N("0.01")), ("厘米", "米", N(100)), ("公里", "米", N("0.001")),
+                                        ("平方米", "公顷", N(10000)), ("公斤", "克", N("0.001")), ("%", "百分比", N(1)),
+                                        ("米", "平方米", None), ("厘米", "公斤", None)])
+def test_issue12_unit_families(a, b, factor):
+    assert unit_factor(a, b) == factor
+
+
+@pytest.mark.parametrize("text,want", [("≥", ">="), ("≧", ">="), ("＞＝", ">="), (">=", ">="), ("大于等于", ">="),
+                                       ("正向", ">="), ("≤", "<="), ("≦", "<="), ("反向", "<="), ("不高于", "<="),
+                                       ("＝", "="), ("=", "="), ("等于", "="), ("定性", "定性"), ("", ""), ("其他", "")])
+def test_issue12_direction_column(text, want):
+    assert direction_comparator(text) == want
+
+
+def test_issue12_bare_fraction_against_a_percent_target():
+    assert fraction_as_percent(read_value("≥95%"), read_value("0.96")) == 96
+    assert fraction_as_percent(read_value("≥95%"), read_value("96%")) is None  # already a percent
+    assert fraction_as_percent(read_value("≥1%"), read_value("0.5")) is None  # a target of 1% or less: ambiguous
+    assert fraction_as_percent(read_value("≥5个"), read_value("0.96")) is None

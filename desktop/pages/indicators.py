@@ -90,6 +90,13 @@ class IndicatorsPage(Page):
             buttons.addWidget(b)
             if key != "Ctrl+V":  # Ctrl+V is handled by the table itself
                 QShortcut(QKeySequence(key), self, slot)
+        import_button = QToolButton()
+        import_button.setText("导入表格（CSV/Excel）…")
+        import_button.setToolTip("从 CSV 或 Excel 指标表导入指标行：先核对各列的含义，再导入到本表")
+        import_button.clicked.connect(lambda: self.import_table())
+        buttons.addWidget(import_button)
+        self.import_dialog = None  # the last import step opened (desktop.table_mapping)
+        self.import_reading = False  # a file is being read for it
         self.group_row = QWidget()
         groups = QHBoxLayout(self.group_row)
         groups.setContentsMargins(16, 0, 0, 0)
@@ -521,6 +528,12 @@ class IndicatorsPage(Page):
         n = self.model.paste_rows(self._current(), rows)
         self.tree.expandAll()
         self.message.setText(f"已粘贴 {n} 行" if n else "请先选中一个二级指标，再粘贴没有一级/二级名称的行")
+
+    def import_table(self, path: str | None = None) -> None:
+        """导入表格（CSV/Excel）…: the file read by the core, then the import step with each
+        column's meaning (``desktop.table_mapping``); the rows go in as pasted rows do."""
+        from desktop.table_mapping import import_table
+        import_table(self, path)
 
     # -- keeping in step -------------------------------------------------------------------------
     def _external_change(self, path: str) -> None:
