@@ -55,7 +55,7 @@ def check_sections(ctx: Context) -> Iterator[Finding]:
 
 
 # -- 11–12. placeholders, grade --------------------------------------------------------------
-_PLACEHOLDER = re.compile(r"^(……+|\.{3,}|…+)$|指标\s*\d+\s*[:：]\s*\.*\s*$|#DIV/0!|#VALUE!|#REF!|#N/A|XXX|某某|^nan$|^None$",
+_PLACEHOLDER = re.compile(r"^(……+|\.{3,}|…+)$|指标\s*\d+\s*[:：]\s*\.*\s*$|^指标\s*\d+$|#DIV/0!|#VALUE!|#REF!|#N/A|XXX|某某|^nan$|^None$",
                           re.IGNORECASE)
 # every text _PLACEHOLDER can match holds one of these characters; most names, values and lines
 # hold none, and one character class is searched much faster than the whole pattern

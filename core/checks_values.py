@@ -67,7 +67,8 @@ def check_actual_values(ctx: Context) -> Iterator[Finding]:
                 yield Finding("UNIT_MISMATCH", ERROR, r.where,
                               f"{_label(r)} 的计量单位不一致：指标值为“{tgt.unit}”，实际完成值为“{act.unit}”",
                               "统一计量单位（例如都用“万元”）")
-            elif tgt.kind == values.BLANK and r.weight is not None:
+            elif tgt.kind == values.BLANK and r.weight is not None and r.rule != EXECUTION:
+                # an execution row (预算执行率 inside the table) is scored against the budget, not a target
                 yield Finding("TARGET_BLANK", ERROR, r.where, f"{_label(r)} 没有填写年度指标值",
                               "按批复的绩效目标填写年度指标值")
 
@@ -112,7 +113,38 @@ def check_over_achievement(ctx: Context) -> Iterator[Finding]:
 
 
 # -- 8. execution rate ----------------------------------------------------------------------------
+_FUNDS_COLUMNS = (("initial", "年初预算数"), ("annual", "全年预算数"), ("executed", "全年执行数"))
+
+
+def _is_part(label: str) -> bool:
+    """A 其中 row of the funds block (当年财政拨款, 上年结转, 其他资金), not the total."""
+    text = "".join(label.split())
+    return text.startswith("其中") or "结转" in text or "其他资金" in text or "财政拨款" in text
+
+
+def check_funds_parts(ctx: Context) -> Iterator[Finding]:
+    """年度资金总额 printed below what its own 其中 rows add up to (棠溪镇 2022: 0 / 0 / 0 over
+    90 / 89.974 / 89.974): the execution rate and its score are then computed from a wrong total."""
+    for where, table in ctx.report.tables():
+        funds = table.funds
+        if funds is None or len(funds.rows) < 2:
+            continue
+        total, parts = funds.rows[0], [r for r in funds.rows[1:] if _is_part(r.label)]
+        wrong = []
+        for attr, name in _FUNDS_COLUMNS:
+            got = [getattr(r, attr) for r in parts if getattr(r, attr) is not None]
+            stated = getattr(total, attr)
+            if got and stated is not None and sum(got, Decimal(0)) - stated > Decimal("0.005"):
+                wrong.append(f"{name}写为 {_n(stated)}，其中各项合计 {_n(sum(got, Decimal(0)))}")
+        if wrong:
+            yield Finding("FUNDS_TOTAL_PARTS", WARNING, f"{where}/funds",
+                          f"“{table.name}”资金表中“{total.label.strip() or '年度资金总额'}”小于其中各项之和："
+                          + "；".join(wrong) + "，执行率和得分因此按错误的总额计算",
+                          "核对年度资金总额一行：应为当年财政拨款、上年结转和其他资金之和")
+
+
 def check_execution(ctx: Context) -> Iterator[Finding]:
+    yield from check_funds_parts(ctx)
     low = ctx.main_template.execution_low if ctx.main_template else Decimal(90)
     seen_dept = False
     for t in ctx.score.tables:
