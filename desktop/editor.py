@@ -27,17 +27,17 @@ from PySide6.QtGui import QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
                                QMessageBox, QPushButton, QStackedWidget, QVBoxLayout, QWidget)
 
-from desktop.pages.budget import BudgetPage
-from desktop.pages.indicators import IndicatorsPage
-from desktop.pages.narrative import NarrativePage
-from desktop.pages.overview import OverviewPage
 from desktop.pages.review import Counts, ReviewPage, review_findings
 from core.autosave import describe
-from core.findings import ERROR, WARNING
-from desktop.page_set import PageSet
+from desktop.page_set import PageRef, PageSet
 from desktop.session import DraftSession
 from desktop.worker import run_in_background
 
+# the pages' modules load when a page is first built (审核与导出's is needed for the step counts)
+OverviewPage = PageRef("desktop.pages.overview", "OverviewPage", "部门概况")
+BudgetPage = PageRef("desktop.pages.budget", "BudgetPage", "预算收支")
+IndicatorsPage = PageRef("desktop.pages.indicators", "IndicatorsPage", "绩效目标与指标")
+NarrativePage = PageRef("desktop.pages.narrative", "NarrativePage", "报告正文")
 PAGES = (OverviewPage, BudgetPage, IndicatorsPage, NarrativePage, ReviewPage)
 SNAPSHOT_EVERY_MS = 5 * 60 * 1000
 COUNT_DELAY_MS = 400  # the step counts are recomputed this long after the last edit
@@ -321,7 +321,7 @@ class DraftEditor(QWidget):
             item.setText(step_text(i + 1, cls.title, counts))
             item.setForeground(QBrush(QColor("#b00020")) if counts.errors else QBrush())
             item.setToolTip(f"第 {i + 1} 步“{cls.title}”：" + counts.sentence()
-                            + ("（全部审核意见）" if cls is ReviewPage else "（本页字段的审核意见）"))
+                            + ("（全部审核意见）" if cls == ReviewPage else "（本页字段的审核意见）"))
         self._fit_steps()
 
     def step_by(self, delta: int) -> None:

@@ -6,7 +6,37 @@ caller that walks every page expects); ``built`` / ``built_pages`` look without 
 """
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Sequence
+
+
+class PageRef:
+    """A wizard page's class, named but imported only when the page is first built (the modules of
+    pages not shown are not loaded when a draft opens). ``title`` is the class's own (a test
+    checks they agree); it compares equal to the class it names."""
+
+    def __init__(self, module: str, name: str, title: str):
+        self.module, self.__name__, self.title = module, name, title
+
+    def load(self) -> type:
+        cls = getattr(importlib.import_module(self.module), self.__name__)
+        if cls.title != self.title:
+            raise RuntimeError(f"{self.module}.{self.__name__}.title 与向导步骤名称不一致")
+        return cls
+
+    def __call__(self, *args, **kwargs):
+        return self.load()(*args, **kwargs)
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, PageRef):
+            return (self.module, self.__name__) == (other.module, other.__name__)
+        return isinstance(other, type) and other.__module__ == self.module and other.__name__ == self.__name__
+
+    def __hash__(self) -> int:
+        return hash((self.module, self.__name__))
+
+    def __repr__(self) -> str:
+        return f"PageRef({self.module}.{self.__name__})"
 
 
 class PageSet(Sequence):
