@@ -237,7 +237,7 @@ class _FirstPaint(QObject):
 def after_first_paint(window, then, fallback_ms: int = 2000) -> None:
     """Call ``then`` once the shown ``window`` has been drawn (or after ``fallback_ms``): the clerk
     sees the window at once; the drafts list, the daily backup and reopening the last draft
-    (which builds the whole wizard) come in the next event-loop turn, not before the first paint."""
+    (which builds the wizard and its shown page) come in the next event-loop turn, not before the first paint."""
     _FirstPaint(window, then, fallback_ms)
 
 

@@ -2,6 +2,8 @@
 and 上一步 / 下一步 under the step list (Alt+← / Alt+→ too; there they take no height
 from the page).
 
+Only the page shown is built; the others on their first visit (``desktop.page_set``).
+
 Each step in the list shows how many errors and warnings still wait on that page — the same
 findings the 审核与导出 page lists (``review_findings``), counted a moment after each edit,
 off the UI thread (typing never waits for the checks); counts of a report that has changed
