@@ -35,11 +35,34 @@ from desktop.page_set import PageRef, PageSet
 from desktop.session import DraftSession
 from desktop.worker import run_in_background
 
-# the pages' modules load when a page is first built (审核与导出's is needed for the step counts)
-OverviewPage = PageRef("desktop.pages.overview", "OverviewPage", "部门概况")
-BudgetPage = PageRef("desktop.pages.budget", "BudgetPage", "预算收支")
-IndicatorsPage = PageRef("desktop.pages.indicators", "IndicatorsPage", "绩效目标与指标")
-NarrativePage = PageRef("desktop.pages.narrative", "NarrativePage", "报告正文")
+# the pages' modules load when a page is first built (审核与导出's is needed for the step counts),
+# each by an import statement in a function: PyInstaller puts them in the bundle by it
+
+
+def _overview():
+    from desktop.pages.overview import OverviewPage
+    return OverviewPage
+
+
+def _budget():
+    from desktop.pages.budget import BudgetPage
+    return BudgetPage
+
+
+def _indicators():
+    from desktop.pages.indicators import IndicatorsPage
+    return IndicatorsPage
+
+
+def _narrative():
+    from desktop.pages.narrative import NarrativePage
+    return NarrativePage
+
+
+OverviewPage = PageRef("desktop.pages.overview", "OverviewPage", "部门概况", _overview)
+BudgetPage = PageRef("desktop.pages.budget", "BudgetPage", "预算收支", _budget)
+IndicatorsPage = PageRef("desktop.pages.indicators", "IndicatorsPage", "绩效目标与指标", _indicators)
+NarrativePage = PageRef("desktop.pages.narrative", "NarrativePage", "报告正文", _narrative)
 PAGES = (OverviewPage, BudgetPage, IndicatorsPage, NarrativePage, ReviewPage)
 SNAPSHOT_EVERY_MS = 5 * 60 * 1000
 COUNT_DELAY_MS = 400  # the step counts are recomputed this long after the last edit

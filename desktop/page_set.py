@@ -6,7 +6,6 @@ caller that walks every page expects); ``built`` / ``built_pages`` look without 
 """
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Sequence
 
 
@@ -15,12 +14,14 @@ class PageRef:
     pages not shown are not loaded when a draft opens). ``title`` is the class's own (a test
     checks they agree); it compares equal to the class it names."""
 
-    def __init__(self, module: str, name: str, title: str):
-        self.module, self.__name__, self.title = module, name, title
+    def __init__(self, module: str, name: str, title: str, load: Callable[[], type]):
+        # ``load`` imports with an import statement (not importlib by name): PyInstaller finds
+        # the module in the bundle by it
+        self.module, self.__name__, self.title, self._load = module, name, title, load
 
     def load(self) -> type:
-        cls = getattr(importlib.import_module(self.module), self.__name__)
-        if cls.title != self.title:
+        cls = self._load()
+        if (cls.__module__, cls.__name__) != (self.module, self.__name__) or cls.title != self.title:
             raise RuntimeError(f"{self.module}.{self.__name__}.title 与向导步骤名称不一致")
         return cls
 
