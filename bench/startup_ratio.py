@@ -44,6 +44,39 @@ w = QMainWindow(); w.resize(1366, 768); w.show()
 app.exec()
 """
 
+# Not a floor of the issue's table: the bare window with what Qt itself costs for OUR visible
+# window — the Chinese translator, the app font, the three Chinese menus with their actions and
+# shortcuts, the status bar and a label — and none of our Python: how much of the gap between
+# ours and the bare window is Qt drawing a Chinese window (a row not in the issue's table).
+CHINESE = """
+import os, sys
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QAction, QFont, QKeySequence
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+from desktop.paint_probe import PAINTED_ENV, probe
+app = QApplication(sys.argv[:1])
+app._probe = probe(app, os.environ[PAINTED_ENV])
+tr = QTranslator(app)
+if tr.load(QLocale(QLocale.Chinese, QLocale.China), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.TranslationsPath)):
+    app.installTranslator(tr)
+font = QFont(app.font()); font.setPointSize(max(font.pointSize(), 11)); app.setFont(font)
+w = QMainWindow(); w.setWindowTitle("绩效自评助手"); w.resize(1366, 768)
+w.setCentralWidget(QLabel("正在打开上次编辑的报告……"))
+menus = {"文件(&F)": [("导入报告(&I)…", "Ctrl+O"), ("导入数据包(&P)…", ""), ("导出数据包到U盘(&E)…", ""),
+                      ("汇总各单位报告(&S)…", ""), ("返回草稿列表(&L)", "Ctrl+L")],
+         "视图(&V)": [("大字体", "Ctrl+=")], "帮助(&H)": [("使用说明(&U)…", "F1"), ("关于绩效自评助手(&A)…", "")]}
+for title, actions in menus.items():
+    menu = w.menuBar().addMenu(title)
+    for text, key in actions:
+        a = QAction(text, w)
+        if key:
+            a.setShortcuts([QKeySequence(key)])
+        menu.addAction(a)
+w.statusBar().showMessage("就绪")
+w.show()
+app.exec()
+"""
+
 
 class Child:
     """One side of the comparison: a command whose runs are timed by ``interleaved`` and whose
@@ -78,6 +111,10 @@ def ours(data: Path, **extra_env: str) -> Child:
 
 def bare() -> Child:
     return Child(["-c", BARE])
+
+
+def chinese() -> Child:
+    return Child(["-c", CHINESE])
 
 
 def data_folder(root: Path, name: str, n: int, reopen: bool = False) -> Path:
@@ -126,6 +163,11 @@ def measure(quick: bool = False) -> list[Figure]:
             k10 = data_folder(root, "k10", 10000)
             cases += [("start to first paint, 1,000 drafts", data_folder(root, "k1", 1000), 1.5),
                       ("start to first paint, 10,000 drafts", k10, 1.5)]
+        # what Qt alone costs for the same visible window (not in the issue's table): see CHINESE
+        t_zh, t_base = interleaved(chinese(), bare(), repeat=repeat)
+        figures.append(Figure("Qt alone: a bare window with our Chinese menus, status bar and translator",
+                              "bare QMainWindow, same probe", t_zh, t_base, goal=1.3,
+                              note="not in the issue's table; none of our code"))
         bare_five = None
         for what, folder, goal in cases:
             a, b = ours(folder), bare()

@@ -237,8 +237,18 @@ class _FirstPaint(QObject):
 def after_first_paint(window, then, fallback_ms: int = 2000) -> None:
     """Call ``then`` once the shown ``window`` has been drawn (or after ``fallback_ms``): the clerk
     sees the window at once; the drafts list, the daily backup and reopening the last draft
-    (which builds the whole wizard) come in the next event-loop turn, not before the first paint."""
+    (which builds the wizard and its shown page) come in the next event-loop turn, not before the first paint."""
     _FirstPaint(window, then, fallback_ms)
+
+
+def _drop_read_sources() -> None:
+    """Forget the source lines PySide6 read: after each import (6.11 here; to see whether the
+    module uses ``from __feature__ import``) it reads the module's whole source through
+    ``inspect.getsource``, and ``linecache`` keeps it — ~4 MiB for the modules of a start. Only a
+    cache: a traceback reads the lines again."""
+    import linecache
+
+    linecache.clearcache()
 
 
 def _run(app: QApplication, args, reporter: CrashReporter) -> int:
@@ -279,6 +289,7 @@ def _run(app: QApplication, args, reporter: CrashReporter) -> int:
         window.show()
 
         def after_start() -> None:  # the window is drawn first; then the list, the backup, the last draft
+            _drop_read_sources()
             window.drafts  # noqa: B018 — the drafts list, set up now (MainWindow light=True)
             if recovery:  # not routine: the clerk must know what may be missing
                 window.say(recovery)
@@ -293,6 +304,7 @@ def _run(app: QApplication, args, reporter: CrashReporter) -> int:
             from desktop.fontcheck import check_pdf_fonts
 
             check_pdf_fonts(window, data)  # no font a PDF can embed: said once, before an export fails
+            _drop_read_sources()
             probe = getattr(app, "_jixiao_paint_probe", None)  # desktop/paint_probe.py: benches only
             if probe is not None and hasattr(probe, "started"):
                 probe.started(window)

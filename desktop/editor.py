@@ -2,6 +2,8 @@
 and 上一步 / 下一步 under the step list (Alt+← / Alt+→ too; there they take no height
 from the page).
 
+Only the page shown is built; the others on their first visit (``desktop.page_set``).
+
 Each step in the list shows how many errors and warnings still wait on that page — the same
 findings the 审核与导出 page lists (``review_findings``), counted a moment after each edit,
 off the UI thread (typing never waits for the checks); counts of a report that has changed
@@ -27,16 +29,40 @@ from PySide6.QtGui import QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
                                QMessageBox, QPushButton, QStackedWidget, QVBoxLayout, QWidget)
 
-from desktop.pages.budget import BudgetPage
-from desktop.pages.indicators import IndicatorsPage
-from desktop.pages.narrative import NarrativePage
-from desktop.pages.overview import OverviewPage
 from desktop.pages.review import Counts, ReviewPage, review_findings
 from core.autosave import describe
-from core.findings import ERROR, WARNING
+from desktop.page_set import PageRef, PageSet
 from desktop.session import DraftSession
 from desktop.worker import run_in_background
 
+# the pages' modules load when a page is first built (审核与导出's is needed for the step counts),
+# each by an import statement in a function: PyInstaller puts them in the bundle by it
+
+
+def _overview():
+    from desktop.pages.overview import OverviewPage
+    return OverviewPage
+
+
+def _budget():
+    from desktop.pages.budget import BudgetPage
+    return BudgetPage
+
+
+def _indicators():
+    from desktop.pages.indicators import IndicatorsPage
+    return IndicatorsPage
+
+
+def _narrative():
+    from desktop.pages.narrative import NarrativePage
+    return NarrativePage
+
+
+OverviewPage = PageRef("desktop.pages.overview", "OverviewPage", "部门概况", _overview)
+BudgetPage = PageRef("desktop.pages.budget", "BudgetPage", "预算收支", _budget)
+IndicatorsPage = PageRef("desktop.pages.indicators", "IndicatorsPage", "绩效目标与指标", _indicators)
+NarrativePage = PageRef("desktop.pages.narrative", "NarrativePage", "报告正文", _narrative)
 PAGES = (OverviewPage, BudgetPage, IndicatorsPage, NarrativePage, ReviewPage)
 SNAPSHOT_EVERY_MS = 5 * 60 * 1000
 COUNT_DELAY_MS = 400  # the step counts are recomputed this long after the last edit
@@ -160,14 +186,11 @@ class DraftEditor(QWidget):
         self.steps.setAccessibleName("步骤")
         self.steps.setSpacing(2)
         self.steps.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        self.stack = QStackedWidget()
-        self.pages = [cls(session) for cls in PAGES]
-        for i, page in enumerate(self.pages, start=1):
-            item = QListWidgetItem(step_text(i, page.title, None))
-            self.steps.addItem(item)
-            self.stack.addWidget(page)
+        self.stack = QStackedWidget()  # holds the pages built so far (the shown one first)
+        for i, cls in enumerate(PAGES, start=1):
+            self.steps.addItem(QListWidgetItem(step_text(i, cls.title, None)))
+        self.pages = PageSet(len(PAGES), self._build_page)  # each page built on its first visit
         self.step_counts: list[Counts] = []
-        self.review.finding_activated.connect(self.go_to)
         self.steps.currentRowChanged.connect(self._show_page)
         # 上一步 / 下一步 under the step list: the page keeps every pixel of the 768-pixel height
         self.prev_button = QPushButton("上一步")
@@ -217,16 +240,27 @@ class DraftEditor(QWidget):
         self._status_timer.start()
         session.changed.connect(self._on_changed)
         self._current = 0
-        self.steps.setCurrentRow(0)
-        self.pages[0].load()
-        self._lock(self.pages[0])
+        self.steps.setCurrentRow(0)  # builds, loads and shows the first page only
+        if self.pages.built(0) is None:  # the list had made row 0 current already: no signal
+            self._show_page(0)
         self._update_nav()
         self.update_step_counts()
         self._update_heading()
 
     @property
     def review(self) -> ReviewPage:
-        return next(p for p in self.pages if isinstance(p, ReviewPage))
+        return self.pages[PAGES.index(ReviewPage)]
+
+    def _build_page(self, i: int):
+        """Build the page of step ``i`` (the first time it is needed) and put it in the stack."""
+        page = PAGES[i](self.session)
+        self.stack.addWidget(page)
+        if isinstance(page, ReviewPage):
+            page.finding_activated.connect(self.go_to)
+        if self.read_only:
+            self._wire_read_only(page)
+        self._lock(page)
+        return page
 
     def _on_changed(self, path: str) -> None:
         self._dirty_since_snapshot = True
@@ -307,12 +341,12 @@ class DraftEditor(QWidget):
 
     def _show_counts(self, counts: list[Counts]) -> None:
         self.step_counts = counts
-        for i, (page, counts) in enumerate(zip(self.pages, self.step_counts)):
+        for i, (cls, counts) in enumerate(zip(PAGES, self.step_counts)):
             item = self.steps.item(i)
-            item.setText(step_text(i + 1, page.title, counts))
+            item.setText(step_text(i + 1, cls.title, counts))
             item.setForeground(QBrush(QColor("#b00020")) if counts.errors else QBrush())
-            item.setToolTip(f"第 {i + 1} 步“{page.title}”：" + counts.sentence()
-                            + ("（全部审核意见）" if isinstance(page, ReviewPage) else "（本页字段的审核意见）"))
+            item.setToolTip(f"第 {i + 1} 步“{cls.title}”：" + counts.sentence()
+                            + ("（全部审核意见）" if cls == ReviewPage else "（本页字段的审核意见）"))
         self._fit_steps()
 
     def step_by(self, delta: int) -> None:
@@ -326,10 +360,10 @@ class DraftEditor(QWidget):
         n = len(self.pages)
         self.prev_button.setEnabled(row > 0)
         self.next_button.setEnabled(row < n - 1)
-        self.prev_button.setToolTip(f"上一步：{self.pages[row - 1].title}（Alt+←）" if row > 0 else "已是第一步")
-        self.next_button.setToolTip(f"下一步：{self.pages[row + 1].title}（Alt+→）" if row < n - 1 else "已是最后一步")
+        self.prev_button.setToolTip(f"上一步：{PAGES[row - 1].title}（Alt+←）" if row > 0 else "已是第一步")
+        self.next_button.setToolTip(f"下一步：{PAGES[row + 1].title}（Alt+→）" if row < n - 1 else "已是最后一步")
         self.step_label.setText(f"第 {row + 1} 步，共 {n} 步" +
-                                (f"\n下一步：{self.pages[row + 1].title}" if row < n - 1 else ""))
+                                (f"\n下一步：{PAGES[row + 1].title}" if row < n - 1 else ""))
 
     def _fit_steps(self) -> None:
         """The step column as wide as its longest line (it grows with 大字体), within limits."""
@@ -348,16 +382,20 @@ class DraftEditor(QWidget):
         if row < 0:
             return
         if row != self._current:
-            self._snapshot(f"离开“{self.pages[self._current].title}”页")
+            self._snapshot(f"离开“{PAGES[self._current].title}”页")
         self._current = row
-        self.stack.setCurrentIndex(row)
-        self.pages[row].load()
-        self._lock(self.pages[row])
+        page = self.pages[row]  # built on its first visit
+        self.stack.setCurrentWidget(page)
+        page.load()
+        self._lock(page)
         self._update_nav()
 
     def go_to(self, where: str) -> bool:
-        """Open the page holding ``where`` and focus its field."""
-        for i, page in enumerate(self.pages):
+        """Open the page holding ``where`` and focus its field (the page is built if it is not yet:
+        the one ``step_of`` names is tried first, so only that one is built in the usual case)."""
+        first = step_of(where)
+        for i in [first] + [j for j in range(len(PAGES)) if j != first]:
+            page = self.pages[i]
             page.load()
             self._lock(page)
             if page.focus_path(where):
@@ -375,12 +413,15 @@ class DraftEditor(QWidget):
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet(BANNER_STYLE)
         layout.addWidget(self.banner)
-        review = self.review  # choosing a finding re-enables the answer box: locked again after it
-        review.findings.currentItemChanged.connect(lambda *_: self._lock(review))
-        for page in self.pages:  # another table shown: its goal and funds boxes are new widgets
-            for signal in (getattr(getattr(page, name, None), sig, None) for name, sig in VIEW_ONLY):
-                if signal is not None:
-                    signal.connect(lambda *_, p=page: self._lock(p))
+
+    def _wire_read_only(self, page) -> None:
+        """Read-only: keep ``page`` locked after what rebuilds or re-enables its widgets."""
+        if isinstance(page, ReviewPage):  # choosing a finding re-enables the answer box: locked again
+            page.findings.currentItemChanged.connect(lambda *_: self._lock(page))
+        # another table shown: its goal and funds boxes are new widgets
+        for signal in (getattr(getattr(page, name, None), sig, None) for name, sig in VIEW_ONLY):
+            if signal is not None:
+                signal.connect(lambda *_, p=page: self._lock(p))
 
     def _lock(self, page) -> None:
         """In read-only mode nothing on ``page`` takes input (after each rebuild of its widgets)."""
@@ -416,7 +457,7 @@ class DraftEditor(QWidget):
             self.notice(f"未能恢复历史版本：{describe(e)}")
             return
         self._dirty_since_snapshot = False
-        for page in self.pages:
+        for page in self.pages.built_pages():  # the others load when first shown
             page.load()
         self.notice("已恢复到所选历史版本（恢复前的内容也已保存为历史版本）")
 

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPro
 from core import model
 
 from core.checks import run_checks
-from core.export.layout import export_status
 from core.findings import ERROR, HINT, SEVERITY_LABELS, WARNING
 from core.rounding import fmt_score
 from core.scoring import ReportScore, score_report
@@ -242,6 +241,8 @@ class ReviewPage(Page):
             self.findings.setCurrentItem(reselect)
         else:
             self._selected(None)
+        from core.export.layout import export_status  # here: the editor opens without the export modules
+
         final, reasons = export_status(found)
         self.export_state.setText("可以定稿导出。" if final else
                                   "现在导出的是草稿（每页标有“草稿”）：" + "；".join(reasons) + "。")
