@@ -18,31 +18,13 @@ from decimal import Decimal
 from typing import Any
 
 from core import model
-from core.report_io import FORMAT, SCHEMA_VERSION, _to_json
+from core.report_io import FORMAT, SCHEMA_VERSION, _defaults, _to_json  # _defaults: as _to_json compares them
 
 _cache: dict[int, tuple[Any, str]] = {}  # the parts of the last report written, by id
-_fields: dict[type, tuple[tuple[str, Any], ...]] = {}
 
 
 def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
-
-
-def _defaults(cls: type) -> tuple[tuple[str, Any], ...]:
-    """(field name, default) of a record class, as ``report_io._to_json`` compares them."""
-    got = _fields.get(cls)
-    if got is None:
-        out = []
-        for f in dataclasses.fields(cls):
-            if f.default is not dataclasses.MISSING:
-                default = f.default
-            elif f.default_factory is not dataclasses.MISSING:
-                default = f.default_factory()
-            else:
-                default = None
-            out.append((f.name, default))
-        got = _fields[cls] = tuple(out)
-    return got
 
 
 def _object(pairs) -> str:
