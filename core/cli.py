@@ -171,12 +171,20 @@ def _report_from_table(path: Path, args) -> tuple[model.Report | None, list[Find
     table, tfindings = _read_table(path, args)
     if table is None:
         return None, tfindings
-    funds = None
+    funds = table.funds  # the funds block the file prints above its indicators (core.table_funds)
     if budget is not None or executed is not None:
+        if funds is not None:
+            tfindings.append(Finding("CLI_FUNDS_OVERRIDE", HINT, "--budget",
+                                     "表中印有资金表（年度资金总额 " + _funds_text(funds) + "），"
+                                     "按命令行给出的 --budget/--executed 计算预算执行率一行，表中的资金表不用",
+                                     "如应按表中的资金表计算，去掉 --budget 和 --executed"))
         funds = model.FundsBlock(rows=(model.FundsRow("年度资金总额", annual=budget, executed=executed),),
                                  weight=tpl.execution_weight)
         # the table itself has no execution row: its score is the one the rule computes
         funds = replace(funds, score=score_execution(funds, tpl, "table/funds").rule_score)
+    elif funds is not None:
+        if funds.weight is None and tpl.execution_weight is not None:
+            funds = replace(funds, weight=tpl.execution_weight)  # a block printed without 分值 (宁夏)
     elif tpl.execution_weight is not None:
         tfindings.append(Finding("CLI_NO_BUDGET", HINT, "--budget",
                                  f"没有给出 --budget 和 --executed，表中不含预算执行率一行（{fmt_score(tpl.execution_weight)} 分）",
@@ -188,6 +196,14 @@ def _report_from_table(path: Path, args) -> tuple[model.Report | None, list[Find
     report = model.Report(template=tpl.id, kind=tpl.kind, title=table.name, table=table,
                           unit=model.Unit(name=args.name))
     return report, suggested + tfindings
+
+
+def _funds_text(funds: model.FundsBlock) -> str:
+    """“全年预算数 880，全年执行数 880” of the block's total row, as printed."""
+    total = funds.total
+    parts = [f"{name} {_d(getattr(total, attr))}" for attr, name in (("annual", "全年预算数"), ("executed", "全年执行数"))
+             if total is not None and getattr(total, attr) is not None]
+    return "，".join(parts) or "无数字"
 
 
 def _suggested_template(path: Path, args) -> tuple[str | None, list[Finding]]:
