@@ -30,6 +30,7 @@ from core.values import parse_number
 AMOUNTS = ("initial", "annual", "executed")
 _BLANK = frozenset("-—–―－/／\\、")
 _MAX_BLOCK_ROWS = 12  # a funds block is a handful of rows: stop reading after this many
+_MAX_WARNINGS = 5  # cells named one by one; the rest counted in one more warning
 
 
 def _label_text(text: str) -> str:
@@ -129,10 +130,15 @@ def read_funds(sheet: Sheet) -> tuple[model.FundsBlock | None, list[Finding]]:
         rows.append((label, values))
     if pending:  # a 年度资金总额 in the header row with no values of its own
         rows.insert(0, (pending, {}))
+    findings = block.findings[:_MAX_WARNINGS]
+    if len(block.findings) > _MAX_WARNINGS:
+        findings.append(Finding("TABLE_FUNDS_NUMBER", WARNING, sheet.filename,
+                                f"资金表另有 {len(block.findings) - _MAX_WARNINGS} 格不是数字，没有导入。",
+                                "请先改正上面列出的格子，再重新导入查看其余的。"))
     if not rows:
-        return None, block.findings
+        return None, findings
     source = next((v for _, v in rows if any(v.get(k) is not None for k in ("weight", "rate", "score"))),
                   rows[0][1])
     return model.FundsBlock(
         rows=tuple(model.FundsRow(label, *(v.get(k) for k in AMOUNTS)) for label, v in rows),
-        weight=source.get("weight"), stated_rate=source.get("rate"), score=source.get("score")), block.findings
+        weight=source.get("weight"), stated_rate=source.get("rate"), score=source.get("score")), findings

@@ -299,7 +299,7 @@ class _Reader:
         if any(f.severity == ERROR for f in self.findings):
             return None
         funds, warnings = table_funds.read_funds(sheet)  # the block above the header (or None)
-        self.findings.extend(warnings[:lim.MAX_FINDINGS])
+        self.findings.extend(warnings)
         return model.SelfEvalTable(
             name=name, stated_total=stated_total, stated_grade=grade, funds=funds,
             groups=tuple(model.IndicatorGroup(g, w, tuple(
