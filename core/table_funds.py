@@ -142,3 +142,15 @@ def read_funds(sheet: Sheet) -> tuple[model.FundsBlock | None, list[Finding]]:
     return model.FundsBlock(
         rows=tuple(model.FundsRow(label, *(v.get(k) for k in AMOUNTS)) for label, v in rows),
         weight=source.get("weight"), stated_rate=source.get("rate"), score=source.get("score")), findings
+
+
+def funds_unit(sheet: Sheet) -> str:
+    """The unit the funds header prints beside its title (“项目资金(元)” → “元”, “（万元）” →
+    “万元”); ``""`` when none is printed or there is no funds block."""
+    found = find_header(sheet)
+    if found is None:
+        return ""
+    hi, cols = found
+    text = "".join("".join(cell_text(c).split()) for c in sheet.rows[hi][1][:min(cols.values())])
+    return "万元" if "万元" in text else "元" if "(元)" in text or "（元）" in text else ""
+

@@ -226,3 +226,52 @@ def test_hostile_funds_rows_never_raise(tmp_path_factory, rows, header):
     if table is not None and table.funds is not None:
         for r in table.funds.rows:
             assert all(v is None or isinstance(v, D) and v.is_finite() for v in (r.initial, r.annual, r.executed))
+
+
+# -- the app's import step ----------------------------------------------------------------------
+@pytest.fixture
+def indicators_page(open_draft, seeds, show_page):
+    from desktop.pages.indicators import IndicatorsPage
+
+    return show_page(IndicatorsPage, open_draft(seeds["004"]))
+
+
+def _import_step(page, path, qtbot):
+    page.import_dialog = None
+    page.import_table(str(path))
+    qtbot.waitUntil(lambda: page.import_dialog is not None and page.import_dialog.isVisible())
+    return page.import_dialog
+
+
+def test_import_step_brings_the_funds_block_with_the_rows(indicators_page, qtbot, tmp_path):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    page = indicators_page
+    before = page.session.report.table.funds
+    dialog = _import_step(page, REAL / "yunnan-2022-yongde-nutrition.csv", qtbot)
+    assert "资金表：年度资金总额 全年预算数 387664.62、全年执行数 387664.62（元），分值 10，执行率 100%，得分 10" \
+        in dialog.status.text()
+    assert page.session.report.table.funds == before  # nothing before 导入
+    dialog.grab().save(str(tmp_path / "import-step-funds.png"))  # looked at while writing this
+    dialog.buttons.button(QDialogButtonBox.Ok).click()
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert page.session.report.table.funds == PRINTED["yunnan-2022-yongde-nutrition.csv"]
+    assert "资金表也已导入" in page.message.text()
+    page.resize(1366, 768)
+    page.grab().save(str(tmp_path / "page-after-import.png"))
+    assert page.session.flush()
+
+
+def test_import_step_leaves_the_funds_alone_when_the_file_prints_none(indicators_page, qtbot, tmp_path):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    page = indicators_page
+    before = page.session.report.table.funds
+    assert before is not None  # the seed's own funds block
+    path = write_csv(tmp_path / "t.csv", [["项目名称", "某项目"], *INDICATORS])
+    dialog = _import_step(page, path, qtbot)
+    assert "资金表" not in dialog.status.text()
+    dialog.buttons.button(QDialogButtonBox.Ok).click()
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert page.session.report.table.funds == before
+    assert "资金表" not in page.message.text() and "导入 1 行" in page.message.text()
