@@ -2,8 +2,9 @@
 
 ``jixiao score FILE`` prints the score sheet and the findings in Chinese; ``jixiao check FILE``
 prints findings only and exits 1 while an error remains. Both take ``--json``. FILE is a report
-JSON (docs/format.md) or a CSV/XLSX indicator table, scored with ``--template NAME --budget A
---executed B``; its columns are found by name (resources/table_columns.json) and
+JSON (docs/format.md) or a CSV/XLSX indicator table, scored with ``--template NAME`` and the
+execution row from the funds block the table prints above its indicators, or from ``--budget A
+--executed B`` (which win, with a hint); its columns are found by name (resources/table_columns.json) and
 ``--columns 得分=指标得分,…`` says which column is what where the names do not tell.
 
 Drafts (``core.storage``), each with ``--data-dir DIR``: ``jixiao list [--deleted]``,
@@ -97,8 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
         s.add_argument("file", help="报告 JSON 文件，或 CSV/XLSX 指标表")
         s.add_argument("--json", action="store_true", help="以 JSON 输出（供其他程序读取）")
         s.add_argument("--template", help="指标表所用的模板（CSV/XLSX 时必填）；jixiao templates 列出全部")
-        s.add_argument("--budget", help="全年预算数（万元），用于预算执行率一行")
-        s.add_argument("--executed", help="全年执行数（万元），用于预算执行率一行")
+        s.add_argument("--budget", help="全年预算数（万元），用于预算执行率一行；表中印有资金表时可不给，给出则以此为准")
+        s.add_argument("--executed", help="全年执行数（万元），用于预算执行率一行；表中印有资金表时可不给，给出则以此为准")
         s.add_argument("--name", default="", help="项目或部门名称（CSV/XLSX 时可选）")
         s.add_argument("--columns", help="指明指标表各列的含义（CSV/XLSX）：含义=表头中的列名，多个用逗号分开，"
                                          "例如 --columns 得分=指标得分,分值=权重,不导入=得分系数")

@@ -34,7 +34,9 @@ _MAX_WARNINGS = 5  # cells named one by one; the rest counted in one more warnin
 
 
 def _label_text(text: str) -> str:
-    return "".join(text.split()).strip(":：")
+    """A row label as kept: no whitespace or line breaks, no colon at the ends, through the gate
+    (control characters dropped), at most 60 characters."""
+    return validate.clean_text("".join(text.split()).strip(":："))[:60]
 
 
 def find_header(sheet: Sheet) -> tuple[int, dict[str, int]] | None:

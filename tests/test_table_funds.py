@@ -22,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core import model
+from core import model, validate
 from core.findings import ERROR
 from core.table_import import read_indicator_table
 
@@ -209,7 +209,8 @@ def test_many_bad_cells_are_counted_not_listed(tmp_path):
 
 # -- hostile funds rows never raise ------------------------------------------------------------
 CELL = st.one_of(st.text(max_size=12), st.sampled_from(["—", "/", "100%", "0.5", "1e999", "NaN", "-0", "10分",
-                                                         "１２.５", "%", "年度资金总额", "其中", "∞", "\x00"]))
+                                                         "１２.５", "%", "年度资金总额", "其中", "∞", "\x00",
+                                                         "其中\x07\u202e拨款", "总额\ud800"]))
 
 
 @settings(max_examples=120, deadline=None, derandomize=True, database=None,
@@ -218,7 +219,7 @@ CELL = st.one_of(st.text(max_size=12), st.sampled_from(["—", "/", "100%", "0.5
        header=st.permutations(["年初预算数", "全年预算数(A)", "全年执行数(B)", "分值", "执行率", "得分"]))
 def test_hostile_funds_rows_never_raise(tmp_path_factory, rows, header):
     path = tmp_path_factory.mktemp("f") / "t.csv"
-    text_rows = [[c.replace("\x00", "") for c in r] for r in rows]
+    text_rows = [[c.replace("\x00", "").encode("utf-8", "replace").decode("utf-8") for c in r] for r in rows]
     write_csv(path, [funds_header(*header), *text_rows, *INDICATORS])
     table, findings = read_indicator_table(path)
     assert (table is None) == any(f.severity == ERROR for f in findings)
@@ -226,6 +227,7 @@ def test_hostile_funds_rows_never_raise(tmp_path_factory, rows, header):
     if table is not None and table.funds is not None:
         for r in table.funds.rows:
             assert all(v is None or isinstance(v, D) and v.is_finite() for v in (r.initial, r.annual, r.executed))
+            assert validate.text_problem(r.label) is None
 
 
 # -- the app's import step ----------------------------------------------------------------------
