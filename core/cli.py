@@ -2,8 +2,9 @@
 
 ``jixiao score FILE`` prints the score sheet and the findings in Chinese; ``jixiao check FILE``
 prints findings only and exits 1 while an error remains. Both take ``--json``. FILE is a report
-JSON (docs/format.md) or a CSV/XLSX indicator table, scored with ``--template NAME --budget A
---executed B``; its columns are found by name (resources/table_columns.json) and
+JSON (docs/format.md) or a CSV/XLSX indicator table, scored with ``--template NAME`` and the
+execution row from the funds block the table prints above its indicators, or from ``--budget A
+--executed B`` (which win, with a hint); its columns are found by name (resources/table_columns.json) and
 ``--columns 得分=指标得分,…`` says which column is what where the names do not tell.
 
 Drafts (``core.storage``), each with ``--data-dir DIR``: ``jixiao list [--deleted]``,
@@ -97,8 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
         s.add_argument("file", help="报告 JSON 文件，或 CSV/XLSX 指标表")
         s.add_argument("--json", action="store_true", help="以 JSON 输出（供其他程序读取）")
         s.add_argument("--template", help="指标表所用的模板（CSV/XLSX 时必填）；jixiao templates 列出全部")
-        s.add_argument("--budget", help="全年预算数（万元），用于预算执行率一行")
-        s.add_argument("--executed", help="全年执行数（万元），用于预算执行率一行")
+        s.add_argument("--budget", help="全年预算数（万元），用于预算执行率一行；表中印有资金表时可不给，给出则以此为准")
+        s.add_argument("--executed", help="全年执行数（万元），用于预算执行率一行；表中印有资金表时可不给，给出则以此为准")
         s.add_argument("--name", default="", help="项目或部门名称（CSV/XLSX 时可选）")
         s.add_argument("--columns", help="指明指标表各列的含义（CSV/XLSX）：含义=表头中的列名，多个用逗号分开，"
                                          "例如 --columns 得分=指标得分,分值=权重,不导入=得分系数")
@@ -171,12 +172,20 @@ def _report_from_table(path: Path, args) -> tuple[model.Report | None, list[Find
     table, tfindings = _read_table(path, args)
     if table is None:
         return None, tfindings
-    funds = None
+    funds = table.funds  # the funds block the file prints above its indicators (core.table_funds)
     if budget is not None or executed is not None:
+        if funds is not None:
+            tfindings.append(Finding("CLI_FUNDS_OVERRIDE", HINT, "--budget",
+                                     "表中印有资金表（年度资金总额 " + _funds_text(funds) + "），"
+                                     "按命令行给出的 --budget/--executed 计算预算执行率一行，表中的资金表不用",
+                                     "如应按表中的资金表计算，去掉 --budget 和 --executed"))
         funds = model.FundsBlock(rows=(model.FundsRow("年度资金总额", annual=budget, executed=executed),),
                                  weight=tpl.execution_weight)
         # the table itself has no execution row: its score is the one the rule computes
         funds = replace(funds, score=score_execution(funds, tpl, "table/funds").rule_score)
+    elif funds is not None:
+        if funds.weight is None and tpl.execution_weight is not None:
+            funds = replace(funds, weight=tpl.execution_weight)  # a block printed without 分值 (宁夏)
     elif tpl.execution_weight is not None:
         tfindings.append(Finding("CLI_NO_BUDGET", HINT, "--budget",
                                  f"没有给出 --budget 和 --executed，表中不含预算执行率一行（{fmt_score(tpl.execution_weight)} 分）",
@@ -188,6 +197,14 @@ def _report_from_table(path: Path, args) -> tuple[model.Report | None, list[Find
     report = model.Report(template=tpl.id, kind=tpl.kind, title=table.name, table=table,
                           unit=model.Unit(name=args.name))
     return report, suggested + tfindings
+
+
+def _funds_text(funds: model.FundsBlock) -> str:
+    """“全年预算数 880，全年执行数 880” of the block's total row, as printed."""
+    total = funds.total
+    parts = [f"{name} {_d(getattr(total, attr))}" for attr, name in (("annual", "全年预算数"), ("executed", "全年执行数"))
+             if total is not None and getattr(total, attr) is not None]
+    return "，".join(parts) or "无数字"
 
 
 def _suggested_template(path: Path, args) -> tuple[str | None, list[Finding]]:

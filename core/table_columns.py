@@ -81,6 +81,44 @@ def meanings() -> tuple[Meaning, ...]:
     return tuple(out)
 
 
+@functools.lru_cache(maxsize=1)
+def _funds() -> tuple[tuple[tuple[str, str], ...], dict[str, str], tuple[str, ...], tuple[str, ...]]:
+    """The ``funds`` section of ``resources/table_columns.json``: ``(names longest first as
+    (name, key), {key: label}, total row names, row names)``, names normalized."""
+    data = json.loads(resource_path("table_columns.json").read_text(encoding="utf-8"))["funds"]
+    names = sorted(((normalize(n), c["key"]) for c in data["columns"] for n in c["names"]),
+                   key=lambda nk: -len(nk[0]))
+    labels = {c["key"]: c["label"] for c in data["columns"]}
+    return (tuple(names), labels, tuple(normalize(n) for n in data["total_rows"]),
+            tuple(normalize(n) for n in data["rows"]))
+
+
+@functools.lru_cache(maxsize=4096)
+def funds_meaning_of(header: str) -> str:
+    """The funds-block column a header cell names (initial / annual / executed / weight / rate /
+    score), by its whole normalized text or its beginning; ``""`` for none."""
+    h = normalize(header)
+    if not h:
+        return ""
+    return next((key for n, key in _funds()[0] if h.startswith(n)), "")
+
+
+def funds_label(key: str) -> str:
+    return _funds()[1].get(key, key)
+
+
+def is_funds_total(label: str) -> bool:
+    """A funds row label that names the total (年度资金总额, 总额 …)."""
+    h = normalize(label)
+    return any(n in h for n in _funds()[2])
+
+
+def is_funds_row(label: str) -> bool:
+    """A label of the funds block: the total or one of its parts (其中：当年财政拨款, 上年结转资金 …)."""
+    h = normalize(label)
+    return is_funds_total(label) or any(n in h for n in _funds()[3])
+
+
 def by_key() -> dict[str, Meaning]:
     return {m.key: m for m in meanings()}
 

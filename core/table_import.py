@@ -6,7 +6,8 @@ found below any title rows (``core.table_sheet``), its columns given a meaning b
 三级指标 or 指标名称 / 年度指标值 / 实际完成值 / 分值 / 得分 / 偏差原因 …, and the columns that
 are not imported such as 得分系数), then one row per 三级指标 with merged (blank) 一级/二级 cells
 meaning "same as above", up to a 总分/合计 row whose 得分 cell is the stated total. It returns
-a :class:`model.SelfEvalTable` (groups only: no funds block, no goal) and the findings. A header
+a :class:`model.SelfEvalTable` (the groups, and the funds block printed above the header when
+there is one: ``core.table_funds``; no goal) and the findings. A header
 cell no name fits is named in a warning; ``choices`` (``--columns``) say which column is what.
 The app's import step uses the two halves: ``read_sheet`` (the rows and the header) and
 ``build_table`` (with the meaning the clerk chose for each column). Bad input never raises and
@@ -42,7 +43,7 @@ import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
-from core import model, table_columns, table_sheet, table_xlsx, validate
+from core import model, table_columns, table_funds, table_sheet, table_xlsx, validate
 from core import table_limits as lim
 from core.findings import ERROR, HINT, WARNING, Finding
 from core.table_limits import TableError
@@ -297,8 +298,10 @@ class _Reader:
             return None
         if any(f.severity == ERROR for f in self.findings):
             return None
+        funds, warnings = table_funds.read_funds(sheet)  # the block above the header (or None)
+        self.findings.extend(warnings)
         return model.SelfEvalTable(
-            name=name, stated_total=stated_total, stated_grade=grade,
+            name=name, stated_total=stated_total, stated_grade=grade, funds=funds,
             groups=tuple(model.IndicatorGroup(g, w, tuple(
                 model.IndicatorGroup(n2, None, tuple(leaves)) for n2, leaves in subs))
                 for g, w, subs in groups))

@@ -23,8 +23,9 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
                                QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout)
 
-from core import model, table_columns
+from core import edit, model, table_columns, table_funds
 from core.findings import ERROR
+from core.rounding import fmt_score as fmt
 from core.table_import import Sheet, build_table, read_sheet
 from core.template_fit import MISFIT_BELOW, describe, fit_of, suggest_templates
 from desktop.worker import run_in_background
@@ -49,6 +50,9 @@ class TableMappingDialog(QDialog):
         self.data_dir = Path(data_dir)
         self.table: model.SelfEvalTable | None = None
         self.notes: list[str] = []  # what the clerk should know after the import (absent columns)
+        # the funds block printed above the header (年度资金总额 … 执行率 得分): imported with the rows
+        self.funds, _ = table_funds.read_funds(sheet)
+        self.funds_unit = table_funds.funds_unit(sheet)
         self.header = sheet.header()
         self.guessed = sheet.guessed()
         remembered = table_columns.remembered(self.data_dir, self.header)
@@ -146,7 +150,9 @@ class TableMappingDialog(QDialog):
         if problems:
             self._say("不能导入：" + "；".join(problems) + "。请在列上方的下拉框中改选。" + note, error=True)
         else:
-            self._say(f"将导入表头以下、合计行以上的指标行（上面预览前 {self.grid.rowCount() - 1} 行）。" + note)
+            self._say(f"将导入表头以下、合计行以上的指标行（上面预览前 {self.grid.rowCount() - 1} 行）"
+                      + (f"，以及表头上方的资金表：{funds_summary(self.funds, self.funds_unit)}"
+                         if self.funds is not None else "") + "。" + note)
         self.buttons.button(QDialogButtonBox.Ok).setEnabled(not problems)
         if not problems:
             self._show_fit(keys)
@@ -198,6 +204,19 @@ class TableMappingDialog(QDialog):
         except OSError:
             pass  # the import goes on; the choice is asked again next time
         super().accept()
+
+
+def funds_summary(funds: model.FundsBlock, unit: str = "") -> str:
+    """“年度资金总额 全年预算数 387664.62、全年执行数 387664.62（元），分值 10，执行率 100%，得分 10”."""
+    total = funds.total
+    parts = [f"{name} {fmt(v)}" for name, v in (("全年预算数", total.annual), ("全年执行数", total.executed))
+             if total is not None and v is not None]
+    text = f"{total.label if total else '年度资金总额'} " + ("、".join(parts) or "未填数字")
+    text += f"（{unit}）" if unit and parts else ""
+    for name, v, suffix in (("分值", funds.weight, ""), ("执行率", funds.stated_rate, "%"), ("得分", funds.score, "")):
+        if v is not None:
+            text += f"，{name} {fmt(v)}{suffix}"
+    return text
 
 
 def rows_of(table: model.SelfEvalTable) -> list[tuple[str, str, model.Indicator]]:
@@ -257,5 +276,19 @@ def _insert(page, dialog: TableMappingDialog) -> None:
     rows = rows_of(dialog.table)
     n = page.model.paste_rows(page._current(), rows)
     page.tree.expandAll()
-    page.message.setText((f"已从“{dialog.sheet.filename}”导入 {n} 行。" + "".join(dialog.notes)) if n else
+    funds = _insert_funds(page, dialog) if n else ""
+    page.message.setText((f"已从“{dialog.sheet.filename}”导入 {n} 行。" + funds + "".join(dialog.notes)) if n else
                          "请先选中一个二级指标，再导入没有一级/二级名称的行")
+
+
+def _insert_funds(page, dialog: TableMappingDialog) -> str:
+    """The file's funds block into the table the rows went into, when that table has none or a
+    different one (a framework table has none of its own); what was done, for the message."""
+    funds, where = dialog.table.funds, page.model.table_path
+    if funds is None or where == "framework":
+        return ""
+    if edit.get_at(page.session.report, where).funds == funds:
+        return ""
+    page.session.set(f"{where}/funds", funds)
+    page._build_head(where)
+    return f"资金表也已导入（{funds_summary(funds, dialog.funds_unit)}）。"

@@ -1,8 +1,9 @@
 """Real published 自评表 from provinces without a seed (issue 12), read as a clerk would.
 
 The tables and the reviewer's hand computations are in tests/fixtures/tables/real/README.md. Each
-file goes through ``jixiao check FILE --template … --budget … --executed … --json`` in a
-subprocess; the test then holds the program to the hand computation:
+file goes through ``jixiao check FILE --template … --json`` in a subprocess — the execution row
+scored from the funds block the file prints above its indicators (core.table_funds), or from
+``--budget … --executed …`` where the reviewer's figures differ from the printed ones; the test then holds the program to the hand computation:
 
 * the rule total, the clerk's total and the printed total, exact to 0.01;
 * every real inconsistency of the table flagged, on its row (by finding code, or by any finding
@@ -11,7 +12,7 @@ subprocess; the test then holds the program to the hand computation:
   rows that are at fault and the few artefacts of a table cut short in its stored copy;
 * every row with a weight that the rule cannot score carries a finding at that row.
 
-The printed funds blocks (not part of the CSV import) are checked through the core API, and every
+The printed funds blocks are also checked through the core API, and every
 real header row of headers.json is read through the importer with a one-row table.
 """
 from __future__ import annotations
@@ -63,13 +64,13 @@ class Case:
         return self.file.removesuffix(".csv").replace(".xlsx", "-xlsx")
 
 
-YONGDE = dict(
-    budget="387664.62", executed="387664.62", rule_total="99.80", reported_total="96", stated_total="96",
+YONGDE = dict(  # the funds block printed in 元: 387664.62 / 387664.62, 分值 10, 100%, 得分 10
+    budget=None, executed=None, rule_total="99.80", reported_total="96", stated_total="96",
     flagged=(("SCORE_BELOW_RULE", "资金到位及时率"), ("DEVIATION_NOTE_MISSING", "资金到位及时率"),
              ("SCORE_BELOW_RULE", "政策知晓率"), ("DEVIATION_NOTE_MISSING", "政策知晓率"),
              # 产出 40 and 满意度 20 against the 10号 split 50/10: a finding on the weights or the fit
              ("WEIGHT_BLOCK_MISMATCH|TEMPLATE_*", "group:产出|@table")),
-    rule_scores={"政策知晓率": "9.80", "资金到位及时率": "10", "生均补助标准达标率": "10",
+    rule_scores={"预算执行率": "10", "政策知晓率": "9.80", "资金到位及时率": "10", "生均补助标准达标率": "10",
                  "学生受资助人数": "10", "减轻贫困学生家庭经济负担": "10", "家长满意度": "10"},
     tolerated=(("WEIGHT_BLOCK_MISMATCH", "group:满意度"), ("TEMPLATE_*", "@table")))
 
@@ -77,22 +78,26 @@ CASES = (
     Case("yunnan-2022-yongde-nutrition.csv", NATIONAL, **YONGDE),
     # the same table as an Excel file with the merged cells of the printed form
     Case("yunnan-2022-yongde-nutrition.xlsx", NATIONAL, **YONGDE),
-    Case("anhui-2022-tianchang-flood.csv", NATIONAL, "880", "880",
+    Case("anhui-2022-tianchang-flood.csv", NATIONAL, None, None,  # printed 880 / 880, 分值 10, 得分 10
          rule_total="100", reported_total="100", stated_total="100",
          flagged=tuple(("*", name) for name in (
              "指标1:工程质量合格", "指标1:年度资金支付完成率100%", "指标1:资金执行在预算范围内",
              "指标1:全市安全度汛", "指标1:保护全市人口财产不受损失", "指标1:已建工程良性运行")),
-         rule_scores={"指标1:完成中型灌区节水改造项目数量": "10", "指标2:完成农业综合水价改革项目": "10",
+         rule_scores={"预算执行率": "10", "指标1:完成中型灌区节水改造项目数量": "10", "指标2:完成农业综合水价改革项目": "10",
                       "指标1:服务对象满意度": "10"},
          placeholders=17),
-    Case("hebei-2019-langfang-heating.csv", NATIONAL, "43.2", "37.24",
-         rule_total="97.24", reported_total="97.62", stated_total=None,
-         flagged=(("EXECUTION_LOW", "@funds"), ("SCORE_ABOVE_RULE", "指标1工程资金金额")),
-         rule_scores={"指标1工程资金金额": "8.62", "指标2工程验收合格率": "10", "指标1成本控制率": "10"},
+    # printed 43.2 / 37.24, 执行率 86%, 得分 9: the clerk's total is the printed 98 (9 + 9 + 80)
+    Case("hebei-2019-langfang-heating.csv", NATIONAL, None, None,
+         rule_total="97.24", reported_total="98", stated_total=None,
+         flagged=(("EXECUTION_LOW", "@funds"), ("SCORE_ABOVE_RULE", "@funds"),
+                  ("SCORE_ABOVE_RULE", "指标1工程资金金额")),
+         rule_scores={"预算执行率": "8.62", "指标1工程资金金额": "8.62", "指标2工程验收合格率": "10", "指标1成本控制率": "10"},
          placeholders=17),
-    Case("sichuan-2023-qingshen-salaries.csv", SICHUAN, "251.89", "251.89",
-         rule_total="10", reported_total="10", stated_total=None,
-         flagged=(("ACTUAL_BLANK", "发放(缴纳)覆盖率"), ("SCORE_MISSING", "发放(缴纳)覆盖率"),
+    # printed 251.89 / 251.89, 100.00%, 权重 10 and no 得分: nothing of the clerk's to add up
+    Case("sichuan-2023-qingshen-salaries.csv", SICHUAN, None, None,
+         rule_total="10", reported_total="0", stated_total=None,
+         rule_scores={"预算执行率": "10"},
+         flagged=(("SCORE_MISSING", "@funds"), ("ACTUAL_BLANK", "发放(缴纳)覆盖率"), ("SCORE_MISSING", "发放(缴纳)覆盖率"),
                   ("ACTUAL_BLANK", "足额保障率(参保率)"), ("SCORE_MISSING", "足额保障率(参保率)"))),
     Case("ningxia-2021-yinchuan-school.csv", FRAMEWORK, None, None,
          rule_total="86", reported_total="84", stated_total=None,
@@ -105,8 +110,10 @@ CASES = (
          placeholders=8,
          # the 满意度 row (10 points) is cut off in the stored copy: 效益 holds 25 of 35, total 90
          tolerated=(("WEIGHT_TOTAL|TEMPLATE_MISFIT", "@table"), ("WEIGHT_BLOCK_MISMATCH", "group:项目效益"))),
+    # the reviewer's figures: the printed 年度资金总额 is 0 / 0 / 0 (the command line wins, and says so)
     Case("anhui-2022-chizhou-commission.csv", NATIONAL, "89.974", "89.974",
          rule_total="90", reported_total="90", stated_total=None,
+         flagged=(("CLI_FUNDS_OVERRIDE", "@table"),),
          rule_scores={"基建工程委托业务项目数量": "8", "委托业务报告合格率": "8", "项目总成本": "8",
                       "经费支出合规性": "8", "单项业务成本": "10"},
          # the 满意度 row is cut off in the stored copy: weights 90 of 100
