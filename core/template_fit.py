@@ -89,6 +89,7 @@ def _fit_layout(table: model.SelfEvalTable, tpl: Template, layout: _Layout) -> t
         return ZERO, ["表中没有一级指标"], 0
     # names: how many of the table's blocks the layout knows, and how many of the layout's it has
     got: dict[int, Decimal | None] = {}
+    parts: dict[int, list[str]] = {}  # the table's blocks under each of the layout's (several under one: 10 + 90)
     unknown = []
     for name, weight in groups:
         i = next((i for i, b in enumerate(layout.blocks) if _matches(name, b)), None)
@@ -98,11 +99,16 @@ def _fit_layout(table: model.SelfEvalTable, tpl: Template, layout: _Layout) -> t
             unknown.append(name or "（未写名称）")
             continue
         got[i] = weight if i not in got else (None if got[i] is None or weight is None else got[i] + weight)
+        parts.setdefault(i, []).append(f"{name or '（未写名称）'} {fmt_score(weight)}" if weight is not None else name)
     known = len(groups) - len(unknown)
     names = (Decimal(known) / len(groups) + Decimal(len(got)) / max(len(layout.blocks), 1)) / 2
     wanted = "、".join(b[0] for b in layout.blocks)
-    if not unknown and len(got) == len(layout.blocks):
+    merged = {i: p for i, p in parts.items() if len(p) > 1}
+    if not unknown and len(got) == len(layout.blocks) and not merged:
         reasons.append(f"一级指标与模板{layout.label}一致（{wanted}）")
+    elif not unknown and len(got) == len(layout.blocks):
+        under = "；".join(f"{'、'.join(p)} 都属于模板的“{layout.blocks[i][0]}”" for i, p in merged.items())
+        reasons.append(f"一级指标与模板{layout.label}相符：{under}")
     else:
         if unknown:
             reasons.append(f"模板{layout.label}中没有“{'、'.join(unknown)}”")
@@ -122,7 +128,7 @@ def _fit_layout(table: model.SelfEvalTable, tpl: Template, layout: _Layout) -> t
         weights = Decimal(len(same)) / max(len(layout.blocks), 1)
         shown = "/".join(fmt_score(b[2]) if b[2] is not None else "—" for b in layout.blocks)
         if len(same) == len(layout.blocks):
-            reasons.append(f"分值与模板一致（{shown}）")
+            reasons.append(f"分值与模板一致（{shown}）" if not merged else f"分值合计与模板一致（{shown}）")
         else:
             differ = [f"{b[0]} 表中 {fmt_score(got[i]) if got.get(i) is not None else '—'}、模板 {fmt_score(b[2])}"
                       for i, b in enumerate(layout.blocks) if i in got and (got[i] or ZERO) != (b[2] or ZERO)]

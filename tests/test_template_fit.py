@@ -86,6 +86,9 @@ def test_a_10_plus_90_table_fits_the_pooled_template():
     assert fits[0].template_id == "project-10-90"
     national = next(f for f in fits if f.template_id == "national-10hao-project")
     assert national.score < fits[0].score and any("效益指标 表中 40、模板 30" in r for r in national.reasons)
+    # the reason names the table's own blocks, not only the template's one 绩效指标
+    assert any("产出指标 40、效益指标 40、满意度指标 10 都属于模板的“绩效指标”" in r for r in fits[0].reasons), fits[0].reasons
+    assert not any(r.startswith("一级指标与模板一级指标一致") for r in fits[0].reasons)
 
 
 def test_a_misfit_template_gives_one_finding_not_a_cascade():
