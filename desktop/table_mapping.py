@@ -270,10 +270,44 @@ def import_table(page, path: str | None = None) -> None:
     run_in_background(read, done, failed)
 
 
+class ReplaceOrAppend:
+    """The question when the table already has indicators; tests replace ``ask``."""
+
+    @staticmethod
+    def ask(page, existing: int, incoming: int) -> str | None:
+        """"replace", "append" or None (cancel)."""
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(QMessageBox.Question, "导入表格",
+                          f"本表已有 {existing} 个指标，文件中有 {incoming} 个。\n"
+                          "替换：先删去本表现有的指标（导入前自动保存一个历史版本，可在“历史版本”中找回），再导入；\n"
+                          "追加：保留现有的指标，把文件中的指标加在各自的一级/二级指标下。", QMessageBox.NoButton, page)
+        replace = box.addButton("替换现有指标", QMessageBox.AcceptRole)
+        append = box.addButton("追加", QMessageBox.AcceptRole)
+        box.addButton("取消", QMessageBox.RejectRole)
+        box.exec()
+        return {replace: "replace", append: "append"}.get(box.clickedButton())
+
+
+def _leaves(table: model.SelfEvalTable) -> int:
+    return sum(1 for g in table.groups for _ in g.leaves())
+
+
 def _insert(page, dialog: TableMappingDialog) -> None:
     if dialog.table is None:
         return
     rows = rows_of(dialog.table)
+    where = page.model.table_path
+    existing = _leaves(edit.get_at(page.session.report, where)) if where else 0
+    if existing and rows:
+        choice = ReplaceOrAppend.ask(page, existing, len(rows))
+        if choice is None:
+            page.message.setText("未导入，本表没有改动。")
+            return
+        if choice == "replace":
+            page.session.snapshot("导入表格前自动保存")  # the replaced rows stay in the history
+            page.session.set(f"{where}/groups", ())
+            page.show_table(where)
     n = page.model.paste_rows(page._current(), rows)
     page.tree.expandAll()
     funds = _insert_funds(page, dialog) if n else ""

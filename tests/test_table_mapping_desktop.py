@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 
 from core import table_columns
 from desktop.pages.indicators import IndicatorsPage
+from desktop.table_mapping import ReplaceOrAppend
 
 HEADER = ["一级指标", "二级指标", "三级指标", "指标值(A)", "全年实际值(B)", "参考分值", "得分计算方法",
           "得分系数", "指标得分", "未完成原因分析", "审核意见"]
@@ -16,8 +17,15 @@ ROWS = [["产出指标", "数量指标", "导入的培训人数", "≥100人", "
 
 
 @pytest.fixture
-def page(open_draft, seeds, show_page):
-    return show_page(IndicatorsPage, open_draft(seeds["004"]))
+def page(open_draft, seeds, show_page, monkeypatch):
+    # seed 004's table already has rows: the clerk is asked 替换 / 追加 — here 追加 unless a test says
+    asked = []
+    monkeypatch.setattr(ReplaceOrAppend, "ask", lambda page, existing, incoming: asked.append(
+        (existing, incoming)) or asked_answer[0])
+    asked_answer = ["append"]
+    p = show_page(IndicatorsPage, open_draft(seeds["004"]))
+    p.asked, p.asked_answer = asked, asked_answer
+    return p
 
 
 @pytest.fixture
@@ -72,6 +80,30 @@ def test_import_puts_the_rows_in_the_table(page, csv_file, qtbot):
     assert _leaf(page, "导入的合格率").score == 9
     assert "导入 2 行" in page.message.text()
     assert page.session.flush()  # autosaved like any edit
+
+
+def _names(page):
+    return [leaf.name for g in page.session.report.table.groups for _, leaf in g.leaves()]
+
+
+def test_into_a_table_with_rows_the_clerk_chooses_replace_append_or_cancel(page, csv_file, qtbot):
+    before = _names(page)
+    assert before  # seed 004's own indicators
+    page.asked_answer[0] = None  # 取消: nothing changes
+    dialog = _open(page, csv_file, qtbot)
+    _ok(dialog).click()
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert page.asked == [(len(before), 2)] and _names(page) == before
+    assert "未导入" in page.message.text()
+    page.asked_answer[0] = "replace"  # 替换: only the file's rows, the old ones kept in the history
+    dialog = _open(page, csv_file, qtbot)
+    _ok(dialog).click()
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert sorted(_names(page)) == ["导入的合格率", "导入的培训人数"]
+    assert page.model.rowCount() > 0 and "导入 2 行" in page.message.text()
+    assert page.session.flush()
+    history = page.session.storage.snapshots(page.session.draft_id)
+    assert any(h.description == "导入表格前自动保存" for h in history)
 
 
 def test_changing_a_drop_down_changes_what_is_imported(page, csv_file, qtbot):
