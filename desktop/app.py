@@ -290,7 +290,7 @@ def _run(app: QApplication, args, reporter: CrashReporter) -> int:
 
         def after_start() -> None:  # the window is drawn first; then the list, the backup, the last draft
             _drop_read_sources()
-            window.drafts  # noqa: B018 — the drafts list, set up now (MainWindow light=True)
+            window.use_templates()  # the list is built when shown: at once, or on 草稿列表 after a reopen
             if recovery:  # not routine: the clerk must know what may be missing
                 window.say(recovery)
                 QMessageBox.warning(window, "数据库已从备份恢复", recovery)

@@ -149,10 +149,9 @@ class MainWindow(QMainWindow):
     def drafts(self) -> DraftsView:
         """The drafts list, set up on first use (see the class)."""
         if self._drafts is None:
-            from core import templates
             from desktop.drafts_view import DraftsView
 
-            templates.use_data_dir(self.data_dir)  # the templates installed from packages into this folder
+            self.use_templates()
             self._drafts = drafts = DraftsView(self.storage)
             drafts.open_requested.connect(self.open_draft)
             drafts.message.connect(self.say)
@@ -165,6 +164,17 @@ class MainWindow(QMainWindow):
             if self.opening is None or not self.opening.text():
                 self._drop_opening()
         return self._drafts
+
+    _templates_set = False
+
+    def use_templates(self) -> None:
+        """The templates installed from packages into this data folder, from now on (once: it
+        forgets the loaded templates). Before the list is built or a draft opens."""
+        if not self._templates_set:
+            from core import templates
+
+            templates.use_data_dir(self.data_dir)
+            self._templates_set = True
 
     def _drop_opening(self) -> None:
         if self.opening is not None:
@@ -255,6 +265,7 @@ class MainWindow(QMainWindow):
         from desktop.session import DraftSession
 
         self.close_draft()
+        self.use_templates()  # a draft written with an installed template is scored by it
         note = ""
         found = unsaved.find(self.data_dir, draft_id)
         if found is not None:  # edits from before: asked about first, never started over
@@ -404,9 +415,10 @@ class MainWindow(QMainWindow):
                 self.editor.notice("已恢复上次未保存的修改，可在“历史版本…”中退回")
             return opened
         last = self._state().get("last_draft")
-        if self.drafts.show_bin.isChecked():
-            self.drafts.show_bin.setChecked(False)  # the list holds just the drafts not binned
-        alive = self.drafts.model.has(last) if isinstance(last, int) else False
+        if self._drafts is not None and self._drafts.show_bin.isChecked():
+            self._drafts.show_bin.setChecked(False)  # the list holds just the drafts not binned
+        # asked of the database, not of the list: the list is built when the clerk goes back to it
+        alive = isinstance(last, int) and not isinstance(last, bool) and self.storage.exists(last)
         return alive and last not in deferred and self.open_draft(last)
 
     # -- unsaved edits from before -----------------------------------------------------------

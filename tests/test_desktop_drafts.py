@@ -34,6 +34,26 @@ def test_typed_text_is_there_after_closing_and_reopening(qtbot, tmp_path):
     w2.close()
 
 
+def test_a_last_draft_in_the_bin_or_purged_is_not_reopened(qtbot, tmp_path):
+    w, storage = window(qtbot, tmp_path)
+    draft = storage.create_from_template("hunan-dept-short", "石峰区工商业联合会", 2024)
+    other = storage.create_from_template("hunan-dept-short", "石峰区工商业联合会", 2023)
+    assert w.open_draft(draft)
+    w.close()
+    storage.delete(draft)  # into the recycle bin
+    storage.close()
+    w2, storage2 = window(qtbot, tmp_path)
+    assert not w2.reopen_last() and w2.editor is None
+    assert w2.stack.currentWidget() is w2.drafts and w2.drafts.model.has(other)
+    w2.close()
+    storage2.purge(draft)
+    storage2.close()
+    w3, storage3 = window(qtbot, tmp_path)
+    assert not w3.reopen_last() and w3.editor is None
+    w3.close()
+    storage3.close()
+
+
 def test_a_malformed_number_is_named_and_changes_nothing(qtbot, tmp_path):
     w, storage = window(qtbot, tmp_path)
     w.open_draft(storage.create_from_template("hunan-dept-2022", "资阳区工商联", 2024))

@@ -353,6 +353,13 @@ class Storage:
         return [_info(row) for row in self.db.execute(sql, params).fetchall()]
 
     @translated("重命名草稿")
+    def exists(self, draft_id: int) -> bool:
+        """Is there a draft ``draft_id`` that is not in the recycle bin? (One indexed lookup: the
+        start reopens the last draft without reading the whole list.)"""
+        rows = self.db.execute_returning_dicts(
+            "SELECT 1 AS found FROM drafts WHERE id = ? AND deleted_at IS NULL", [draft_id])
+        return bool(rows)
+
     def rename(self, draft_id: int, title: str) -> None:
         """Set the title (in the list and in the report itself, so a later save keeps it)."""
         with self._write():
