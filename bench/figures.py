@@ -41,6 +41,8 @@ class Figure:
     unit: str = "×"      # "×" for a ratio; "ms" for an absolute figure such as UI-thread time
     value: float | None = None   # for unit != "×": the measured figure
     note: str = ""       # what was measured, how many rows, which seed …
+    reference: bool = False  # a row that is not one of the product's goals (shown beside them
+    #                          so a goal's figure is not read alone); its "met" column reads "—"
 
     @property
     def ratio(self) -> float:
@@ -96,5 +98,5 @@ def print_table(figures: list[Figure]) -> None:
         figure = f"{f.ratio:.2f}{f.unit}" if f.unit == "×" else f"{f.ratio:.1f} {f.unit}"
         goal = f"≤ {f.goal:g}{f.unit}" if f.unit == "×" else f"≤ {f.goal:g} {f.unit}"
         what = f.what + (f" — {f.note}" if f.note else "")
-        print(f"| {what} | {f.floor} | {ours} | {base} | {figure} | {goal} | "
-              f"{'yes' if f.met else 'NO'} |")
+        met = "— (reference)" if f.reference else ("yes" if f.met else "NO")
+        print(f"| {what} | {f.floor} | {ours} | {base} | {figure} | {goal} | {met} |")

@@ -167,7 +167,7 @@ def measure(quick: bool = False) -> list[Figure]:
         t_zh, t_base = interleaved(chinese(), bare(), repeat=repeat)
         figures.append(Figure("Qt alone: a bare window with our Chinese menus, status bar and translator",
                               "bare QMainWindow, same probe", t_zh, t_base, goal=1.3,
-                              note="not in the issue's table; none of our code"))
+                              note="not in the issue's table; none of our code", reference=True))
         bare_five = None
         for what, folder, goal in cases:
             a, b = ours(folder), bare()
@@ -187,12 +187,12 @@ def measure(quick: bool = False) -> list[Figure]:
             t_ours, t_base = interleaved(a, b, repeat=repeat, setup=clean_close(k10))
             figures.append(Figure("start until the drafts list is painted, 10,000 drafts",
                                   "bare QMainWindow, same probe", t_ours, t_base, goal=1.5,
-                                  note="not in the issue's table"))
+                                  note="not in the issue's table", reference=True))
         wizard, floor = ours(reopen, JIXIAO_BENCH_UNTIL="started"), bare()
         t_ours, t_base = interleaved(wizard, floor, repeat=repeat, setup=clean_close(reopen))
         figures.append(Figure("start until the last draft's wizard is painted (largest seed)",
                               "bare QMainWindow, same probe", t_ours, t_base, goal=1.5,
-                              note="not in the issue's table"))
+                              note="not in the issue's table", reference=True))
         figures.append(Figure(
             "peak memory at start with the last draft's wizard open", "bare QMainWindow", None, None,
             goal=1.5, value=statistics.median(wizard.maxrss) / statistics.median(floor.maxrss),
