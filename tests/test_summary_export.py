@@ -135,3 +135,15 @@ def test_docx_tables_have_the_right_cells(tmp_path, summary_and_refused):
     body = "\n".join(p.text for p in doc.paragraphs)
     assert "测试乙单位" in body and "审核意见" in body and "zz-broken.jxpkg" in body
     assert "经审核，你单位报送的《2022年度测试乙单位部门整体支出绩效自评报告》存在以下问题" in body
+
+
+def test_xlsx_prints_each_table_a4_landscape_one_page_wide_header_repeated(workbook):
+    wb, _ = workbook
+    for ws in wb.worksheets:
+        if ws.title == "说明":
+            continue
+        setup = ws.page_setup
+        assert setup.orientation == "landscape" and str(setup.paperSize) == str(ws.PAPERSIZE_A4), ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and setup.fitToWidth == 1, ws.title
+        assert setup.fitToHeight == 0, ws.title  # as many pages down as the rows need
+        assert ws.print_title_rows.replace("$", "") == "2:2", ws.title

@@ -74,6 +74,13 @@ def _sheet(wb, title: str, caption: str, columns) -> object:
     ws.freeze_panes = "C3"
     ws.print_title_rows = "2:2"
     ws.page_setup.orientation = "landscape"
+    # printed as the bureau hands it in: A4 landscape, every column on the page (as many pages
+    # down as it takes), the header row repeated on each
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_options.horizontalCentered = True
     return ws
 
 
