@@ -232,9 +232,12 @@ def test_hostile_funds_rows_never_raise(tmp_path_factory, rows, header):
 
 # -- the app's import step ----------------------------------------------------------------------
 @pytest.fixture
-def indicators_page(open_draft, seeds, show_page):
+def indicators_page(open_draft, seeds, show_page, monkeypatch):
     from desktop.pages.indicators import IndicatorsPage
+    from desktop.table_mapping import ReplaceOrAppend
 
+    # seed 004's table has rows: the clerk is asked 替换/追加 — the published table replaces them
+    monkeypatch.setattr(ReplaceOrAppend, "ask", lambda page, existing, incoming: "replace")
     return show_page(IndicatorsPage, open_draft(seeds["004"]))
 
 

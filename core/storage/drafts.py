@@ -352,7 +352,7 @@ class Storage:
                + " ORDER BY updated_at DESC, id DESC")
         return [_info(row) for row in self.db.execute(sql, params).fetchall()]
 
-    @translated("重命名草稿")
+    @translated("读取草稿列表")
     def exists(self, draft_id: int) -> bool:
         """Is there a draft ``draft_id`` that is not in the recycle bin? (One indexed lookup: the
         start reopens the last draft without reading the whole list.)"""
@@ -360,6 +360,7 @@ class Storage:
             "SELECT 1 AS found FROM drafts WHERE id = ? AND deleted_at IS NULL", [draft_id])
         return bool(rows)
 
+    @translated("重命名草稿")
     def rename(self, draft_id: int, title: str) -> None:
         """Set the title (in the list and in the report itself, so a later save keeps it)."""
         with self._write():
