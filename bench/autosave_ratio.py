@@ -69,7 +69,8 @@ def measure_one(label: str, report, repeat: int) -> Figure:
     from core import edit
     from core.storage import Storage
     from core.report_io import report_to_dict
-    from core.storage.drafts import BUSY_TIMEOUT, _now
+    from core.storage.drafts import BUSY_TIMEOUT
+    from core.storage.rows import _now
 
     path = edit_paths(report)[0]
     with tempfile.TemporaryDirectory() as tmp:

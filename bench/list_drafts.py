@@ -44,7 +44,7 @@ def seed_reports() -> list:
 
 def fill(store, n: int) -> list[int]:
     """``n`` drafts in one transaction (each seed serialised and scored once); their ids."""
-    from core.storage import _list_columns, _report_json, _score_columns
+    from core.storage.rows import _list_columns, _report_json, _score_columns
 
     prepared = [(_report_json(r), _list_columns(r), _score_columns(r)) for r in seed_reports()]
     start = datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))

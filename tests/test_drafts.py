@@ -86,11 +86,11 @@ def test_scores_follow_every_write(store, seeds):
 
 
 def test_scoring_failure_never_blocks_a_save(store, seeds, monkeypatch):
-    import core.storage.drafts as storage_mod
+    import core.storage.rows as rows_mod
 
     def boom(report):
         raise RuntimeError("scoring bug")
-    monkeypatch.setattr(storage_mod, "score_main", boom)
+    monkeypatch.setattr(rows_mod, "score_main", boom)
     draft = store.create(seeds["001"])
     store.save(draft, seeds["001"])
     assert store.get(draft) == seeds["001"]

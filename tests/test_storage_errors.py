@@ -10,6 +10,7 @@ import pytest
 
 from core import cli, model, paths
 from core.storage import Storage, StorageError
+import core.storage.backups as backups_mod
 import core.storage.drafts as drafts_mod
 
 SEED = paths.Path(__file__).resolve().parent / "fixtures" / "seeds" / "seed004.json"
@@ -130,7 +131,7 @@ def test_os_errors_are_translated(tmp_path, monkeypatch):
 
         def full(*a, **k):
             raise OSError(errno.ENOSPC, "No space left on device")
-        monkeypatch.setattr(drafts_mod.tempfile, "mkstemp", full)
+        monkeypatch.setattr(backups_mod.tempfile, "mkstemp", full)
         with pytest.raises(StorageError) as err:
             s.backup_to_dir()
         assert "磁盘空间不足" in str(err.value)

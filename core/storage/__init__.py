@@ -49,11 +49,13 @@ Errors the user may see are raised as ``StorageError`` with a Chinese message; n
 Modules: ``schema`` (constants, ``StorageError``, the migrations), ``errors`` (SQLite and OS
 errors in Chinese), ``files`` (backup names and listing, file checks, the private atomic copy),
 ``recovery`` (what ``open`` does before connecting: recovery, stale temp files, foreign files),
-``drafts`` (the ``Storage`` class, the ``DraftInfo`` / ``SnapshotInfo`` records and the
-report/row helpers), ``exchange`` (reports carried between data folders: ``Incoming``,
-``ImportItem``, ``ImportResult``, the statuses and ``plan_import``/``apply_import`` behind the
-``Storage`` methods) and ``restore`` (``restore_database``, ``app_holds``, ``ensure_no_app``).
-Imports go one way: schema ← errors ← files ← recovery ← exchange ← drafts ← restore.
+``rows`` (the ``DraftInfo`` / ``SnapshotInfo`` records and the report/row helpers,
+``empty_report``), ``backups`` (``Backups``: the backup methods ``Storage`` inherits),
+``drafts`` (the ``Storage`` class), ``exchange`` (reports carried between data folders:
+``Incoming``, ``ImportItem``, ``ImportResult``, the statuses and ``plan_import``/``apply_import``
+behind the ``Storage`` methods) and ``restore`` (``restore_database``, ``app_holds``,
+``ensure_no_app``). Imports go one way: schema ← errors ← files ← recovery ← exchange ← rows,
+backups ← drafts ← restore.
 
 * Migration ``0003_exchange``: every draft has a stable ``uid`` (uuid4 hex; copies and
   carried-forward drafts get a new one), a ``sync_history`` (JSON list of the report digests it
@@ -61,8 +63,8 @@ Imports go one way: schema ← errors ← files ← recovery ← exchange ← dr
 * ``restore_database`` backs the restored file up as ``jixiao-after-restore-….db``; recovery
   never prefers a before-restore backup taken before it. See docs/storage.md.
 """
-from core.storage.drafts import (DraftInfo, SnapshotInfo, Storage, _info, _list_columns, _now,
-                                 _report_from_json, _report_json, _score_columns, empty_report)
+from core.storage.drafts import Storage
+from core.storage.rows import DraftInfo, SnapshotInfo, empty_report
 from core.storage.exchange import (CHOICE_TEXT, CHOICES, STATUS_TEXT, ImportItem, ImportResult,
                                    Incoming)
 from core.storage.files import backups_dir, check_database_file, list_backups

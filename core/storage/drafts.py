@@ -1,28 +1,25 @@
-"""Drafts storage: the ``Storage`` class over the drafts database, its ``DraftInfo`` /
-``SnapshotInfo`` records and the report/row helpers (``empty_report`` among them)."""
+"""Drafts storage: the ``Storage`` class over the drafts database (opening, the write
+transaction, drafts, exchange and snapshots). Its backup methods come from ``core.storage.backups``,
+its records and row helpers (``empty_report`` among them) from ``core.storage.rows``."""
 from __future__ import annotations
 
 import contextlib
 import dataclasses
-import datetime
 import json
-import os
 import sqlite3
-import tempfile
 import time
-from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from core.findings import ERROR
 from core.os_errors import os_error_text
 from core.paths import database_path, make_data_dir, make_private
 from core.storage import clean, recovery
+from core.storage.backups import Backups
 from core.storage.db import Db
 from core.storage.errors import error_text, translated
-from core.storage.files import _parse_backup_name, _stamped_path, backups_dir, draft_count, list_backups
 from core.storage import exchange
+from core.storage.rows import (DraftInfo, SnapshotInfo, _info, _list_columns, _now, _report_from_json,
+                               _report_json, _score_columns, empty_report)
 from core.storage.schema import (AUTO_SNAPSHOT, BEFORE_MIGRATION, COPY_SUFFIX, EMPTIED_BY_CLERK,
                                  MIGRATION_NAMES, MIGRATION_SET, NEWER_DATABASE, STATUSES,
                                  StorageError, new_uid)
@@ -35,118 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover
 BUSY_TIMEOUT = 5.0
 
 
-@dataclass(frozen=True, slots=True)
-class DraftInfo:
-    """One row of the draft list (no report body)."""
-
-    id: int
-    unit: str
-    year: int | None
-    kind: str
-    template: str
-    title: str
-    status: str
-    updated_at: str
-    deleted_at: str | None
-    total: Decimal | None = None  # rule total of the main table; None when not scored
-    grade: str = ""  # grade of that total; "" when not scored
-    previous_id: int | None = None  # the draft this one was carried forward from
-    origin_text: str = ""  # where an imported draft came from, e.g. "来自 … 的数据包 …（… 导入）"
-
-
-@dataclass(frozen=True, slots=True)
-class SnapshotInfo:
-    id: int
-    draft_id: int
-    created_at: str
-    description: str
-
-
-# -- helpers -------------------------------------------------------------------------------
-def _now() -> str:
-    """Local time with its UTC offset, to the second, e.g. 2024-03-01T09:30:00+08:00."""
-    return datetime.datetime.now().astimezone().isoformat(timespec="seconds")
-
-
-def _report_json(report: model.Report) -> str:
-    """``json.dumps(report_to_dict(report), ensure_ascii=False)``; the parts an edit did not
-    touch come from a cache (``core.storage.report_json``), so an autosave costs the edit.
-    Imported here, not at the top: the report modules are not needed before the first paint."""
-    from core.storage.report_json import report_json
-
-    return report_json(report)
-
-
-def _list_columns(report: model.Report) -> dict[str, Any]:
-    return {"unit": report.unit.name, "year": report.year, "kind": report.kind,
-            "template": report.template, "title": report.title}
-
-
-def score_main(report: model.Report):
-    """The main table's score, ``core.rescoring.score_main`` (equal to
-    ``score_report(report).main``, the other tables not scored, unchanged rows from the memo);
-    imported on first use: opening the app needs no scoring."""
-    from core.rescoring import score_main as score
-
-    return score(report)
-
-
-def _score_columns(report: model.Report) -> dict[str, Any]:
-    """rule_total (decimal string) and grade of the main (first) table; NULLs when it is not
-    scored (no weights, or the clerk has scored nothing yet) or when scoring fails. Only that
-    table is scored (``score_main``)."""
-    try:
-        main = score_main(report)
-        if main is None or not main.has_scores:
-            return {"rule_total": None, "grade": None}
-        return {"rule_total": str(main.rule_total), "grade": main.grade_text or None}  # NO_GRADE while weights do not add up
-    except Exception:  # noqa: BLE001 - a scoring bug must never block a save
-        return {"rule_total": None, "grade": None}
-
-
-def _info(row: tuple) -> DraftInfo:
-    """A DraftInfo from a row of the ``list`` query (columns in DraftInfo order)."""
-    *head, total, grade, previous_id, origin = row
-    try:
-        total = Decimal(total) if total is not None else None
-    except ArithmeticError:
-        total = None
-    return DraftInfo(*head, total, grade or "", previous_id,
-                     exchange.origin_text(exchange.load_origin(origin)) if origin else "")
-
-
-def empty_report(template_id: str, unit: str, year: int) -> model.Report:
-    """An empty report laid out by the template ``template_id`` (StorageError if unusable)."""
-    from core import new_report
-    from core.templates import load_template
-
-    tpl, findings = load_template(template_id)
-    if tpl is None:
-        first = next((f.message for f in findings if f.severity == ERROR), "")
-        raise StorageError(f"模板“{template_id}”无法使用" + (f"：{first}" if first else ""))
-    return new_report.empty_report(tpl, unit, year)
-
-
-def _report_from_json(text: str, where: str) -> model.Report:
-    """A stored report, read through the validation gate (``core.validate.loads``) like any
-    report JSON coming in: a number out of bounds, NaN or nesting too deep is refused."""
-    from core import validate
-    from core.report_io import report_from_dict
-
-    try:
-        data = validate.loads(text)
-    except validate.InputError as e:
-        raise StorageError(f"{where}的内容无法读取：{e.message}") from e
-    except (TypeError, ValueError, RecursionError) as e:
-        raise StorageError(f"{where}的内容已损坏（不是有效的 JSON），无法读取") from e
-    report, findings = report_from_dict(data, where)
-    if report is None:
-        first = next((f.message for f in findings if f.severity == ERROR), "")
-        raise StorageError(f"{where}的内容无法读取：{first}")
-    return report
-
-
-class Storage:
+class Storage(Backups):
     """The drafts database. Open with ``Storage.open(data_dir)``; ``close()`` when done."""
 
     def __init__(self, db: Db, path: Path):
@@ -494,109 +380,3 @@ class Storage:
         except sqlite3.DatabaseError:
             return False
         return rows == [("ok",)]
-
-    def backup(self, target: Path) -> None:
-        """Write a consistent copy of the database to ``target``, atomically.
-
-        The copy is made with SQLite's backup API into a temp file beside ``target``,
-        checked, fsynced and then renamed over ``target``. On failure ``target`` is untouched.
-        """
-        target = Path(target)
-        try:
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                                       dir=target.parent)
-        except OSError as e:
-            raise StorageError(f"无法在“{target.parent}”中写入备份：{os_error_text(e)}") from e
-        os.close(fd)
-        try:
-            dest = sqlite3.connect(tmp)
-            try:
-                self.db.conn.backup(dest)
-                ok = dest.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-            finally:
-                dest.close()
-            if not ok:
-                raise StorageError("备份文件校验失败，未写入备份")
-            with open(tmp, "rb+") as fh:
-                os.fsync(fh.fileno())
-            os.replace(tmp, target)
-        except BaseException as e:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            if isinstance(e, (OSError, sqlite3.Error)):
-                raise StorageError(f"备份失败：{error_text(e)}") from e
-            raise
-
-    @property
-    def data_dir(self) -> Path:
-        return self.path.parent
-
-    @property
-    def backups_dir(self) -> Path:
-        return backups_dir(self.data_dir)
-
-    def list_backups(self) -> list[Path]:
-        """Every backup in the backups folder, newest first."""
-        return list_backups(self.data_dir)
-
-    @translated("备份")
-    def backup_to_dir(self, kind: str = "") -> Path:
-        """A new backup ``jixiao-[kind-]YYYYMMDD-HHMMSS.db`` in the backups folder; its path."""
-        try:
-            self.backups_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        except OSError as e:
-            raise StorageError(f"无法创建备份目录“{self.backups_dir}”：{os_error_text(e)}") from e
-        make_private(self.backups_dir, 0o700)
-        target = _stamped_path(self.backups_dir, kind)
-        self.backup(target)
-        return target
-
-    @translated("备份")
-    def rolling_backup(self, keep: int = 10) -> Path:
-        """Write a rolling backup now, then delete the oldest rolling ones beyond ``keep``."""
-        target = self.backup_to_dir()
-        self._prune(keep)
-        return target
-
-    @translated("自动备份")
-    def auto_backup(self, keep: int = 10) -> Path | None:
-        """The daily backup: written only when no rolling backup exists from today, and not
-        when the database holds no draft while a rolling backup holds some (a backup of
-        nothing must not start pushing the good ones out of the rotation).
-
-        Returns the new backup's path, or None when none was written.
-        """
-        today = datetime.date.today()
-        rolling = self._rolling()
-        for p in rolling:
-            if _parse_backup_name(p.name)[1].date() == today:
-                self._prune(keep)
-                return None
-        if not self._has_drafts() and any(draft_count(p) for p in rolling):
-            return None
-        return self.rolling_backup(keep)
-
-    def _has_drafts(self) -> bool:
-        return bool(self.db.execute("SELECT EXISTS (SELECT 1 FROM drafts)").fetchone()[0])
-
-    def _rolling(self) -> list[Path]:
-        """The rolling backups, newest first."""
-        return [p for p in self.list_backups() if _parse_backup_name(p.name)[0] == ""]
-
-    def _prune(self, keep: int) -> None:
-        """Delete the rolling backups beyond the newest ``keep`` — except the newest one that
-        holds drafts when none of those kept does: backups of an empty database (asked for
-        with ``jixiao backup``) never push the last good one out."""
-        rolling = self._rolling()
-        kept, doomed = rolling[:max(keep, 1)], rolling[max(keep, 1):]
-        if doomed and not any(draft_count(p) for p in kept):
-            good = next((p for p in doomed if draft_count(p)), None)
-            if good is not None:
-                doomed.remove(good)
-        for old in doomed:
-            try:
-                old.unlink()
-            except OSError:
-                pass
