@@ -25,7 +25,8 @@ from core import checks, model
 from core import figures as fig
 from core import formula as fx
 from core.rounding import fmt
-from core.scoring import ReportScore, StepFailed, compute, formula_env, step_score
+from core.scoring_formulas import StepFailed, compute, formula_env, step_score
+from core.scoring_records import ReportScore
 from core.templates import FormulaDef, Template
 
 GROUP_ORDER = ("预算", "收入", "支出", "三公经费", "政府采购", "资产", "结转结余", "其他", "工作")

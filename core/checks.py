@@ -18,7 +18,8 @@ from core import figures as fig
 from core import model
 from core.findings import ERROR, HINT, WARNING, Finding
 from core.rounding import fmt_score, q2
-from core.scoring import CRITERIA, EXECUTION, ReportScore, score_report, table_template
+from core.scoring import score_report, table_template
+from core.scoring_records import CRITERIA, EXECUTION, ReportScore
 from core.template_records import split_label
 from core.templates import Template, TemplateSet, default_set
 from core.checks_document import check_placeholders, check_sections, check_space_tables

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Iterator
 from core import values
 from core.findings import ERROR, HINT, WARNING, Finding
 from core.rounding import fmt_score, q2
-from core.scoring import CRITERIA, EXECUTION, POSITIVE
+from core.scoring_records import CRITERIA, EXECUTION, POSITIVE
 from core.template_records import same_label
 
 if TYPE_CHECKING:

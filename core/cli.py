@@ -52,7 +52,9 @@ from core.export import command as export_command
 from core.findings import ERROR, HINT, WARNING, Finding, format_finding, has_errors
 from core.report_io import load_report
 from core.rounding import fmt_score
-from core.scoring import RULE_LABELS, ReportScore, TableResult, score_execution, score_report
+from core.scoring import score_report
+from core.scoring_records import RULE_LABELS, ReportScore, TableResult
+from core.scoring_rows import score_execution
 from core.templates import list_templates, load_template
 
 

@@ -28,7 +28,8 @@ from decimal import Decimal
 from core import figures as fig
 from core import model
 from core.rounding import fmt_score, q2
-from core.scoring import TableResult, score_report
+from core.scoring import score_report
+from core.scoring_records import TableResult
 from core.templates import OutlineNode, Template, load_template
 
 HUNDRED = Decimal(100)

@@ -18,8 +18,9 @@ from dataclasses import replace
 from decimal import Decimal
 
 from core import model
-from core.scoring import (ZERO, IndicatorResult, TableResult, _guarded_leaf, formula_env,
-                          score_table, table_template)
+from core.scoring import _guarded_leaf, score_table, table_template
+from core.scoring_formulas import formula_env
+from core.scoring_records import ZERO, IndicatorResult, TableResult
 from core.template_records import same_label
 from core.templates import Template, TemplateSet, default_set
 

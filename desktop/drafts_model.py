@@ -29,7 +29,7 @@ _DISPLAY, _TOOLTIP, _ALIGN = (int(r) for r in (Qt.ItemDataRole.DisplayRole, Qt.I
 _RECORD, _HORIZONTAL = int(RECORD_ROLE), Qt.Orientation.Horizontal
 STATUS = {"draft": "草稿", "final": "定稿"}
 DEPARTMENT = "department_overall"  # core.model.DEPARTMENT (not imported: the list loads first)
-NO_GRADE = "分值合计有误，暂不评级"  # core.scoring.NO_GRADE (tests/test_drafts_list_scale.py checks)
+NO_GRADE = "分值合计有误，暂不评级"  # core.scoring_records.NO_GRADE (tests/test_drafts_list_scale.py checks)
 _NOT_SCORED = Decimal("-1")
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QTimer
 
-from core.scoring import BlockResult, IndicatorResult, TableResult
+from core.scoring_records import BlockResult, IndicatorResult, TableResult
 from core.templates import Template
 from desktop.indicator_scores import TableScores, score_state
 from desktop.worker import run_in_background

@@ -14,7 +14,9 @@ from decimal import Decimal
 
 from core import edit, model
 from core.rescoring import MEMO, score_row, with_row
-from core.scoring import BlockResult, IndicatorResult, TableResult, formula_env, score_table, table_template
+from core.scoring import score_table, table_template
+from core.scoring_formulas import formula_env
+from core.scoring_records import BlockResult, IndicatorResult, TableResult
 from core.templates import Template, default_set
 
 ZERO = Decimal(0)

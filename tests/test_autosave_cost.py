@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 from core import edit, model
 from core.report_io import report_from_dict, report_to_dict
 from core.rescoring import LeafMemo, score_main, score_row, with_row
-from core.scoring import formula_env, score_report, score_table, table_template
+from core.scoring import score_report, score_table, table_template
+from core.scoring_formulas import formula_env
 from core.storage.report_json import report_json
 from core.templates import default_set
 

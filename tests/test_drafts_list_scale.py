@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from PySide6.QtCore import Qt
 
-from core.scoring import NO_GRADE
+from core.scoring_records import NO_GRADE
 from core.storage import DraftInfo
 from desktop import drafts_model
 from desktop.drafts_model import COL_TOTAL, COL_UNIT, COL_YEAR, DraftsModel

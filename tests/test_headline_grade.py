@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 
 from conftest import open_window as window
 from core.findings import ERROR, HINT, WARNING
-from core.scoring import NO_GRADE
+from core.scoring_records import NO_GRADE
 from desktop.drafts_model import COL_GRADE
 from desktop.pages.review import DETAIL_EMPTY, FINDING_ROLE, ReviewPage
 

@@ -57,7 +57,7 @@ def test_seed004_shares_with_two_decimals_and_all_indicators_reached(seeds):
         "2020年度本单位总支出161.4万元，其中：基本支出151.4万元，占93.80%；项目支出10万元，占6.20%。",
         "全年预算数161.4万元，全年执行数161.4万元，预算执行率100.00%。",
     ]
-    # the weights add up to 110: no grade (core.scoring NO_GRADE, commit 2f91ae0)
+    # the weights add up to 110: no grade (core.scoring_records NO_GRADE, commit 2f91ae0)
     assert d["dept_performance"] == "绩效指标共13项，全部达成。\n自评得分110分。"
 
 

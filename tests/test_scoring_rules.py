@@ -5,7 +5,7 @@ import pytest
 
 from core import model
 from core.rounding import q2
-from core.scoring import score_execution, score_leaf
+from core.scoring_rows import score_execution, score_leaf
 from core.templates import load_template
 
 TPL, _ = load_template("national-10hao-project")
@@ -68,7 +68,8 @@ import json  # noqa: E402
 import shutil  # noqa: E402
 
 from core.checks import run_checks  # noqa: E402
-from core.scoring import MANUAL, score_report  # noqa: E402
+from core.scoring import score_report  # noqa: E402
+from core.scoring_records import MANUAL  # noqa: E402
 from core.templates import TemplateSet, templates_dir  # noqa: E402
 
 
@@ -134,7 +135,7 @@ def test_no_grade_while_the_weights_do_not_add_up(seeds, tmp_path):
     once the weights add up to 100 the grade is back."""
     import dataclasses
 
-    from core.scoring import NO_GRADE
+    from core.scoring_records import NO_GRADE
     from core.storage import Storage
 
     report = seeds["004"]

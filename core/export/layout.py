@@ -22,7 +22,8 @@ from core.checks_document import OVERVIEW_FEEDS, is_placeholder_row, section_has
 from core.narrative import text_blocks
 from core.findings import ERROR, WARNING, Finding
 from core.rounding import fmt_score, q2
-from core.scoring import NO_GRADE, ReportScore, TableResult, score_report, table_template
+from core.scoring import score_report, table_template
+from core.scoring_records import NO_GRADE, ReportScore, TableResult
 from core.templates import Template, TemplateSet, default_set
 from core.validate import clean_text
 

@@ -17,7 +17,8 @@ from core.findings import ERROR, WARNING, Finding
 from core.package import format as PF
 from core.package.reader import read_package, reports_of
 from core.report_digest import report_digest
-from core.scoring import ReportScore, TableResult, score_report
+from core.scoring import score_report
+from core.scoring_records import ReportScore, TableResult
 from core.templates import default_set
 
 KIND_LABELS = {model.DEPARTMENT: "部门整体", model.PROJECT: "项目"}

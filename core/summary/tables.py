@@ -14,7 +14,7 @@ from typing import Iterable, Mapping, Sequence
 
 from core import model
 from core.rounding import q2
-from core.scoring import NO_GRADE
+from core.scoring_records import NO_GRADE
 from core.summary.gather import Funds, UnitReport
 
 HUNDRED = Decimal(100)

@@ -438,7 +438,7 @@ class IndicatorsPage(Page):
         except RuntimeError:  # deleted with an old head
             return
         table = edit.get_at(self.session.report, self.model.table_path)
-        from core.scoring import score_execution  # the one place that scores the row
+        from core.scoring_rows import score_execution  # the one place that scores the row
         if table.funds is None or self.model.template is None:
             return
         r = score_execution(table.funds, self.model.template, f"{self.model.table_path}/funds")

@@ -3,7 +3,7 @@
 A double click (or Enter) on a finding asks the editor to open the page and field it points at.
 The selected finding's whole message and fix are shown, wrapped, in a pane under the list.
 The headline's counts are the tree's counts (``Counts``), and it names the table whose total
-it shows; a table whose weights do not add up gets no grade (``core.scoring.NO_GRADE``).
+it shows; a table whose weights do not add up gets no grade (``core.scoring_records.NO_GRADE``).
 """
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ from core import model
 from core.checks import run_checks
 from core.findings import ERROR, HINT, SEVERITY_LABELS, WARNING
 from core.rounding import fmt_score
-from core.scoring import ReportScore, score_report
+from core.scoring import score_report
+from core.scoring_records import ReportScore
 from desktop.pages.base import Page
 
 DETAIL_EMPTY = "选中一条审核意见，这里显示它的全文和改正方法。"
