@@ -17,7 +17,7 @@ from desktop.main_window import MainWindow
 ROOT = Path(__file__).resolve().parent.parent
 #: Not needed for the first paint; each costs tens of ms on an old PC (see bench/README.md).
 NOT_BEFORE_FIRST_PAINT = ("sqlite_utils", "click", "dateutil", "desktop.editor", "desktop.dialogs",
-                          "desktop.exchange", "desktop.drafts_view", "core.scoring", "core.templates",
+                          "desktop.exchange", "desktop.drafts_view", "core.scoring", "core.scoring_records", "core.scoring_rows", "core.templates",
                           "core.report_io", "core.export.fonts", "reportlab", "docx")
 
 
