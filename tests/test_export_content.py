@@ -12,6 +12,7 @@ from core.checks import run_checks
 from core.export import docx as docx_export
 from core.export import layout as L
 from core.export import pdf as pdf_export
+from core.export.blocks import all_cells
 
 
 
@@ -81,7 +82,7 @@ def test_placeholder_rows_are_not_printed_in_a_final_export(seeds, tmp_path):
         assert any(f.code == "PLACEHOLDER_ROW" for f in run_checks(report))
         doc = final(report)
         assert not doc.draft
-        assert not [t for t in L.all_cells(doc) if any(m in t for m in marks)]
+        assert not [t for t in all_cells(doc) if any(m in t for m in marks)]
         word = docx_of(doc, tmp_path / f"{seed}.docx")
         cells = [c.text for t in word.tables for row in t.rows for c in row.cells]
         assert cells and not [t for t in cells if any(m in t for m in marks)]

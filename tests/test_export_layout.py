@@ -4,8 +4,10 @@ from decimal import Decimal as D
 
 import pytest
 
-from core.export.layout import (Heading, Paragraph, Signature, Table, all_cells, build_document,
-                                chinese_number, export_status, heading_number, money, pct, score)
+from core.export.blocks import all_cells
+from core.export.layout import (Heading, Paragraph, Signature, Table, build_document, export_status, money, pct,
+                                score)
+from core.export.numbers import chinese_number, heading_number
 from core.findings import ERROR, WARNING, Finding
 
 

@@ -19,6 +19,7 @@ from core import model
 from core.export import fonts as F
 from core.export import layout as L
 from core.export import pdf as P
+from core.export.layout_tables import SELF_EVAL_WIDTHS
 from core.export.output import ExportError
 from core.export.pdf_tables import CONTINUED, cut_rows, normalise
 
@@ -175,7 +176,7 @@ def test_normalise_drops_cells_under_a_span():
 @needs_fonts
 def test_cells_keep_numbers_whole():
     st = P.Styles(FONTS).cells
-    _, size, markup, _ = st.fit(L.Cell("100.00%"), L.SELF_EVAL_WIDTHS[7] * P.mm)  # the 执行率 column
+    _, size, markup, _ = st.fit(L.Cell("100.00%"), SELF_EVAL_WIDTHS[7] * P.mm)  # the 执行率 column
     assert markup == "100.00%"
     _, _, markup, _ = st.fit(L.Cell("提交议案21件，帮扶资金2690万元"), 19 * P.mm)
     assert "2690" in markup.split("<br/>")[-1] or any("2690" in ln for ln in markup.split("<br/>"))

@@ -34,8 +34,9 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from core.export.docx_tables import RPR_AFTER_SPACING, _el, draw_signature, draw_table, fit
-from core.export.layout import (Heading, PageBreak, Paragraph, Signature, Table, build_document, clean_document,
-                                digest_line, draft_mark)
+from core.export.blocks import Heading, PageBreak, Paragraph, Signature, Table, digest_line
+from core.export.layout import build_document, draft_mark
+from core.export.printable import clean_document
 from core.export.fonts import docx_font_table
 from core.export.output import ExportError, write_output
 from core.export.typography import looks_like_heading, title_lines

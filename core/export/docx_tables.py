@@ -15,7 +15,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from lxml.etree import SubElement
 
-from core.export.layout import Cell, Signature, Table
+from core.export.blocks import Cell, Signature, Table
 from core.export.typography import content_widths
 from core.export.typography import display_width as _ems  # Word cells are measured like titles
 

@@ -42,6 +42,7 @@ from reportlab.platypus import TableStyle
 from reportlab.platypus.doctemplate import LayoutError
 
 from core.export import layout as L
+from core.export.blocks import Block
 from core.export.fonts import FontCandidate, FontSet, require_cjk_fonts
 from core.export.output import ExportError, write_output
 from core.export.pdf_tables import CellStyles, GridTable, normalise
@@ -211,7 +212,7 @@ def _heading_like(b) -> bool:
 
 def story(doc: L.Document, st: Styles) -> list:
     out: list = _first_page(doc, st)
-    prev: L.Block | None = None
+    prev: Block | None = None
     blocks = doc.blocks
     for i, b in enumerate(blocks):
         if _heading_like(b) and not _heading_like(prev):

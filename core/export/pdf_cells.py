@@ -19,7 +19,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus.tables import CellStyle as RLCellStyle
 
-from core.export import layout as L
+from core.export import blocks as L  # the layout's blocks
 
 CELL_SIZE = 10.5
 CELL_LEADING = 14

@@ -30,7 +30,7 @@ from reportlab.platypus import Flowable, PageBreak
 from reportlab.platypus import Table as RLTable
 from reportlab.platypus import TableStyle
 
-from core.export import layout as L
+from core.export import blocks as L  # the layout's blocks
 from core.export.pdf_cells import CELL_PAD_X, CELL_PAD_Y, CellParagraph, CellStyles, chop, wrap_cell
 
 CONTINUED = "（续）"

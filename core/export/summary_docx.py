@@ -14,7 +14,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
-from core.export.layout import Cell, Document, Heading, Paragraph, Table
+from core.export.blocks import Cell, Document, Heading, Paragraph, Table
 from core.export.output import write_output
 from core.summary import text as T
 from core.summary.findings import by_unit, review_opinion
