@@ -303,7 +303,7 @@ def report_from_dict(data: Any, source: str = "") -> tuple[model.Report | None, 
 def _check_template_ids(r: _Reader, report: model.Report) -> None:
     """A report names templates by id: a path in ``template`` is refused at load (an unknown
     id is not: a bureau's template not installed here is said when scoring)."""
-    from core.templates import looks_like_path
+    from core.template_ids import looks_like_path
 
     named = [("template", report.template)]
     named += [(f"{where}/template", t.template) for where, t in report.tables()]

@@ -2,7 +2,7 @@
 
 A template package (``.jxpkg`` whose manifest ``kind`` is ``"template"``, one entry
 ``template.json``) or a bare template file is checked by the same loader and gate as the
-installed templates (``core.templates.load_template_file``), shown (``describe_template``: id,
+installed templates (``core.template_loader.load_template_file``), shown (``describe_template``: id,
 name, region, year, version, kind) and written to the user's templates, ``DATA/templates/<id>.json``
 (``core.templates.user_templates_dir``), beside the built-in ones:
 
@@ -29,6 +29,8 @@ from pathlib import Path
 from core import templates as T
 from core import validate
 from core.findings import ERROR, HINT, Finding
+from core.template_ids import file_version, looks_like_path, version_key
+from core.template_loader import load_template_file
 
 ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 PACKAGE_ENTRY = "template.json"
@@ -66,7 +68,7 @@ def _template_id(data: bytes) -> tuple[str | None, list[Finding]]:
     tid = tree.get("id")
     if tid is None:
         return None, [_bad("模板文件缺少“id”（模板名称，如 bureau-dept-2024），无法安装", where="template.json:id")]
-    if not isinstance(tid, str) or not ID_RE.fullmatch(tid) or T.looks_like_path(tid):
+    if not isinstance(tid, str) or not ID_RE.fullmatch(tid) or looks_like_path(tid):
         shown = validate.clean_text(str(tid))[:60]
         return None, [_bad(f"模板名称“{shown}”无效：只能由字母、数字、- 和 _ 组成（最多 64 个），不能是文件路径",
                            where="template.json:id")]
@@ -89,7 +91,7 @@ def describe_template(data: bytes, data_dir: str | Path | None = None) -> tuple[
             path.write_bytes(bytes(data))
             known = T.installed(None, T.user_templates_dir(data_dir))
             known[path.stem] = path
-            template, findings = T.load_template_file(path, known)
+            template, findings = load_template_file(path, known)
     except OSError as e:
         from core.os_errors import os_error_text
 
@@ -114,8 +116,8 @@ def install_template(data_dir: str | Path, data: bytes, confirm_replace: bool = 
     user_dir = T.user_templates_dir(data_dir)
     existing = T.installed(None, user_dir).get(info.id)
     if existing is not None:
-        old = T.file_version(existing)
-        if T.version_key(info.version) <= T.version_key(old):
+        old = file_version(existing)
+        if version_key(info.version) <= version_key(old):
             return "older", findings + [Finding(
                 "TEMPLATE_NOT_NEWER", ERROR, "template", f"已安装的模板“{info.id}”（版本 {old or '未标'}）不比此模板"
                 f"（版本 {info.version or '未标'}）旧，未安装", "无需安装；如确需更换，请向财政局索取更高版本的模板")]
@@ -148,7 +150,7 @@ def _keep_old(existing: Path, template_id: str, user_dir: Path) -> None:
     from core import atomic
     from core.paths import PRIVATE_FILE, make_data_dir
 
-    target = T.archive_path(template_id, T.file_version(existing), user_dir)
+    target = T.archive_path(template_id, file_version(existing), user_dir)
     if target is None or target.exists():
         return
     make_data_dir(target.parent.parent)

@@ -1,6 +1,6 @@
 """The records a loaded template is made of (``Template`` and its parts), frozen and typed.
 
-``core.templates`` reads, checks and resolves the template files into these; everything else
+``core.template_loader`` reads, checks and resolves the template files into these; everything else
 (scoring, checks, export, the wizard) only reads them. The file format is docs/templates.md.
 """
 from __future__ import annotations

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 import pytest
 
 from core import templates as T
+from core.template_ids import id_problem
 from core.template_install import describe_template, install_template, install_template_package
 
 BUILTIN = T.templates_dir()
@@ -121,7 +122,7 @@ def test_user_template_ids_are_never_paths(tmp_path):
     assert "mine" in known and "hunan-dept-2022" in known
     for bad in ("../templates/mine", str(user / "mine.json"), "mine.json", "sub/mine"):
         tpl, findings = T.load_template(bad)
-        assert tpl is None and T.id_problem(bad, known)
+        assert tpl is None and id_problem(bad, known)
 
 
 def test_package_install(tmp_path):

@@ -9,6 +9,7 @@ from core.carry_forward import next_year_draft
 from core.report_digest import report_digest
 from core.scoring import score_report, table_template
 from core.storage import Storage
+from core.template_ids import file_version
 from core.template_install import install_template
 
 from tests.test_template_install import fresh_default, template_bytes  # noqa: F401 - autouse fixture
@@ -43,8 +44,8 @@ def test_draft_keeps_scoring_by_the_version_it_was_written_with(tmp_path, seeds)
         assert store.get(old_id).template_version == "2024.1"
         _install_v2(data_dir)
         kept = data_dir / "templates" / "versions" / TID / "2024.1.json"
-        assert kept.is_file() and T.file_version(kept) == "2024.1"
-        assert T.file_version(data_dir / "templates" / f"{TID}.json") == "2024.2"
+        assert kept.is_file() and file_version(kept) == "2024.1"
+        assert file_version(data_dir / "templates" / f"{TID}.json") == "2024.2"
         T.reset_default()
         new_id = store.create_from_template(TID, "某单位", 2024)
         assert store.get(new_id).template_version == "2024.2"
@@ -89,7 +90,7 @@ def test_a_kept_version_is_never_overwritten_or_deleted(tmp_path):
     before = kept.read_bytes()
     assert install_template(data_dir, template_bytes(TID, "2024.3"), confirm_replace=True)[0] == "replaced"
     assert kept.read_bytes() == before
-    assert T.file_version(data_dir / "templates" / "versions" / TID / "2024.2.json") == "2024.2"
+    assert file_version(data_dir / "templates" / "versions" / TID / "2024.2.json") == "2024.2"
     assert TID in T.installed() and "2024.1" not in T.installed()  # the archive is not a template id
 
 

@@ -129,14 +129,14 @@ def test_extends_names_an_installed_id_only(tdir, outside, extends):
 
 
 def test_the_outside_file_is_never_read(tdir, outside, monkeypatch):
-    import core.templates as T
+    import core.template_loader as TL
     opened = []
-    real = T._read_json
+    real = TL._read_json
 
     def spy(path, loader):
         opened.append(path.resolve())
         return real(path, loader)
-    monkeypatch.setattr(T, "_read_json", spy)
+    monkeypatch.setattr(TL, "_read_json", spy)
     TemplateSet(tdir).get("../x")
     edit(tdir, "generic-project", lambda d: d.update(extends="../x"))
     TemplateSet(tdir).get("generic-project")

@@ -7,7 +7,7 @@ from core.checks_document import is_placeholder_row
 from core.export.blocks import Cell, Table
 from core.export.numbers import money, pct, score
 from core.rounding import q2
-from core.scoring import NO_GRADE, TableResult
+from core.scoring_records import NO_GRADE, TableResult
 from core.templates import Template
 
 TEXT_WIDTH_MM = 156  # GB/T 9704 版心
