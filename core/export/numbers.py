@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from core.narrative import chinese_number  # one way to write 一 … 九十九 (outlines never go past 99)
 from core.rounding import fmt_score, q2
+
+__all__ = ["money", "pct", "score", "chinese_number", "heading_number", "chinese_date"]
 
 
 def money(v: Decimal | None) -> str:
@@ -17,17 +20,6 @@ def pct(v: Decimal | None) -> str:
 
 def score(v: Decimal | None) -> str:
     return "" if v is None else fmt_score(v)
-
-
-CN_DIGITS = "零一二三四五六七八九"
-
-
-def chinese_number(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一 (outlines never go past 99)."""
-    if n < 10:
-        return CN_DIGITS[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else CN_DIGITS[tens]) + "十" + ("" if ones == 0 else CN_DIGITS[ones])
 
 
 def heading_number(level: int, n: int) -> str:
