@@ -149,8 +149,8 @@ OVERVIEW_LABELS = {"duties": "职能职责", "organization": "机构设置", "st
 
 def overview_note(template, key: str) -> str:
     """For a section the export opens with 部门概况 fields: which ones print, and that this box
-    only adds to them (core.export.layout.OVERVIEW_FEEDS decides what prints)."""
-    from core.export.layout import OVERVIEW_FEEDS
+    only adds to them (core.checks_document.OVERVIEW_FEEDS decides what prints)."""
+    from core.checks_document import OVERVIEW_FEEDS
 
     node = next((n for _d, n in template.outline_nodes() if n.key == key), None) if template else None
     fed = [OVERVIEW_LABELS.get(OVERVIEW_FEEDS[f], f) for f in (node.feeds if node else ()) if f in OVERVIEW_FEEDS]
