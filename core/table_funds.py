@@ -156,3 +156,21 @@ def funds_unit(sheet: Sheet) -> str:
     text = "".join("".join(cell_text(c).split()) for c in sheet.rows[hi][1][:min(cols.values())])
     return "万元" if "万元" in text else "元" if "(元)" in text or "（元）" in text else ""
 
+
+
+WAN = Decimal(10000)
+
+
+def in_wan(funds: model.FundsBlock, unit: str) -> model.FundsBlock:
+    """The block's amounts in 万元, the unit a report's funds are kept and printed in (its tables
+    say “资金情况（万元）”): a block printed in 元 is divided by 10,000 exactly (387664.62 元 →
+    38.766462 万元); one in 万元 or without a printed unit is returned as it is. The rate, the
+    weight and the score do not depend on the unit."""
+    if unit != "元":
+        return funds
+
+    def wan(v: Decimal | None) -> Decimal | None:
+        return None if v is None else v / WAN  # exact: 10,000 is a power of ten
+    return model.FundsBlock(
+        rows=tuple(model.FundsRow(r.label, wan(r.initial), wan(r.annual), wan(r.executed)) for r in funds.rows),
+        weight=funds.weight, stated_rate=funds.stated_rate, score=funds.score)

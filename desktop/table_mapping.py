@@ -318,11 +318,15 @@ def _insert(page, dialog: TableMappingDialog) -> None:
 def _insert_funds(page, dialog: TableMappingDialog) -> str:
     """The file's funds block into the table the rows went into, when that table has none or a
     different one (a framework table has none of its own); what was done, for the message."""
-    funds, where = dialog.table.funds, page.model.table_path
-    if funds is None or where == "framework":
+    printed, where = dialog.table.funds, page.model.table_path
+    if printed is None or where == "framework":
         return ""
+    funds = table_funds.in_wan(printed, dialog.funds_unit)  # the report keeps and prints 万元
     if edit.get_at(page.session.report, where).funds == funds:
         return ""
     page.session.set(f"{where}/funds", funds)
     page._build_head(where)
-    return f"资金表也已导入（{funds_summary(funds, dialog.funds_unit)}）。"
+    said = f"资金表也已导入（{funds_summary(printed, dialog.funds_unit)}）。"
+    if funds is not printed:
+        said += f"金额已由元换算为万元（{funds_summary(funds, '万元').split('，')[0]}）。"
+    return said

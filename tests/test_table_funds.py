@@ -260,8 +260,13 @@ def test_import_step_brings_the_funds_block_with_the_rows(indicators_page, qtbot
     dialog.grab().save(str(tmp_path / "import-step-funds.png"))  # looked at while writing this
     dialog.buttons.button(QDialogButtonBox.Ok).click()
     qtbot.waitUntil(lambda: not dialog.isVisible())
-    assert page.session.report.table.funds == PRINTED["yunnan-2022-yongde-nutrition.csv"]
-    assert "资金表也已导入" in page.message.text()
+    printed = PRINTED["yunnan-2022-yongde-nutrition.csv"]  # in 元; the report keeps 万元
+    got = page.session.report.table.funds
+    assert got.total.annual == D("38.766462") and got.total.executed == D("38.766462")
+    assert [(r.label, r.initial, r.annual, r.executed) for r in got.rows] == [
+        (r.label, *(None if v is None else v / 10000 for v in (r.initial, r.annual, r.executed))) for r in printed.rows]
+    assert (got.weight, got.stated_rate, got.score) == (printed.weight, printed.stated_rate, printed.score)
+    assert "资金表也已导入" in page.message.text() and "由元换算为万元" in page.message.text()
     page.resize(1366, 768)
     page.grab().save(str(tmp_path / "page-after-import.png"))
     assert page.session.flush()
