@@ -147,3 +147,16 @@ def test_xlsx_prints_each_table_a4_landscape_one_page_wide_header_repeated(workb
         assert ws.sheet_properties.pageSetUpPr.fitToPage and setup.fitToWidth == 1, ws.title
         assert setup.fitToHeight == 0, ws.title  # as many pages down as the rows need
         assert ws.print_title_rows.replace("$", "") == "2:2", ws.title
+
+
+def test_xlsx_findings_rows_are_tall_enough_for_their_wrapped_text(workbook):
+    # openpyxl writes no row heights: without them LibreOffice/WPS print each finding one line high
+    wb, _ = workbook
+    ws = wb["审核意见"]
+    header = [c.value for c in ws[2]]
+    problem = header.index("问题") + 1
+    long_rows = [r for r in range(3, ws.max_row + 1) if len(str(ws.cell(r, problem).value or "")) > 60]
+    assert long_rows
+    for r in long_rows:
+        assert ws.cell(r, problem).alignment.wrap_text
+        assert ws.row_dimensions[r].height and ws.row_dimensions[r].height >= 30, r

@@ -131,6 +131,22 @@ def _grade_sheet(wb, s: Summary) -> None:
         _put(ws, n, c, v, columns[c - 1][2], bold=True, fill=TOTAL_FILL)
 
 
+WRAPPED = (1, 3, 4, 5, 8, 9, 10)  # the findings columns whose text wraps (unit, report, table, row, problem, fix, source)
+LINE_PT = 15  # one line of 11-point text
+
+
+def _wrapped_height(values) -> float:
+    """The row height that shows every wrapped line: openpyxl writes no heights, and LibreOffice
+    and WPS print a wrapped cell one line high unless told (Chinese characters take about two
+    width units of a column)."""
+    lines = 1
+    for c in WRAPPED:
+        text = str(values[c - 1] or "")
+        per_line = max(1, int(FINDING_COLUMNS[c - 1][1]) // 2)
+        lines = max(lines, -(-len(text) // per_line))
+    return min(LINE_PT * lines, 409)  # Excel's largest row height
+
+
 def _findings_sheet(wb, findings: list[SummaryFinding], refused=()) -> None:
     ws = _sheet(wb, T.FINDINGS_CAPTION, "审核意见（错误及未说明的警告）", FINDING_COLUMNS)
     ws.freeze_panes = "B3"
@@ -140,7 +156,8 @@ def _findings_sheet(wb, findings: list[SummaryFinding], refused=()) -> None:
                   f.message, f.fix, f.label)
         for c, v in enumerate(values, start=1):
             cell = _put(ws, n, c, v, FINDING_COLUMNS[c - 1][2])
-            cell.alignment = Alignment(vertical="top", wrap_text=c in (3, 4, 5, 8, 9))
+            cell.alignment = Alignment(vertical="top", wrap_text=c in WRAPPED)
+        ws.row_dimensions[n].height = _wrapped_height(values)
         n += 1
     for x in refused:
         values = ("", None, "", "", "", "错误", "PACKAGE_REFUSED", f"数据包未能读取：{x.reason}", "请发送方重新打包、拷贝",
