@@ -4,40 +4,42 @@ One table at a time (the department's, each project's, the framework score table
 at the top. Rows are added, inserted, deleted and moved with buttons or keys; rows copied
 from Excel are pasted with Ctrl+V; the rule score stands beside the clerk's score and a
 difference is highlighted; the deviation note is marked where a finding needs it.
+
+This module builds the page and switches tables; its parts live beside it: the name, goal and
+funds boxes (``indicator_head``), the 全文 box (``indicator_detail``), the row tools
+(``indicator_rows``).
 """
 from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QEvent, QModelIndex, Qt
-from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
-                               QPlainTextEdit, QPushButton, QScrollArea, QToolButton, QVBoxLayout,
-                               QWidget)
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QScrollArea,
+                               QToolButton, QVBoxLayout, QWidget)
 
 from core import edit
-from core.new_report import empty_funds, empty_project
+from core.new_report import empty_project
 from core.rounding import fmt, fmt_score
-from core.table_import import read_pasted_rows
-from desktop.fields import NumberField, TextField
 from desktop.indicator_model import (COL_ACTUAL, COL_NAME, COL_NOTE, COL_READING, COL_RULE,
-                                     COL_SCORE, COL_TARGET, COL_TIER, COL_WEIGHT, HEADERS,
+                                     COL_SCORE, COL_TARGET, COL_TIER, COL_WEIGHT,
                                      IndicatorModel)
 from desktop.indicator_tree import IndicatorTree, MessageLabel, TierDelegate
 from desktop.pages.base import Page
+from desktop.pages.indicator_detail import IndicatorDetail
+from desktop.pages.indicator_head import HEAD_TEXT, IndicatorHead
+from desktop.pages.indicator_rows import IndicatorRows
 
 # column widths in characters of the current font (so 大字体 widens them too); 指标 takes the rest
 COLUMN_CHARS = ((COL_TARGET, 6), (COL_ACTUAL, 6), (COL_READING, 7), (COL_WEIGHT, 3.5), (COL_SCORE, 3),
                 (COL_RULE, 4.5), (COL_TIER, 5), (COL_NOTE, 11))
 NAME_MIN_CHARS = 14
-DETAIL_LINES = 2
-HEAD_TEXT = "名称、目标与资金"
 
 FIELD_COLUMN = {"name": COL_NAME, "target": COL_TARGET, "actual": COL_ACTUAL, "weight": COL_WEIGHT,
                 "score": COL_SCORE, "deviation_note": COL_NOTE, "tier": COL_TIER}
 
 
-class IndicatorsPage(Page):
+class IndicatorsPage(IndicatorHead, IndicatorDetail, IndicatorRows, Page):
     title = "绩效目标与指标"
 
     def __init__(self, session, parent: QWidget | None = None):
@@ -136,37 +138,7 @@ class IndicatorsPage(Page):
         self.tree.setMinimumHeight(100)  # with the boxes open under 大字体 the page still fits 768 px
         layout.addWidget(self.tree, 1)
 
-        # the whole text of the selected cell, editable when the cell is
-        self.detail_label = QLabel()
-        self.detail_label.setStyleSheet("color: #555;")
-        self.detail_label.setWordWrap(True)
-        self.detail_label.setAlignment(Qt.AlignTop | Qt.AlignLeft)
-        self.detail = QPlainTextEdit()
-        self.detail.setAccessibleName("所选格子的全文")
-        self.detail.setTabChangesFocus(True)
-        self.detail.setPlaceholderText("选中表格中的一格，这里显示它的全文；可编辑的格子可在此直接修改")
-        self.detail.textChanged.connect(self._detail_edited)
-        self._detail_loading = False
-        label = QLabel("全文(&W)：")
-        label.setBuddy(self.detail)
-        side = QVBoxLayout()
-        side.setSpacing(2)
-        side.addWidget(label)
-        side.addWidget(self.detail_label, 1)
-        self.detail_side = QWidget()
-        self.detail_side.setLayout(side)
-        side.setContentsMargins(0, 0, 0, 0)
-        detail_row = QHBoxLayout()
-        detail_row.addWidget(self.detail_side)
-        detail_row.addWidget(self.detail, 1)
-        layout.addLayout(detail_row)
-        self._size_detail()
-        self.tree.selectionModel().currentChanged.connect(lambda *_: self._show_detail())
-        self.model.dataChanged.connect(self._detail_model_changed)
-        self.model.modelReset.connect(self._show_detail)
-        self.model.rowsRemoved.connect(lambda *_: self._show_detail())
-        self.model.rowsMoved.connect(lambda *_: self._show_detail())
-        self._show_detail()
+        self._build_detail(layout)  # the 全文 box (desktop.pages.indicator_detail)
 
         bottom = QHBoxLayout()
         self.totals = QLabel()
@@ -212,95 +184,11 @@ class IndicatorsPage(Page):
         if column == COL_NAME:  # the rows re-measure how many lines their names take
             self.tree.scheduleDelayedItemsLayout()
 
-    def _size_detail(self) -> None:
-        line = self.detail.fontMetrics().lineSpacing()
-        self.detail.setFixedHeight(line * DETAIL_LINES + 2 * self.detail.frameWidth() + 10)
-        self.detail_side.setFixedWidth(self.detail.fontMetrics().horizontalAdvance("中") * 12)
-
     def changeEvent(self, event) -> None:
         if event.type() == QEvent.FontChange:  # 大字体: the widths and the detail box follow the font
             self._size_columns()
             self._size_detail()
         super().changeEvent(event)
-
-    def set_head_open(self, open_: bool) -> None:
-        if self.head_toggle.isChecked() != open_:
-            self.head_toggle.setChecked(open_)  # comes back here through toggled
-            return
-        self.head_toggle.setArrowType(Qt.DownArrow if open_ else Qt.RightArrow)
-        self.head_toggle.setToolTip("收起名称、目标与资金，让指标表占满页面" if open_
-                                    else "展开项目名称、年度总体目标和资金情况")
-        self.head.setVisible(open_)
-        self.head_summary.setVisible(not open_)
-
-    def _update_summary(self) -> None:
-        where = self.model.table_path
-        try:
-            name = edit.get_at(self.session.report, f"{where}/name") or "（未填名称）"
-        except (KeyError, IndexError, AttributeError, TypeError):
-            return
-        rate = getattr(self, "rate", None)
-        rate_text = ""
-        try:
-            rate_text = rate.text() if rate is not None else ""
-        except RuntimeError:
-            pass
-        self.head_summary.setText(rate_text)
-        self.head_summary.setToolTip(f"名称：{name}")
-
-    # -- the detail box --------------------------------------------------------------------------
-    def _show_detail(self) -> None:
-        """Show the whole text of the current cell; editable when the cell is."""
-        index = self.tree.currentIndex()
-        self._detail_loading = True
-        try:
-            if not index.isValid():
-                self.detail.setPlainText("")
-                self.detail.setReadOnly(True)
-                self.detail_label.setText("")
-                return
-            col = index.column()
-            row_name = index.sibling(index.row(), COL_NAME).data() or "（未命名）"
-            editable = bool(index.flags() & Qt.ItemIsEditable) and col != COL_TIER
-            if editable:
-                text = index.data(Qt.EditRole)
-                how = "可在此编辑全文"
-            else:
-                text = index.data(Qt.DisplayRole)
-                tip = index.data(Qt.ToolTipRole)
-                if col == COL_RULE and tip and tip != text:
-                    text = f"{text or ''}\n{tip}"
-                how = "请在表格中选择档次" if col == COL_TIER and index.flags() & Qt.ItemIsEditable else "只读"
-            text = "" if text is None else str(text)
-            if self.detail.toPlainText() != text:
-                self.detail.setPlainText(text)
-            self.detail.setReadOnly(not editable)
-            self.detail_label.setText(f"“{row_name}” · {HEADERS[col]}（{how}）")
-        finally:
-            self._detail_loading = False
-
-    def _detail_edited(self) -> None:
-        """Typing in the detail box: the same ``setData`` a cell edit makes."""
-        if self._detail_loading or self.detail.isReadOnly():
-            return
-        index = self.tree.currentIndex()
-        if not index.isValid() or not index.flags() & Qt.ItemIsEditable or index.column() == COL_TIER:
-            return
-        text = self.detail.toPlainText()
-        if text == (index.data(Qt.EditRole) or ""):
-            return
-        if self.model.setData(index, text):
-            self.message.setText("")
-        else:
-            self.message.setText(self.model.last_error)
-
-    def _detail_model_changed(self, top_left: QModelIndex, bottom_right: QModelIndex, *_) -> None:
-        index = self.tree.currentIndex()
-        if self.detail.hasFocus() or not index.isValid() or index.parent() != top_left.parent():
-            return  # typing in the box itself, or another row
-        if top_left.row() <= index.row() <= bottom_right.row() \
-                and top_left.column() <= index.column() <= bottom_right.column():
-            self._show_detail()
 
     # -- tables ----------------------------------------------------------------------------------
     def _tables(self) -> list[tuple[str, str]]:
@@ -340,69 +228,6 @@ class IndicatorsPage(Page):
                 if self.level2_box.findText(n) < 0:
                     self.level2_box.addItem(n)
 
-    def _build_head(self, where: str) -> None:
-        while self.head_layout.count():
-            w = self.head_layout.takeAt(0).widget()
-            if w is not None:
-                w.hide()  # gone from the screen now, not only when Qt gets round to deleting it
-                w.setParent(None)
-                w.deleteLater()
-        self.fields = []
-        framework = where == "framework"  # a score table: no goal, no funds block of its own
-        self.group_row.setVisible(not framework)
-        goal = QGroupBox("评分表名称" if framework else "名称与年度总体目标")
-        g = QVBoxLayout(goal)
-        name = TextField(self.session, f"{where}/name", "项目或部门名称")
-        g.addWidget(QLabel("名称" if framework else "项目（部门）名称"))
-        g.addWidget(name)
-        self.fields.append(name)
-        if framework:
-            g.addWidget(QLabel("评分表按模板的评分标准逐项打分；公式指标（如预算执行率）由预算收支数据计算，"
-                               "规则得分列显示计算结果。"))
-            self.head_layout.addWidget(goal, 1)
-            for f in self.fields:
-                f.load()
-            self.rate = None
-            return
-        for label, path in (("预期目标", f"{where}/goal/expected"), ("实际完成情况", f"{where}/goal/achieved")):
-            f = TextField(self.session, path, label, multiline=True)
-            f.editor.setMinimumHeight(48)
-            f.editor.setMaximumHeight(70)
-            g.addWidget(QLabel(label))
-            g.addWidget(f)
-            self.fields.append(f)
-        self.head_layout.addWidget(goal, 1)
-        table = edit.get_at(self.session.report, where)
-        funds = QGroupBox("资金情况（万元）与预算执行率")
-        grid = QGridLayout(funds)
-        if table.funds is None:
-            add = QPushButton("添加资金情况（预算执行率一行）")
-            add.clicked.connect(lambda: self._add_funds(where))
-            grid.addWidget(add, 0, 0)
-        else:
-            for c, text in enumerate(("", "年初预算数", "全年预算数", "全年执行数")):
-                grid.addWidget(QLabel(text), 0, c)
-            for r, row in enumerate(table.funds.rows):
-                grid.addWidget(QLabel(row.label), r + 1, 0)
-                for c, key in enumerate(("initial", "annual", "executed")):
-                    f = NumberField(self.session, f"{where}/funds/rows/{r}/{key}", f"{row.label}{('年初预算数', '全年预算数', '全年执行数')[c]}")
-                    f.editor.setMaximumWidth(110)
-                    grid.addWidget(f, r + 1, c + 1)
-                    self.fields.append(f)
-            n = len(table.funds.rows) + 1
-            for c, (label, key) in enumerate((("分值", "weight"), ("得分", "score"))):
-                grid.addWidget(QLabel(f"执行率{label}"), n, c * 2)
-                f = NumberField(self.session, f"{where}/funds/{key}", f"执行率{label}", unit="分")
-                f.editor.setMaximumWidth(110)
-                grid.addWidget(f, n, c * 2 + 1)
-                self.fields.append(f)
-            self.rate = QLabel()
-            grid.addWidget(self.rate, n + 1, 0, 1, 4)
-        self.head_layout.addWidget(funds, 1)
-        for f in self.fields:
-            f.load()
-        self._update_rate()
-
     def _update_totals(self) -> None:
         """本表合计 under the tree, from the model's last score of the table (no second scoring)."""
         where = self.model.table_path
@@ -425,29 +250,6 @@ class IndicatorsPage(Page):
         self._update_totals()
         self.message.setText(f"已确认本表沿用上年的 {n} 个数字" if n else "本表没有待核对的沿用数字")
 
-    def _add_funds(self, where: str) -> None:
-        self.session.set(f"{where}/funds", empty_funds(self.model.template))
-        self._build_head(where)
-
-    def _update_rate(self) -> None:
-        rate = getattr(self, "rate", None)
-        if rate is None:
-            return
-        try:
-            rate.text()
-        except RuntimeError:  # deleted with an old head
-            return
-        table = edit.get_at(self.session.report, self.model.table_path)
-        from core.scoring_rows import score_execution  # the one place that scores the row
-        if table.funds is None or self.model.template is None:
-            return
-        r = score_execution(table.funds, self.model.template, f"{self.model.table_path}/funds")
-        if r.value is None:
-            rate.setText(f"执行率：{r.note}")
-        else:
-            rate.setText(f"执行率 {fmt(r.value)}%，规则得分 {fmt(r.rule_score) if r.rule_score is not None else '—'}")
-        self._update_summary()
-
     def add_project(self) -> None:
         table = empty_project(self.session.report)
         n = len(self.session.report.projects)
@@ -456,83 +258,6 @@ class IndicatorsPage(Page):
         self.show_table(f"projects/{n}")
         self.set_head_open(True)
         self.message.setText("已添加项目自评表：请在上方“项目（部门）名称”中填写项目名称。")
-
-    # -- rows --------------------------------------------------------------------------------------
-    def _current(self) -> QModelIndex:
-        return self.tree.currentIndex().sibling(self.tree.currentIndex().row(), 0)
-
-    def _select(self, index: QModelIndex, column: int = COL_NAME) -> None:
-        if index.isValid():
-            self.tree.expand(index.parent())
-            self.tree.setCurrentIndex(index.sibling(index.row(), column))
-            self.tree.scrollTo(index)
-
-    def add_row(self) -> None:
-        cur = self._current()
-        node = self.model.node(cur)
-        if not cur.isValid():
-            self.message.setText("请先选中一个二级指标，再添加指标")
-            return
-        parent = cur if not node.is_leaf else cur.parent()
-        if self.model.node(parent) is self.model.root:
-            self.message.setText("请先选中一个二级指标（或其下的一行），再添加指标")
-            return
-        self._select(self.model.insert_leaf(parent, self.model.rowCount(parent)))
-        self.tree.edit(self.tree.currentIndex())
-
-    def insert_row(self) -> None:
-        cur = self._current()
-        if not cur.isValid() or not self.model.node(cur).is_leaf:
-            return self.add_row()
-        self._select(self.model.insert_leaf(cur.parent(), cur.row()))
-        self.tree.edit(self.tree.currentIndex())
-
-    def delete_row(self) -> None:
-        cur = self._current()
-        if not cur.isValid():
-            return
-        name = cur.data() or "（空行）"
-        row, parent = cur.row(), cur.parent()
-        self.model.remove(cur)
-        self.message.setText(f"已删除“{name}”（可在“历史版本”中找回）")
-        self._select(self.model.index(min(row, self.model.rowCount(parent) - 1), 0, parent))
-
-    def move_row(self, delta: int) -> None:
-        col = self.tree.currentIndex().column()
-        self._select(self.model.move(self._current(), delta), col)
-
-    def add_level1(self) -> None:
-        data = self.level1_box.currentData()
-        if data:
-            name, weight = data
-            self._select(self.model.insert_group(QModelIndex(), self.model.rowCount(), name, weight))
-
-    def add_level2(self) -> None:
-        cur = self._current()
-        top = cur
-        while top.isValid() and top.parent().isValid():
-            top = top.parent()
-        if not top.isValid():
-            self.message.setText("请先选中一个一级指标，再添加二级指标")
-            return
-        idx = self.model.insert_group(top, self.model.rowCount(top), self.level2_box.currentText())
-        self._select(idx)
-
-    def paste(self) -> None:
-        text = QGuiApplication.clipboard().text()
-        rows, findings = read_pasted_rows(text)
-        if rows is None:
-            self.message.setText("无法粘贴：" + "；".join(f.message for f in findings) + "。未作任何改动。")
-            return
-        n = self.model.paste_rows(self._current(), rows)
-        self.tree.expandAll()
-        self.message.setText(f"已粘贴 {n} 行" if n else "请先选中一个二级指标，再粘贴没有一级/二级名称的行")
-
-    def import_table(self, path: str | None = None) -> None:
-        """导入表格（CSV/Excel）…: the file read by the core, then the import step with each
-        column's meaning (``desktop.table_mapping``); the rows go in as pasted rows do."""
-        from desktop.table_mapping import import_table
-        import_table(self, path)
 
     # -- keeping in step -------------------------------------------------------------------------
     def _external_change(self, path: str) -> None:
