@@ -123,7 +123,7 @@ def _is_part(label: str) -> bool:
 
 
 def check_funds_parts(ctx: Context) -> Iterator[Finding]:
-    """年度资金总额 printed below what its own 其中 rows add up to (棠溪镇 2022: 0 / 0 / 0 over
+    """年度资金总额 printed below what its own 其中 rows add up to (e.g. 0 / 0 / 0 over
     90 / 89.974 / 89.974): the execution rate and its score are then computed from a wrong total."""
     for where, table in ctx.report.tables():
         funds = table.funds

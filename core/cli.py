@@ -187,7 +187,7 @@ def _report_from_table(path: Path, args) -> tuple[model.Report | None, list[Find
         funds = replace(funds, score=score_execution(funds, tpl, "table/funds").rule_score)
     elif funds is not None:
         if funds.weight is None and tpl.execution_weight is not None:
-            funds = replace(funds, weight=tpl.execution_weight)  # a block printed without 分值 (宁夏)
+            funds = replace(funds, weight=tpl.execution_weight)  # a block printed without 分值: the template's weight
     elif tpl.execution_weight is not None:
         tfindings.append(Finding("CLI_NO_BUDGET", HINT, "--budget",
                                  f"没有给出 --budget 和 --executed，表中不含预算执行率一行（{fmt_score(tpl.execution_weight)} 分）",

@@ -8,8 +8,8 @@ compared as ``core.table_columns.normalize`` does, by the whole name or its begi
 them 全年预算数 or 全年执行数. The cells left of the first funds column are the row labels; the
 rows below the header are read while their label is a funds row (年度资金总额, 其中：当年财政拨款,
 上年结转资金, 其他资金 … — the ``rows`` names of the same section) or blank with numbers under the
-funds columns (the values of a 年度资金总额 printed in the header row itself, as 宁夏 and 江西
-forms do). ``rows[0]`` is the total; 分值 / 执行率 / 得分 come from the total row (failing that,
+funds columns (the values of a 年度资金总额 whose label is printed in the header row itself,
+as some forms do — tests/fixtures/tables/real/). ``rows[0]`` is the total; 分值 / 执行率 / 得分 come from the total row (failing that,
 from the first row that has them). Amounts are kept as printed (元 or 万元); 执行率 is in percent
 (“100%” → 100, a bare fraction “0.9997” → 99.97, a bare 0 → 0, a bare number above 1 as percent).
 
