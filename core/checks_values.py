@@ -14,6 +14,7 @@ from core import values
 from core.findings import ERROR, HINT, WARNING, Finding
 from core.rounding import fmt_score, q2
 from core.scoring_records import CRITERIA, EXECUTION, POSITIVE
+from core.table_columns import funds_label, is_funds_row, is_funds_total  # the funds rows' names (resources/table_columns.json)
 from core.template_records import same_label
 
 if TYPE_CHECKING:
@@ -113,15 +114,6 @@ def check_over_achievement(ctx: Context) -> Iterator[Finding]:
 
 
 # -- 8. execution rate ----------------------------------------------------------------------------
-_FUNDS_COLUMNS = (("initial", "年初预算数"), ("annual", "全年预算数"), ("executed", "全年执行数"))
-
-
-def _is_part(label: str) -> bool:
-    """A 其中 row of the funds block (当年财政拨款, 上年结转, 其他资金), not the total."""
-    text = "".join(label.split())
-    return text.startswith("其中") or "结转" in text or "其他资金" in text or "财政拨款" in text
-
-
 def check_funds_parts(ctx: Context) -> Iterator[Finding]:
     """年度资金总额 printed below what its own 其中 rows add up to (e.g. 0 / 0 / 0 over
     90 / 89.974 / 89.974): the execution rate and its score are then computed from a wrong total."""
@@ -129,9 +121,11 @@ def check_funds_parts(ctx: Context) -> Iterator[Finding]:
         funds = table.funds
         if funds is None or len(funds.rows) < 2:
             continue
-        total, parts = funds.rows[0], [r for r in funds.rows[1:] if _is_part(r.label)]
+        total, parts = funds.rows[0], [r for r in funds.rows[1:]
+                                       if is_funds_row(r.label) and not is_funds_total(r.label)]
         wrong = []
-        for attr, name in _FUNDS_COLUMNS:
+        for attr in ("initial", "annual", "executed"):  # model.FundsRow's amounts
+            name = funds_label(attr)
             got = [getattr(r, attr) for r in parts if getattr(r, attr) is not None]
             stated = getattr(total, attr)
             if got and stated is not None and sum(got, Decimal(0)) - stated > Decimal("0.005"):
