@@ -4,7 +4,7 @@ unit, the table and the row; filtered by severity and by unit. The 审核意见 
 Double-clicking a finding asks the workspace to open that unit's report read-only at it."""
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QHBoxLayout, QHeaderView,
                                QLabel, QPlainTextEdit, QPushButton, QSplitter, QTableView,
@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QHBox
 
 from core.findings import ERROR, WARNING
 from core.summary.findings import filter_findings
+from desktop.summary.models import RowsModel
 
 HEADERS = ("单位", "表", "行", "类别", "审核意见", "改正方法")
 ALL = ""
@@ -21,26 +22,8 @@ FINDING_ROLE = Qt.UserRole + 1
 COLUMN_CHARS = {0: 10, 1: 12, 2: 10, 3: 3, 5: 14}  # 审核意见 (4) takes the rest
 
 
-class FindingsModel(QAbstractTableModel):
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.rows: list = []
-
-    def set_rows(self, rows) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
-            return HEADERS[section]
-        return None
+class FindingsModel(RowsModel):
+    headers = HEADERS
 
     def data(self, index, role=Qt.DisplayRole):
         if not index.isValid():

@@ -76,33 +76,53 @@ def sort_key(column: int):
     return keys[column]
 
 
-class EntriesModel(QAbstractTableModel):
+class RowsModel(QAbstractTableModel):
+    """A table over a Python list: one object a row, the columns named by ``headers``; the list
+    is replaced whole (``set_rows``), never edited in place, so sorting is sorting the list."""
+    headers: tuple[str, ...] = ()
+    right: frozenset[int] = frozenset()  # right-aligned columns (numbers)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.rows: list = []
+
+    def set_rows(self, rows) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self._arrange()
+        self.endResetModel()
+
+    def _arrange(self) -> None:
+        """Order the new rows (a sorted model overrides it)."""
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):
+        if orientation != Qt.Horizontal:
+            return None
+        if role == Qt.DisplayRole:
+            return self.headers[section]
+        if role == Qt.TextAlignmentRole and section in self.right:
+            return int(Qt.AlignRight | Qt.AlignVCenter)
+        return None
+
+
+class EntriesModel(RowsModel):
+    headers = HEADERS
+    right = frozenset(RIGHT)
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self.rows: list[EntryRow] = []
         self.sort_column, self.sort_order = COL_UNIT, Qt.AscendingOrder
         self.on_change = lambda: None  # the workspace recomputes the totals
 
-    def set_rows(self, rows: list[EntryRow]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
+    def _arrange(self) -> None:
         self._sort()
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if orientation != Qt.Horizontal:
-            return None
-        if role == Qt.DisplayRole:
-            return HEADERS[section]
-        if role == Qt.TextAlignmentRole and section in RIGHT:
-            return int(Qt.AlignRight | Qt.AlignVCenter)
-        return None
 
     def flags(self, index):
         base = Qt.ItemIsEnabled | Qt.ItemIsSelectable
